@@ -1,0 +1,35 @@
+//! The `handoff` command. Thin: parses arguments and calls into the library crates.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use mimalloc::MiMalloc;
+
+mod cmd;
+
+#[global_allocator]
+static GLOBAL: MiMalloc = MiMalloc;
+
+#[derive(Parser)]
+#[command(name = "handoff", version, about = "Figma designs to tickets, docs and design context")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API, the legacy plugin contract and MCP over streamable HTTP.
+    Serve(cmd::serve::Args),
+    /// Print the effective configuration (secrets redacted).
+    Config(cmd::config::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Config(args) => cmd::config::run(args),
+    };
+    cmd::finish(result)
+}
