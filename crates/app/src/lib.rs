@@ -1,1 +1,8 @@
-//! placeholder
+//! handoff's service layer: configuration, caller identity, the error every interface maps, and the
+//! operations that the HTTP API, the legacy contract and MCP all call. No transport code lives here.
+
+pub mod config;
+pub mod error;
+
+pub use config::Config;
+pub use error::{AppError, ErrorKind};

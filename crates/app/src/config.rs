@@ -1,0 +1,491 @@
+//! Layered configuration: built-in defaults → TOML file → `HANDOFF_*` environment → command-line flags.
+//!
+//! Every layer is a figment provider, so an invalid value is reported with the key it belongs to and
+//! the layer it came from (file path, environment variable or flag).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::{Figment, Profile};
+use serde::{Deserialize, Serialize};
+
+/// Environment variable that names the configuration file when `--config` is not given.
+pub const CONFIG_FILE_ENV: &str = "HANDOFF_CONFIG";
+
+/// The whole configuration of a handoff process.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the HTTP server listens on. The existing Figma plugin calls `localhost:3000`.
+    pub bind: SocketAddr,
+    /// Redis (`redis://`, `rediss://`, `unix://`) or Redis Cluster (`redis+cluster://h1,h2`, or a
+    /// comma-separated list of node URLs). Unset: the embedded store under `data_dir`.
+    pub redis_url: Option<Secret>,
+    /// Directory of the embedded store (and other local state).
+    pub data_dir: PathBuf,
+    /// `pretty` for people, `json` for log pipelines.
+    pub log_format: LogFormat,
+    /// A `tracing` filter directive, e.g. `info` or `handoff_server=debug,info`.
+    pub log_level: String,
+    /// Largest request body accepted, in bytes (screenshots arrive as base64).
+    pub max_body_bytes: u64,
+    /// How long a request may run before it is answered with a timeout error, in seconds.
+    pub request_timeout_secs: u64,
+    /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
+    pub shutdown_grace_secs: u64,
+    /// Authentication mode for the HTTP API and MCP.
+    pub auth: AuthMode,
+    /// Allow `auth = "off"` on a non-loopback address.
+    pub insecure: bool,
+    /// Origins allowed by CORS on the HTTP routes. `*` (the default) is what the Figma plugin needs:
+    /// it runs in a `null` origin.
+    pub cors_allowed_origins: Vec<String>,
+    /// Extra `Host` values accepted by `/mcp` (DNS-rebinding protection); loopback is always accepted.
+    pub allowed_hosts: Vec<String>,
+    /// Extra `Origin` values accepted by `/mcp`.
+    pub allowed_origins: Vec<String>,
+    /// Base URL of Figma's REST API (tests point it at a local fake).
+    pub figma_api_base: String,
+    /// Figma token for the local/default user (personal access token).
+    pub figma_token: Option<Secret>,
+    /// 32-byte key (hex or base64) encrypting per-user upstream credentials at rest.
+    pub secret_key: Option<Secret>,
+    /// Directories of team templates, searched before the built-in ones.
+    pub templates_dir: Vec<PathBuf>,
+    /// Per-user request budgets.
+    pub rate_limits: RateLimits,
+    /// Store tuning shared by both backends.
+    pub store: StoreTuning,
+    /// MCP server settings.
+    pub mcp: McpSettings,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            redis_url: None,
+            data_dir: PathBuf::from("./handoff-data"),
+            log_format: LogFormat::Pretty,
+            log_level: "info".to_owned(),
+            max_body_bytes: 16 * 1024 * 1024,
+            request_timeout_secs: 30,
+            shutdown_grace_secs: 10,
+            auth: AuthMode::Auto,
+            insecure: false,
+            cors_allowed_origins: vec!["*".to_owned()],
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            figma_api_base: "https://api.figma.com".to_owned(),
+            figma_token: None,
+            secret_key: None,
+            templates_dir: Vec::new(),
+            rate_limits: RateLimits::default(),
+            store: StoreTuning::default(),
+            mcp: McpSettings::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    /// Loopback bind and no API keys: everyone is the local user. Otherwise: required.
+    Auto,
+    Required,
+    Off,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimits {
+    pub reads_per_min: u32,
+    pub generation_per_min: u32,
+    /// Mirrors Figma's own Tier-1 budget for a Professional seat.
+    pub figma_per_min: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self { reads_per_min: 600, generation_per_min: 60, figma_per_min: 10 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreTuning {
+    /// Prefix of every Redis key.
+    pub key_prefix: String,
+    /// Bound on each store operation before it fails as unavailable, in milliseconds.
+    pub op_timeout_ms: u64,
+    /// Sliding session lifetime, in seconds.
+    pub session_ttl_secs: u64,
+    /// Lifetime of stored component analyses and screenshots, in seconds.
+    pub component_ttl_secs: u64,
+    /// Lifetime of cached Figma responses, in seconds.
+    pub figma_cache_ttl_secs: u64,
+    /// Newest generation records kept per user.
+    pub history_limit: u32,
+}
+
+impl Default for StoreTuning {
+    fn default() -> Self {
+        Self {
+            key_prefix: "handoff:".to_owned(),
+            op_timeout_ms: 2_000,
+            session_ttl_secs: 24 * 3600,
+            component_ttl_secs: 30 * 24 * 3600,
+            figma_cache_ttl_secs: 7 * 24 * 3600,
+            history_limit: 1_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct McpSettings {
+    /// List the legacy tool names (`project_analyzer`, `generate_template_tickets`, …) in
+    /// `tools/list`. They stay callable either way.
+    pub list_legacy_tools: bool,
+}
+
+/// A configuration value that must never be printed or logged.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"<redacted>\"")
+    }
+}
+
+/// Values given on the command line; `None` leaves the lower layers alone.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redis_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_level: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub insecure: bool,
+}
+
+/// Why the configuration could not be loaded. The message names the key and where its value came from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {path}: {reason}")]
+    File { path: PathBuf, reason: String },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Load every layer. `file` is `--config`; when absent, `HANDOFF_CONFIG` is consulted.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        Self::load_from(file, overrides, Env::prefixed("HANDOFF_"))
+    }
+
+    fn load_from(file: Option<&Path>, overrides: &Overrides, env: Env) -> Result<Self, ConfigError> {
+        let env_file = std::env::var_os(CONFIG_FILE_ENV).map(PathBuf::from);
+        let file = file.map(Path::to_path_buf).or(env_file);
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = &file {
+            // A named file that does not exist is an error, not an empty layer: a typo in
+            // `--config` must not silently run with defaults.
+            if !path.is_file() {
+                return Err(ConfigError::File {
+                    path: path.clone(),
+                    reason: "no such file".to_owned(),
+                });
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let env = env.ignore(&["config"]).split("__");
+        figment = figment
+            .merge(env)
+            .merge(Named { name: "command-line flag", inner: Serialized::from(overrides, Profile::Default) });
+        let config: Config = figment.extract().map_err(|err| ConfigError::Invalid(describe(&err)))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, why: &str| Err(ConfigError::Invalid(format!("key `{key}`: {why}")));
+        if self.max_body_bytes == 0 {
+            return invalid("max_body_bytes", "must be greater than 0");
+        }
+        if self.request_timeout_secs == 0 {
+            return invalid("request_timeout_secs", "must be greater than 0");
+        }
+        if self.store.op_timeout_ms == 0 {
+            return invalid("store.op_timeout_ms", "must be greater than 0");
+        }
+        if self.store.key_prefix.is_empty() {
+            return invalid("store.key_prefix", "must not be empty");
+        }
+        for (key, value) in [
+            ("rate_limits.reads_per_min", self.rate_limits.reads_per_min),
+            ("rate_limits.generation_per_min", self.rate_limits.generation_per_min),
+            ("rate_limits.figma_per_min", self.rate_limits.figma_per_min),
+        ] {
+            if value == 0 {
+                return invalid(key, "must be greater than 0");
+            }
+        }
+        if let Err(err) = tracing_filter_check(&self.log_level) {
+            return invalid("log_level", &err);
+        }
+        if url_scheme(&self.figma_api_base).is_none() {
+            return invalid("figma_api_base", "must be an http:// or https:// URL");
+        }
+        if self.auth == AuthMode::Off && !self.bind.ip().is_loopback() && !self.insecure {
+            return invalid(
+                "auth",
+                "`off` on a non-loopback address exposes every user's data; bind to 127.0.0.1 or pass --insecure",
+            );
+        }
+        Ok(())
+    }
+
+    /// The configuration as TOML with every secret replaced by `<redacted>`.
+    pub fn to_redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        let redact = |s: &mut Option<Secret>| {
+            if s.is_some() {
+                *s = Some(Secret::new("<redacted>"));
+            }
+        };
+        if let Some(url) = &shown.redis_url {
+            shown.redis_url = Some(Secret::new(redact_url_password(url.expose())));
+        }
+        redact(&mut shown.figma_token);
+        redact(&mut shown.secret_key);
+        toml_string(&shown)
+    }
+}
+
+/// A provider under another name, so errors say "command-line flag" rather than "Serialized".
+struct Named<P> {
+    name: &'static str,
+    inner: P,
+}
+
+impl<P: figment::Provider> figment::Provider for Named<P> {
+    fn metadata(&self) -> figment::Metadata {
+        figment::Metadata::named(self.name)
+    }
+    fn data(&self) -> Result<figment::value::Map<Profile, figment::value::Dict>, figment::Error> {
+        self.inner.data()
+    }
+}
+
+fn toml_string(config: &Config) -> String {
+    toml::to_string_pretty(config).unwrap_or_else(|err| format!("# cannot render configuration: {err}\n"))
+}
+
+/// `redis://user:pass@host` → `redis://user:<redacted>@host`; anything else unchanged.
+pub fn redact_url_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else { return url.to_owned() };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match authority.rfind('@') {
+        Some(at) => {
+            let userinfo = &authority[..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}://{user}:<redacted>@{}", &url[..scheme_end], &rest[at + 1..])
+        }
+        None => url.to_owned(),
+    }
+}
+
+fn url_scheme(url: &str) -> Option<&str> {
+    let (scheme, rest) = url.split_once("://")?;
+    ((scheme == "http" || scheme == "https") && !rest.is_empty()).then_some(scheme)
+}
+
+fn tracing_filter_check(directive: &str) -> Result<(), String> {
+    // Accept what tracing-subscriber's EnvFilter accepts without depending on it here: a comma list of
+    // `level` or `target=level` with a known level name.
+    const LEVELS: [&str; 6] = ["trace", "debug", "info", "warn", "error", "off"];
+    if directive.trim().is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    for part in directive.split(',') {
+        let level = part.rsplit('=').next().unwrap_or("").trim().to_ascii_lowercase();
+        if !LEVELS.contains(&level.as_str()) {
+            return Err(format!(
+                "`{part}` is not a level ({}) or `target=level`",
+                LEVELS.join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A figment error as one line per problem, each naming the key and its source.
+fn describe(err: &figment::Error) -> String {
+    err.clone()
+        .into_iter()
+        .map(|e| {
+            let key = if e.path.is_empty() { "(root)".to_owned() } else { e.path.join(".") };
+            let source = match e.metadata.as_ref() {
+                Some(meta) => match &meta.source {
+                    Some(figment::Source::File(path)) => format!("file {}", path.display()),
+                    _ if meta.name.contains("environment") => {
+                        format!("environment variable HANDOFF_{}", key.to_uppercase().replace('.', "__"))
+                    }
+                    _ => meta.name.to_string(),
+                },
+                None => "defaults".to_owned(),
+            };
+            format!("key `{key}` (from {source}): {}", e.kind)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use figment::Jail;
+
+    fn error_of(result: Result<Config, ConfigError>) -> String {
+        result.expect_err("configuration should be rejected").to_string()
+    }
+
+    #[test]
+    fn defaults_are_what_the_plugin_expects() {
+        Jail::expect_with(|_| {
+            let config = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+            assert_eq!(config.max_body_bytes, 16 * 1024 * 1024);
+            assert_eq!(config.data_dir, PathBuf::from("./handoff-data"));
+            assert!(config.redis_url.is_none());
+            assert_eq!(config.rate_limits.generation_per_min, 60);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn layers_apply_in_order_file_env_flag() {
+        Jail::expect_with(|jail| {
+            jail.create_file("h.toml", "bind = \"127.0.0.1:4000\"\nlog_level = \"debug\"\n[rate_limits]\nreads_per_min = 5\n")?;
+            jail.set_env("HANDOFF_LOG_LEVEL", "warn");
+            jail.set_env("HANDOFF_RATE_LIMITS__GENERATION_PER_MIN", "7");
+            let file = Some(Path::new("h.toml"));
+            let config = Config::load(file, &Overrides::default()).unwrap();
+            assert_eq!(config.bind.port(), 4000, "file beats defaults");
+            assert_eq!(config.log_level, "warn", "env beats file");
+            assert_eq!(config.rate_limits.reads_per_min, 5);
+            assert_eq!(config.rate_limits.generation_per_min, 7, "nested env keys use __");
+            let flags = Overrides { bind: Some("127.0.0.1:5000".into()), ..Default::default() };
+            assert_eq!(Config::load(file, &flags).unwrap().bind.port(), 5000, "flag beats all");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn config_file_can_come_from_the_environment() {
+        Jail::expect_with(|jail| {
+            jail.create_file("from-env.toml", "data_dir = \"/tmp/elsewhere\"\n")?;
+            jail.set_env(CONFIG_FILE_ENV, "from-env.toml");
+            let config = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(config.data_dir, PathBuf::from("/tmp/elsewhere"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key_and_source() {
+        Jail::expect_with(|jail| {
+            jail.create_file("bad.toml", "max_body_bytes = \"lots\"\n")?;
+            let err = error_of(Config::load(Some(Path::new("bad.toml")), &Overrides::default()));
+            assert!(err.contains("max_body_bytes") && err.contains("bad.toml"), "{err}");
+
+            jail.clear_env();
+            jail.set_env("HANDOFF_BIND", "not-an-address");
+            let err = error_of(Config::load(None, &Overrides::default()));
+            assert!(err.contains("`bind`") && err.contains("HANDOFF_BIND"), "{err}");
+
+            jail.clear_env();
+            let flags = Overrides { log_format: Some("xml".into()), ..Default::default() };
+            let err = error_of(Config::load(None, &flags));
+            assert!(err.contains("log_format") && err.contains("command-line flag"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn semantic_checks_name_the_key() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HANDOFF_RATE_LIMITS__FIGMA_PER_MIN", "0");
+            let err = error_of(Config::load(None, &Overrides::default()));
+            assert!(err.contains("rate_limits.figma_per_min"), "{err}");
+            jail.clear_env();
+            jail.set_env("HANDOFF_LOG_LEVEL", "loud");
+            assert!(error_of(Config::load(None, &Overrides::default())).contains("log_level"));
+            jail.clear_env();
+            jail.set_env("HANDOFF_AUTH", "off");
+            jail.set_env("HANDOFF_BIND", "0.0.0.0:3000");
+            assert!(error_of(Config::load(None, &Overrides::default())).contains("`auth`"));
+            let insecure = Overrides { insecure: true, ..Default::default() };
+            assert!(Config::load(None, &insecure).is_ok());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_and_missing_files_are_errors() {
+        Jail::expect_with(|jail| {
+            jail.create_file("typo.toml", "bnid = \"127.0.0.1:1\"\n")?;
+            let err = error_of(Config::load(Some(Path::new("typo.toml")), &Overrides::default()));
+            assert!(err.contains("bnid"), "{err}");
+            let err = error_of(Config::load(Some(Path::new("nope.toml")), &Overrides::default()));
+            assert!(err.contains("nope.toml") && err.contains("no such file"), "{err}");
+            jail.create_file("broken.toml", "bind = [\n")?;
+            assert!(Config::load(Some(Path::new("broken.toml")), &Overrides::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn printing_redacts_secrets() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HANDOFF_FIGMA_TOKEN", "figd_supersecret");
+            jail.set_env("HANDOFF_REDIS_URL", "redis://app:hunter2@10.0.0.1:6379/0");
+            let config = Config::load(None, &Overrides::default()).unwrap();
+            let shown = config.to_redacted_toml();
+            assert!(!shown.contains("supersecret") && !shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("redis://app:<redacted>@10.0.0.1:6379/0"), "{shown}");
+            assert!(!format!("{config:?}").contains("supersecret"));
+            Ok(())
+        });
+    }
+}
