@@ -2,3 +2,5 @@
 //! design health, effort and relationships. Pure: no I/O.
 
 pub mod colour;
+pub mod effort;
+pub mod score;
