@@ -1,6 +1,18 @@
 //! Design analysis over the parsed Figma model: project statistics, design tokens, compliance,
 //! design health, effort and relationships. Pure: no I/O.
+//!
+//! Every report has one entry function taking `&Design` and a [`Scope`] (plus options), returns
+//! a serde + JSON-Schema struct, and renders Markdown with `to_markdown()`.
 
 pub mod colour;
 pub mod effort;
+mod error;
+mod markdown;
+mod model;
+pub mod project;
+pub mod scope;
 pub mod score;
+
+pub use error::AnalysisError;
+pub use project::{ProjectReport, project_report};
+pub use scope::Scope;

@@ -1,0 +1,283 @@
+//! The project report: what a file or subtree contains, counted in one pass over the arena.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use handoff_figma::model::PaintType;
+use handoff_figma::{Design, NodeType};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::markdown::{cell, percent};
+use crate::model::{self, inside_instance, is_top_level_frame, rounded_size, structural_signatures};
+use crate::scope::Scope;
+
+/// Counts for a file or subtree. Field names are part of the public contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ProjectReport {
+    pub file_name: String,
+    /// "whole file" or the node ids analysed.
+    pub scope: String,
+    /// Nodes in scope, the roots included.
+    pub nodes: u64,
+    /// Deepest nesting level, the scope root at 1.
+    pub max_depth: u64,
+    /// CANVAS nodes.
+    pub pages: u64,
+    /// FRAME, SECTION, COMPONENT or COMPONENT_SET nodes directly on a page (or requested roots).
+    pub frames: u64,
+    /// COMPONENT nodes (local definitions).
+    pub components: u64,
+    pub component_sets: u64,
+    /// COMPONENT nodes inside a COMPONENT_SET.
+    pub variants: u64,
+    pub instances: u64,
+    /// Component id → number of INSTANCE nodes of it.
+    pub instances_by_component: BTreeMap<String, u64>,
+    pub text_nodes: u64,
+    /// IMAGE paints among node fills.
+    pub image_fills: u64,
+    /// Font family / style / size combinations of text, most used first.
+    pub fonts: Vec<FontUsage>,
+    /// Distinct visible solid colours of fills and strokes (paint opacity folded into alpha),
+    /// most used first.
+    pub colors: Vec<ColorUsage>,
+    /// Named styles the file defines or references (its `styles` map).
+    pub styles_defined: u64,
+    /// Distinct style ids referenced by nodes in scope.
+    pub styles_used: u64,
+    /// Distinct variable ids bound on nodes, paints and effects in scope.
+    pub variables_bound: u64,
+    /// instances / (instances + detached copies); 0 when both are 0. See docs/analysis.md.
+    pub component_reuse_rate: f64,
+    /// Non-instance subtrees whose structure equals a component's.
+    pub detached_copies: Vec<DetachedCopy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct FontUsage {
+    pub family: String,
+    pub style: String,
+    pub size: f64,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ColorUsage {
+    pub hex: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DetachedCopy {
+    pub node_id: String,
+    pub node_name: String,
+    pub component_id: String,
+    pub component_name: String,
+}
+
+/// Builds the project report for `scope`.
+pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
+    let mut report = ProjectReport {
+        file_name: design.file.name.clone(),
+        scope: scope.describe(),
+        nodes: 0,
+        max_depth: 0,
+        pages: 0,
+        frames: 0,
+        components: 0,
+        component_sets: 0,
+        variants: 0,
+        instances: 0,
+        instances_by_component: BTreeMap::new(),
+        text_nodes: 0,
+        image_fills: 0,
+        fonts: Vec::new(),
+        colors: Vec::new(),
+        styles_defined: design.styles.len() as u64,
+        styles_used: 0,
+        variables_bound: 0,
+        component_reuse_rate: 0.0,
+        detached_copies: Vec::new(),
+    };
+    let mut fonts: HashMap<(String, String, u64), u64> = HashMap::new();
+    let mut colors: HashMap<String, u64> = HashMap::new();
+    let mut styles_used: BTreeSet<&str> = BTreeSet::new();
+    let mut variables: BTreeSet<&str> = BTreeSet::new();
+
+    for node in scope.nodes(design) {
+        report.nodes += 1;
+        let root_depth = scope.root_depth_of(design, node);
+        report.max_depth = report.max_depth.max(u64::from(node.depth.saturating_sub(root_depth)) + 1);
+        let is_scope_root = node.depth == root_depth;
+        match node.node_type {
+            NodeType::Canvas => report.pages += 1,
+            NodeType::Component => {
+                report.components += 1;
+                let in_set = node.parent.and_then(|p| design.node(p)).is_some_and(|p| p.node_type == NodeType::ComponentSet);
+                if in_set {
+                    report.variants += 1;
+                }
+            }
+            NodeType::ComponentSet => report.component_sets += 1,
+            NodeType::Instance => {
+                report.instances += 1;
+                let key = node.component_id.clone().unwrap_or_default();
+                *report.instances_by_component.entry(key).or_default() += 1;
+            }
+            NodeType::Text => {
+                report.text_nodes += 1;
+                if let Some(text) = node.text.as_deref() {
+                    let base = &text.style;
+                    let key = |style: &handoff_figma::model::TypeStyle| {
+                        let family = style.font_family.clone().or_else(|| base.font_family.clone()).unwrap_or_default();
+                        let weight = style.font_style.clone().or_else(|| base.font_style.clone()).unwrap_or_default();
+                        let size = style.font_size.or(base.font_size).unwrap_or(0.0);
+                        (family, weight, size.to_bits())
+                    };
+                    let mut seen = BTreeSet::new();
+                    seen.insert(key(base));
+                    for style in text.style_override_table.values() {
+                        seen.insert(key(style));
+                    }
+                    for combination in seen {
+                        *fonts.entry(combination).or_default() += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if is_top_level_frame(design, node, is_scope_root || node.parent.is_none()) {
+            report.frames += 1;
+        }
+        report.image_fills += node.fills.iter().filter(|p| p.paint_type == PaintType::Image).count() as u64;
+        for colour in model::solid_colours(&node.fills).chain(model::solid_colours(&node.strokes)) {
+            *colors.entry(colour.to_hex()).or_default() += 1;
+        }
+        styles_used.extend(node.styles.values().map(String::as_str));
+        let bindings = node
+            .bound_variables
+            .values()
+            .chain(node.fills.iter().chain(&node.strokes).flat_map(|p| p.bound_variables.values()))
+            .chain(node.effects.iter().flat_map(|e| e.bound_variables.values()));
+        for binding in bindings {
+            variables.extend(binding.variable_ids());
+        }
+    }
+
+    report.styles_used = styles_used.len() as u64;
+    report.variables_bound = variables.len() as u64;
+    report.fonts = fonts
+        .into_iter()
+        .map(|((family, style, size), count)| FontUsage { family, style, size: f64::from_bits(size), count })
+        .collect();
+    report.fonts.sort_by(|a, b| {
+        b.count.cmp(&a.count).then_with(|| a.family.cmp(&b.family)).then_with(|| a.style.cmp(&b.style)).then_with(|| a.size.total_cmp(&b.size))
+    });
+    report.colors = colors.into_iter().map(|(hex, count)| ColorUsage { hex, count }).collect();
+    report.colors.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.hex.cmp(&b.hex)));
+    report.detached_copies = detached_copies(design, scope);
+    let reused = report.instances + report.detached_copies.len() as u64;
+    report.component_reuse_rate =
+        if reused == 0 { 0.0 } else { crate::score::round2(report.instances as f64 / reused as f64) };
+    report
+}
+
+/// FRAME or GROUP subtrees (outside instances, with children) whose structure matches a
+/// component's, and whose name or rounded size matches it too.
+pub fn detached_copies(design: &Design, scope: &Scope) -> Vec<DetachedCopy> {
+    let components: Vec<_> = design.nodes.iter().filter(|n| n.node_type == NodeType::Component && !n.children.is_empty()).collect();
+    if components.is_empty() {
+        return Vec::new();
+    }
+    let signatures = structural_signatures(design);
+    let inside = inside_instance(design);
+    let mut by_signature: HashMap<u64, Vec<&handoff_figma::Node>> = HashMap::new();
+    for component in components {
+        by_signature.entry(signatures[component.index as usize]).or_default().push(component);
+    }
+    let mut found = Vec::new();
+    for node in scope.nodes(design) {
+        let index = node.index as usize;
+        if !matches!(node.node_type, NodeType::Frame | NodeType::Group) || node.children.is_empty() || inside[index] {
+            continue;
+        }
+        let Some(candidates) = by_signature.get(&signatures[index]) else { continue };
+        let size = rounded_size(node);
+        let matched = candidates
+            .iter()
+            .find(|c| c.name == node.name)
+            .or_else(|| candidates.iter().find(|c| size.is_some() && rounded_size(c) == size));
+        if let Some(component) = matched {
+            found.push(DetachedCopy {
+                node_id: node.id.clone(),
+                node_name: node.name.clone(),
+                component_id: component.id.clone(),
+                component_name: component.name.clone(),
+            });
+        }
+    }
+    found
+}
+
+impl ProjectReport {
+    /// Markdown for people and legacy clients (keeps `# Project Analysis Results`).
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        let _ = writeln!(md, "# Project Analysis Results\n");
+        let _ = writeln!(md, "**File**: {} ({})\n", cell(&self.file_name), self.scope);
+        let _ = writeln!(md, "## Overview\n\n| Metric | Value |\n|---|---:|");
+        for (label, value) in [
+            ("Nodes", self.nodes.to_string()),
+            ("Max depth", self.max_depth.to_string()),
+            ("Pages", self.pages.to_string()),
+            ("Frames", self.frames.to_string()),
+            ("Components", self.components.to_string()),
+            ("Component sets", self.component_sets.to_string()),
+            ("Variants", self.variants.to_string()),
+            ("Instances", self.instances.to_string()),
+            ("Text nodes", self.text_nodes.to_string()),
+            ("Image fills", self.image_fills.to_string()),
+            ("Styles defined", self.styles_defined.to_string()),
+            ("Styles used", self.styles_used.to_string()),
+            ("Variables bound", self.variables_bound.to_string()),
+            ("Component reuse rate", percent(self.component_reuse_rate)),
+            ("Likely detached copies", self.detached_copies.len().to_string()),
+        ] {
+            let _ = writeln!(md, "| {label} | {value} |");
+        }
+        if !self.fonts.is_empty() {
+            let _ = writeln!(md, "\n## Fonts\n\n| Family | Style | Size | Text nodes |\n|---|---|---:|---:|");
+            for f in self.fonts.iter().take(20) {
+                let _ = writeln!(md, "| {} | {} | {} | {} |", cell(&f.family), cell(&f.style), f.size, f.count);
+            }
+            if self.fonts.len() > 20 {
+                let _ = writeln!(md, "\n…and {} more combinations.", self.fonts.len() - 20);
+            }
+        }
+        if !self.colors.is_empty() {
+            let _ = writeln!(md, "\n## Colors\n\n| Color | Uses |\n|---|---:|");
+            for c in self.colors.iter().take(20) {
+                let _ = writeln!(md, "| `{}` | {} |", c.hex, c.count);
+            }
+            if self.colors.len() > 20 {
+                let _ = writeln!(md, "\n…and {} more colours.", self.colors.len() - 20);
+            }
+        }
+        if !self.instances_by_component.is_empty() {
+            let mut top: Vec<_> = self.instances_by_component.iter().collect();
+            top.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+            let _ = writeln!(md, "\n## Most used components\n\n| Component id | Instances |\n|---|---:|");
+            for (id, count) in top.into_iter().take(10) {
+                let _ = writeln!(md, "| `{}` | {count} |", cell(id));
+            }
+        }
+        if !self.detached_copies.is_empty() {
+            let _ = writeln!(md, "\n## Likely detached copies\n\n| Node | Looks like component |\n|---|---|");
+            for d in &self.detached_copies {
+                let _ = writeln!(md, "| {} (`{}`) | {} (`{}`) |", cell(&d.node_name), d.node_id, cell(&d.component_name), d.component_id);
+            }
+        }
+        md
+    }
+}
