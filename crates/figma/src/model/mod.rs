@@ -1,0 +1,22 @@
+//! The typed Figma model.
+
+pub mod component;
+pub mod design;
+mod figma_enum;
+pub mod layout;
+pub mod node;
+pub mod paint;
+pub mod prototype;
+pub mod responses;
+pub mod text;
+pub mod variables;
+
+pub use component::*;
+pub use design::*;
+pub use layout::*;
+pub use node::*;
+pub use paint::*;
+pub use prototype::*;
+pub use responses::*;
+pub use text::*;
+pub use variables::*;

@@ -1,0 +1,105 @@
+//! Text content and type styles.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::paint::Paint;
+use super::variables::VariableBinding;
+
+/// A Figma type style (`style` of a TEXT node, or an entry of its
+/// `styleOverrideTable`, where every field is optional).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TypeStyle {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_family: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_post_script_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_style: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_weight: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font_size: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub italic: Option<bool>,
+    /// `UPPER`, `LOWER`, `TITLE`, `SMALL_CAPS`, `SMALL_CAPS_FORCED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_case: Option<String>,
+    /// `NONE`, `STRIKETHROUGH`, `UNDERLINE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_decoration: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_align_horizontal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_align_vertical: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_auto_resize: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub letter_spacing: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_height_px: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_height_percent: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_height_percent_font_size: Option<f64>,
+    /// `PIXELS`, `FONT_SIZE_%`, `INTRINSIC_%`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_height_unit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph_spacing: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph_indent: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_spacing: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hyperlink: Option<Hyperlink>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub opentype_flags: BTreeMap<String, f64>,
+    /// Fill overrides for a text run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fills: Option<Vec<Paint>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub bound_variables: BTreeMap<String, VariableBinding>,
+}
+
+impl TypeStyle {
+    /// True when no field is set (an empty override).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A hyperlink on text: a URL or a node in the same file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hyperlink {
+    /// `URL` or `NODE`.
+    #[serde(rename = "type", default)]
+    pub link_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, rename = "nodeID", skip_serializing_if = "Option::is_none")]
+    pub node_id: Option<String>,
+}
+
+/// The text of a TEXT node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Text {
+    pub characters: String,
+    pub style: TypeStyle,
+    /// Per character (UTF-16 code unit) index into `style_override_table`;
+    /// 0 means the base style. Shorter than `characters` when the tail uses
+    /// the base style.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub character_style_overrides: Vec<u32>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub style_override_table: BTreeMap<String, TypeStyle>,
+    /// Per line: `NONE`, `ORDERED` or `UNORDERED`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub line_types: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub line_indentations: Vec<u32>,
+}

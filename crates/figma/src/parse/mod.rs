@@ -1,0 +1,209 @@
+//! Parsing Figma REST responses from bytes.
+
+mod error;
+mod node_seed;
+mod response;
+
+use serde::de::{DeserializeSeed, IgnoredAny};
+
+pub use error::ParseError;
+use response::{RawResponse, ResponseSeed};
+
+use crate::model::{Design, FileMeta, ImageFills, ImageRenders, Variables};
+
+/// A parsed Figma response of any kind handoff reads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Response {
+    /// `GET /v1/files/:key`.
+    File(Design),
+    /// `GET /v1/files/:key/nodes`.
+    Nodes(Design),
+    /// `GET /v1/images/:key`.
+    ImageRenders(ImageRenders),
+    /// `GET /v1/files/:key/images`.
+    ImageFills(ImageFills),
+    /// `GET /v1/files/:key/meta`.
+    Meta(FileMeta),
+    /// `GET /v1/files/:key/variables/local`.
+    Variables(Variables),
+}
+
+impl Response {
+    /// A short name of the response kind, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::File(_) => "file",
+            Self::Nodes(_) => "nodes",
+            Self::ImageRenders(_) => "image renders",
+            Self::ImageFills(_) => "image fills",
+            Self::Meta(_) => "file meta",
+            Self::Variables(_) => "local variables",
+        }
+    }
+}
+
+/// Parses any Figma response handoff reads and says which kind it was.
+///
+/// Errors name the JSON path and byte offset; a Figma error body becomes
+/// [`ParseError::FigmaError`] and JSON of another shape [`ParseError::NotFigma`].
+pub fn parse_response(input: &[u8]) -> Result<Response, ParseError> {
+    let raw = parse_raw(input)?;
+    if raw.has_document {
+        return Ok(Response::File(raw.design));
+    }
+    if raw.has_nodes {
+        return Ok(Response::Nodes(raw.design));
+    }
+    if let Some(meta) = raw.file_meta {
+        return Ok(Response::Meta(meta));
+    }
+    if let Some((status, message)) = raw.figma_error() {
+        return Err(ParseError::FigmaError { status, message });
+    }
+    if let Some(meta) = raw.meta {
+        if meta.variables.is_some() || meta.variable_collections.is_some() {
+            return meta
+                .into_variables()
+                .map(Response::Variables)
+                .ok_or_else(not_figma_object);
+        }
+        return meta
+            .into_image_fills()
+            .map(Response::ImageFills)
+            .ok_or_else(not_figma_object);
+    }
+    if let Some(images) = raw.images {
+        return Ok(Response::ImageRenders(ImageRenders {
+            err: raw.err,
+            images,
+        }));
+    }
+    Err(not_figma_object())
+}
+
+/// Parses a file or nodes response into a [`Design`].
+pub fn parse_design(input: &[u8]) -> Result<Design, ParseError> {
+    match parse_response(input)? {
+        Response::File(design) | Response::Nodes(design) => Ok(design),
+        other => Err(ParseError::WrongKind {
+            expected: "a file or nodes response",
+            found: other.kind(),
+        }),
+    }
+}
+
+/// Parses a `/variables/local` response.
+pub fn parse_variables(input: &[u8]) -> Result<Variables, ParseError> {
+    match parse_response(input)? {
+        Response::Variables(variables) => Ok(variables),
+        other => Err(ParseError::WrongKind {
+            expected: "a local variables response",
+            found: other.kind(),
+        }),
+    }
+}
+
+/// Parses a `/meta` response.
+pub fn parse_file_meta(input: &[u8]) -> Result<FileMeta, ParseError> {
+    match parse_response(input)? {
+        Response::Meta(meta) => Ok(meta),
+        other => Err(ParseError::WrongKind {
+            expected: "a file meta response",
+            found: other.kind(),
+        }),
+    }
+}
+
+/// Parses a `/v1/images/:key` response.
+pub fn parse_image_renders(input: &[u8]) -> Result<ImageRenders, ParseError> {
+    match parse_response(input)? {
+        Response::ImageRenders(images) => Ok(images),
+        other => Err(ParseError::WrongKind {
+            expected: "an image renders response",
+            found: other.kind(),
+        }),
+    }
+}
+
+/// Parses a `/v1/files/:key/images` response.
+pub fn parse_image_fills(input: &[u8]) -> Result<ImageFills, ParseError> {
+    match parse_response(input)? {
+        Response::ImageFills(images) => Ok(images),
+        other => Err(ParseError::WrongKind {
+            expected: "an image fills response",
+            found: other.kind(),
+        }),
+    }
+}
+
+fn not_figma_object() -> ParseError {
+    ParseError::NotFigma {
+        reason: "the object has none of `document`, `nodes`, `images`, `meta` or `file`".to_owned(),
+    }
+}
+
+fn parse_raw(input: &[u8]) -> Result<RawResponse, ParseError> {
+    let first = input
+        .iter()
+        .copied()
+        .find(|byte| !byte.is_ascii_whitespace());
+    if first != Some(b'{') {
+        return Err(classify_non_object(input));
+    }
+    let mut json = serde_json::Deserializer::from_slice(input);
+    json.disable_recursion_limit();
+    let raw = deserialize_with_path(ResponseSeed, &mut json, input)?;
+    json.end()
+        .map_err(|error| ParseError::from_json(input, &error, None))?;
+    Ok(raw)
+}
+
+/// Runs a seed over the deserializer with path tracking and on-demand stack
+/// growth, so deep nesting neither overflows nor loses the error location.
+pub(crate) fn deserialize_with_path<'de, S: DeserializeSeed<'de>>(
+    seed: S,
+    json: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
+    input: &[u8],
+) -> Result<S::Value, ParseError> {
+    let mut track = serde_path_to_error::Track::new();
+    let stacked = serde_stacker::Deserializer::new(&mut *json);
+    let tracked = serde_path_to_error::Deserializer::new(stacked, &mut track);
+    seed.deserialize(tracked).map_err(|error| {
+        let path = track.path().to_string();
+        ParseError::from_json(input, &error, Some(json_path(&path)))
+    })
+}
+
+/// `document.children[3]` → `$.document.children[3]`; the root path `.` → `$`.
+fn json_path(path: &str) -> String {
+    if path == "." || path.is_empty() {
+        "$".to_owned()
+    } else {
+        format!("$.{path}")
+    }
+}
+
+/// The input does not start with `{`: either not JSON, or JSON of another shape.
+fn classify_non_object(input: &[u8]) -> ParseError {
+    let mut json = serde_json::Deserializer::from_slice(input);
+    let valid = serde::Deserialize::deserialize(&mut json).and_then(|IgnoredAny| json.end());
+    match valid {
+        Err(error) => ParseError::from_json(input, &error, None),
+        Ok(()) => {
+            let what = match input
+                .iter()
+                .copied()
+                .find(|byte| !byte.is_ascii_whitespace())
+            {
+                Some(b'[') => "an array",
+                Some(b'"') => "a string",
+                Some(b'n') => "null",
+                Some(b't' | b'f') => "a boolean",
+                _ => "a number",
+            };
+            ParseError::NotFigma {
+                reason: format!("the top-level value is {what}, expected an object"),
+            }
+        }
+    }
+}

@@ -1,0 +1,409 @@
+//! Streams Figma nodes straight into the flat arena.
+//!
+//! Each node is pushed as a placeholder before its children are read, so the
+//! arena comes out in pre-order with no second pass, and the parsed tree never
+//! exists as nested Rust values (dropping it cannot recurse). serde_stacker,
+//! set up by the caller, keeps the recursive descent of serde itself safe on
+//! deep trees.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::model::layout::NullableRect;
+use crate::model::{GridLayout, Node, NodeIndex, NodeType, Text};
+
+/// Reads one node (or `null`) and everything below it into `arena`.
+pub(crate) struct NodeSeed<'a> {
+    pub arena: &'a mut Vec<Node>,
+    pub parent: Option<NodeIndex>,
+    pub depth: u32,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+    /// The index of the node read, or `None` for a `null` node.
+    type Value = Option<NodeIndex>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodeSeed<'_> {
+    type Value = Option<NodeIndex>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a Figma node object")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let index = NodeIndex::try_from(self.arena.len())
+            .map_err(|_| de::Error::custom("more than 4 billion nodes"))?;
+        self.arena.push(Node::default());
+        let mut node = Node {
+            index,
+            parent: self.parent,
+            depth: self.depth,
+            visible: true,
+            ..Node::default()
+        };
+        let (mut has_id, mut has_type) = (false, false);
+
+        while let Some(key) = map.next_key::<NodeKey>()? {
+            let layout = &mut node.layout;
+            match key {
+                NodeKey::Id => {
+                    node.id = map.next_value()?;
+                    has_id = true;
+                }
+                NodeKey::Name => {
+                    node.name = map.next_value::<Option<String>>()?.unwrap_or_default()
+                }
+                NodeKey::Type => {
+                    node.node_type = map.next_value::<NodeType>()?;
+                    has_type = true;
+                }
+                NodeKey::Visible => {
+                    node.visible = map.next_value::<Option<bool>>()?.unwrap_or(true)
+                }
+                NodeKey::Locked => node.locked = map.next_value::<Option<bool>>()?.unwrap_or(false),
+                NodeKey::IsMask => {
+                    node.is_mask = map.next_value::<Option<bool>>()?.unwrap_or(false)
+                }
+                NodeKey::Children => {
+                    let seed = ChildrenSeed {
+                        arena: &mut *self.arena,
+                        parent: index,
+                        depth: self.depth + 1,
+                    };
+                    node.children.extend(map.next_value_seed(seed)?);
+                }
+                NodeKey::Fills => node.fills = list(&mut map)?,
+                NodeKey::Strokes => node.strokes = list(&mut map)?,
+                NodeKey::Effects => node.effects = list(&mut map)?,
+                NodeKey::StrokeWeight => node.stroke_weight = map.next_value()?,
+                NodeKey::IndividualStrokeWeights => {
+                    node.individual_stroke_weights = map.next_value()?
+                }
+                NodeKey::StrokeAlign => node.stroke_align = map.next_value()?,
+                NodeKey::StrokeDashes => node.stroke_dashes = list(&mut map)?,
+                NodeKey::CornerRadius => node.corner_radius = map.next_value()?,
+                NodeKey::RectangleCornerRadii => node.rectangle_corner_radii = map.next_value()?,
+                NodeKey::Opacity => node.opacity = map.next_value()?,
+                NodeKey::BlendMode => node.blend_mode = map.next_value()?,
+                NodeKey::Rotation => node.rotation = map.next_value()?,
+                NodeKey::ClipsContent => node.clips_content = map.next_value()?,
+                NodeKey::AbsoluteBoundingBox => {
+                    node.absolute_bounding_box = map
+                        .next_value::<Option<NullableRect>>()?
+                        .and_then(NullableRect::complete);
+                }
+                NodeKey::AbsoluteRenderBounds => {
+                    node.absolute_render_bounds = map
+                        .next_value::<Option<NullableRect>>()?
+                        .and_then(NullableRect::complete);
+                }
+                NodeKey::Constraints => node.constraints = map.next_value()?,
+                NodeKey::LayoutMode => layout.layout_mode = map.next_value()?,
+                NodeKey::LayoutWrap => layout.layout_wrap = map.next_value()?,
+                NodeKey::PrimaryAxisSizingMode => {
+                    layout.primary_axis_sizing_mode = map.next_value()?
+                }
+                NodeKey::CounterAxisSizingMode => {
+                    layout.counter_axis_sizing_mode = map.next_value()?
+                }
+                NodeKey::PrimaryAxisAlignItems => {
+                    layout.primary_axis_align_items = map.next_value()?
+                }
+                NodeKey::CounterAxisAlignItems => {
+                    layout.counter_axis_align_items = map.next_value()?
+                }
+                NodeKey::CounterAxisAlignContent => {
+                    layout.counter_axis_align_content = map.next_value()?
+                }
+                NodeKey::PaddingLeft => layout.padding_left = map.next_value()?,
+                NodeKey::PaddingRight => layout.padding_right = map.next_value()?,
+                NodeKey::PaddingTop => layout.padding_top = map.next_value()?,
+                NodeKey::PaddingBottom => layout.padding_bottom = map.next_value()?,
+                NodeKey::ItemSpacing => layout.item_spacing = map.next_value()?,
+                NodeKey::CounterAxisSpacing => layout.counter_axis_spacing = map.next_value()?,
+                NodeKey::LayoutSizingHorizontal => {
+                    layout.layout_sizing_horizontal = map.next_value()?
+                }
+                NodeKey::LayoutSizingVertical => {
+                    layout.layout_sizing_vertical = map.next_value()?
+                }
+                NodeKey::LayoutAlign => layout.layout_align = map.next_value()?,
+                NodeKey::LayoutGrow => layout.layout_grow = map.next_value()?,
+                NodeKey::LayoutPositioning => layout.layout_positioning = map.next_value()?,
+                NodeKey::MinWidth => layout.min_width = map.next_value()?,
+                NodeKey::MaxWidth => layout.max_width = map.next_value()?,
+                NodeKey::MinHeight => layout.min_height = map.next_value()?,
+                NodeKey::MaxHeight => layout.max_height = map.next_value()?,
+                NodeKey::OverflowDirection => layout.overflow_direction = map.next_value()?,
+                NodeKey::GridRowCount => grid(layout).grid_row_count = map.next_value()?,
+                NodeKey::GridColumnCount => grid(layout).grid_column_count = map.next_value()?,
+                NodeKey::GridRowGap => grid(layout).grid_row_gap = map.next_value()?,
+                NodeKey::GridColumnGap => grid(layout).grid_column_gap = map.next_value()?,
+                NodeKey::GridColumnsSizing => {
+                    grid(layout).grid_columns_sizing = map.next_value()?
+                }
+                NodeKey::GridRowsSizing => grid(layout).grid_rows_sizing = map.next_value()?,
+                NodeKey::GridChildHorizontalAlign => {
+                    grid(layout).grid_child_horizontal_align = map.next_value()?
+                }
+                NodeKey::GridChildVerticalAlign => {
+                    grid(layout).grid_child_vertical_align = map.next_value()?
+                }
+                NodeKey::GridRowSpan => grid(layout).grid_row_span = map.next_value()?,
+                NodeKey::GridColumnSpan => grid(layout).grid_column_span = map.next_value()?,
+                NodeKey::GridRowAnchorIndex => {
+                    grid(layout).grid_row_anchor_index = map.next_value()?
+                }
+                NodeKey::GridColumnAnchorIndex => {
+                    grid(layout).grid_column_anchor_index = map.next_value()?
+                }
+                NodeKey::LayoutGrids => node.layout_grids = list(&mut map)?,
+                NodeKey::Characters => {
+                    text(&mut node).characters =
+                        map.next_value::<Option<String>>()?.unwrap_or_default();
+                }
+                NodeKey::Style => {
+                    text(&mut node).style = map.next_value::<Option<_>>()?.unwrap_or_default()
+                }
+                NodeKey::CharacterStyleOverrides => {
+                    text(&mut node).character_style_overrides = list(&mut map)?
+                }
+                NodeKey::StyleOverrideTable => {
+                    text(&mut node).style_override_table =
+                        map.next_value::<Option<_>>()?.unwrap_or_default();
+                }
+                NodeKey::LineTypes => text(&mut node).line_types = list(&mut map)?,
+                NodeKey::LineIndentations => text(&mut node).line_indentations = list(&mut map)?,
+                NodeKey::Styles => node.styles = map.next_value::<Option<_>>()?.unwrap_or_default(),
+                NodeKey::ComponentId => node.component_id = map.next_value()?,
+                NodeKey::ComponentProperties => {
+                    node.component_properties = map.next_value::<Option<_>>()?.unwrap_or_default();
+                }
+                NodeKey::ComponentPropertyDefinitions => {
+                    node.component_property_definitions =
+                        map.next_value::<Option<_>>()?.unwrap_or_default();
+                }
+                NodeKey::ComponentPropertyReferences => {
+                    node.component_property_references =
+                        map.next_value::<Option<_>>()?.unwrap_or_default();
+                }
+                NodeKey::Overrides => node.overrides = list(&mut map)?,
+                NodeKey::Description => node.description = map.next_value()?,
+                NodeKey::BoundVariables => {
+                    node.bound_variables = map.next_value::<Option<_>>()?.unwrap_or_default()
+                }
+                NodeKey::Interactions => {
+                    let interactions: Vec<Option<_>> = list(&mut map)?;
+                    node.interactions = interactions.into_iter().flatten().collect();
+                }
+                NodeKey::TransitionNodeId => node.transition_node_id = map.next_value()?,
+                NodeKey::ExportSettings => node.export_settings = list(&mut map)?,
+                NodeKey::Annotations => node.annotations = list(&mut map)?,
+                NodeKey::DevResources => node.dev_resources = list(&mut map)?,
+                NodeKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !has_id {
+            return Err(de::Error::missing_field("id"));
+        }
+        if !has_type {
+            return Err(de::Error::missing_field("type"));
+        }
+        if node.text.is_some() && node.node_type != NodeType::Text {
+            // `style`/`characters` only mean text on TEXT nodes; elsewhere
+            // (e.g. a plugin's custom data) they would mislead consumers.
+            node.text = None;
+        }
+        let slot = self
+            .arena
+            .get_mut(index as usize)
+            .ok_or_else(|| de::Error::custom("node arena lost a slot"))?;
+        *slot = node;
+        Ok(Some(index))
+    }
+}
+
+/// A JSON array of nodes; `null` entries are skipped.
+struct ChildrenSeed<'a> {
+    arena: &'a mut Vec<Node>,
+    parent: NodeIndex,
+    depth: u32,
+}
+
+impl<'de> DeserializeSeed<'de> for ChildrenSeed<'_> {
+    type Value = Vec<NodeIndex>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ChildrenSeed<'_> {
+    type Value = Vec<NodeIndex>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of Figma nodes")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut children = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        loop {
+            let seed = NodeSeed {
+                arena: &mut *self.arena,
+                parent: Some(self.parent),
+                depth: self.depth,
+            };
+            match seq.next_element_seed(seed)? {
+                Some(Some(child)) => children.push(child),
+                Some(None) => {}
+                None => break,
+            }
+        }
+        Ok(children)
+    }
+}
+
+/// A list that may be absent or `null` (both mean empty).
+fn list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Vec<T>, A::Error> {
+    Ok(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default())
+}
+
+fn grid(layout: &mut crate::model::Layout) -> &mut GridLayout {
+    layout.grid.get_or_insert_with(Box::default)
+}
+
+fn text(node: &mut Node) -> &mut Text {
+    node.text.get_or_insert_with(Box::default)
+}
+
+/// The node fields handoff reads; everything else is skipped unparsed.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "camelCase")]
+enum NodeKey {
+    Id,
+    Name,
+    Type,
+    Visible,
+    Locked,
+    IsMask,
+    Children,
+    Fills,
+    Strokes,
+    Effects,
+    StrokeWeight,
+    IndividualStrokeWeights,
+    StrokeAlign,
+    StrokeDashes,
+    CornerRadius,
+    RectangleCornerRadii,
+    Opacity,
+    BlendMode,
+    Rotation,
+    ClipsContent,
+    AbsoluteBoundingBox,
+    AbsoluteRenderBounds,
+    Constraints,
+    LayoutMode,
+    LayoutWrap,
+    PrimaryAxisSizingMode,
+    CounterAxisSizingMode,
+    PrimaryAxisAlignItems,
+    CounterAxisAlignItems,
+    CounterAxisAlignContent,
+    PaddingLeft,
+    PaddingRight,
+    PaddingTop,
+    PaddingBottom,
+    ItemSpacing,
+    CounterAxisSpacing,
+    LayoutSizingHorizontal,
+    LayoutSizingVertical,
+    LayoutAlign,
+    LayoutGrow,
+    LayoutPositioning,
+    MinWidth,
+    MaxWidth,
+    MinHeight,
+    MaxHeight,
+    OverflowDirection,
+    GridRowCount,
+    GridColumnCount,
+    GridRowGap,
+    GridColumnGap,
+    GridColumnsSizing,
+    GridRowsSizing,
+    GridChildHorizontalAlign,
+    GridChildVerticalAlign,
+    GridRowSpan,
+    GridColumnSpan,
+    GridRowAnchorIndex,
+    GridColumnAnchorIndex,
+    LayoutGrids,
+    Characters,
+    Style,
+    CharacterStyleOverrides,
+    StyleOverrideTable,
+    LineTypes,
+    LineIndentations,
+    Styles,
+    ComponentId,
+    ComponentProperties,
+    ComponentPropertyDefinitions,
+    ComponentPropertyReferences,
+    Overrides,
+    Description,
+    BoundVariables,
+    Interactions,
+    #[serde(rename = "transitionNodeID")]
+    TransitionNodeId,
+    ExportSettings,
+    Annotations,
+    DevResources,
+    #[serde(other)]
+    Other,
+}

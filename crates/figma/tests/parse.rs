@@ -1,0 +1,253 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Parsing real fixtures and hostile input.
+
+use std::path::PathBuf;
+
+use handoff_figma::{NodeType, ParseError, Response, parse_design, parse_response};
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/figma")
+}
+
+fn fixtures() -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(fixture_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&path).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Counts nodes the slow, obvious way (serde_json::Value) to check the arena.
+fn count_nodes(value: &serde_json::Value) -> usize {
+    let mut stack = vec![value];
+    let mut count = 0;
+    while let Some(node) = stack.pop() {
+        count += 1;
+        if let Some(children) = node.get("children").and_then(|c| c.as_array()) {
+            stack.extend(children.iter());
+        }
+    }
+    count
+}
+
+#[test]
+fn every_fixture_parses_into_a_consistent_pre_order_arena() {
+    for (name, bytes) in fixtures() {
+        let design = parse_design(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let roots: Vec<&serde_json::Value> = match value.get("document") {
+            Some(document) => vec![document],
+            None => value["nodes"]
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|entry| &entry["document"])
+                .collect(),
+        };
+        assert_eq!(
+            design.roots.len(),
+            roots.len(),
+            "{name}: one root per document"
+        );
+        let expected: usize = roots.iter().map(|root| count_nodes(root)).sum();
+        assert_eq!(design.nodes.len(), expected, "{name}: node count");
+        for (position, node) in design.nodes.iter().enumerate() {
+            assert_eq!(node.index as usize, position, "{name}");
+            for &child in &node.children {
+                let child = &design.nodes[child as usize];
+                assert_eq!(child.parent, Some(node.index), "{name}");
+                assert_eq!(child.depth, node.depth + 1, "{name}");
+                assert!(child.index > node.index, "{name}: pre-order");
+            }
+            if let Some(parent) = node.parent {
+                assert!(
+                    design.nodes[parent as usize].children.contains(&node.index),
+                    "{name}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn nodes_response_yields_every_requested_id() {
+    let bytes = std::fs::read(fixture_dir().join("figma-export-styles.nodes.json")).unwrap();
+    let Response::Nodes(design) = parse_response(&bytes).unwrap() else {
+        panic!("not a nodes response")
+    };
+    assert_eq!(design.roots.len(), 31);
+}
+
+#[test]
+fn modern_fields_are_typed() {
+    let bytes = std::fs::read(fixture_dir().join("yol-project.nodes.json")).unwrap();
+    let design = parse_design(&bytes).unwrap();
+    assert!(design.nodes.iter().any(|n| !n.bound_variables.is_empty()));
+    assert!(
+        design
+            .nodes
+            .iter()
+            .any(|n| !n.component_properties.is_empty())
+    );
+    assert!(design.nodes.iter().any(|n| !n.interactions.is_empty()));
+    assert!(design.nodes.iter().any(|n| {
+        n.text
+            .as_ref()
+            .is_some_and(|t| !t.character_style_overrides.is_empty())
+    }));
+    assert!(!design.component_sets.is_empty());
+    assert!(
+        design
+            .nodes
+            .iter()
+            .all(|n| !matches!(n.node_type, NodeType::Other(_)))
+    );
+}
+
+#[test]
+fn ten_thousand_levels_parse_walk_and_drop() {
+    let depth = 10_000;
+    let mut json = String::from(r#"{"name":"deep","document":"#);
+    for level in 0..depth {
+        json.push_str(&format!(
+            r#"{{"id":"{level}:0","name":"n","type":"FRAME","children":["#
+        ));
+    }
+    for _ in 0..depth {
+        json.push_str("]}");
+    }
+    json.push('}');
+    let design = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let design = parse_design(json.as_bytes()).unwrap();
+            let deepest = design.nodes.iter().map(|n| n.depth).max();
+            assert_eq!(deepest, Some(depth - 1));
+            assert_eq!(design.subtree(0).len(), depth as usize);
+            design.nodes.len()
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(design, depth as usize);
+}
+
+#[test]
+fn truncated_input_is_a_syntax_error_with_offset() {
+    let bytes = std::fs::read(fixture_dir().join("framelink-oddit.nodes.json")).unwrap();
+    let cut = &bytes[..bytes.len() / 2];
+    let error = parse_design(cut).unwrap_err();
+    assert!(matches!(error, ParseError::Syntax { .. }), "{error}");
+    // The offset is that of the last byte read when the problem was detected.
+    assert_eq!(error.offset(), Some(cut.len() - 1));
+}
+
+#[test]
+fn wrong_type_names_the_path_and_offset() {
+    let json = br#"{"document":{"id":"0:0","name":"D","type":"DOCUMENT","children":[{"id":"1:1","name":"x","type":"FRAME","opacity":"half"}]}}"#;
+    let error = parse_design(json).unwrap_err();
+    assert_eq!(
+        error.path(),
+        Some("$.document.children[0].opacity"),
+        "{error}"
+    );
+    let offset = error.offset().unwrap();
+    assert!(json[..=offset].ends_with(br#""opacity":"half""#), "{error}");
+}
+
+#[test]
+fn valid_json_that_is_not_figma_is_its_own_error() {
+    for input in [&b"[1,2,3]"[..], b"{\"hello\":1}", b"42", b"\"text\""] {
+        let error = parse_response(input).unwrap_err();
+        assert!(matches!(error, ParseError::NotFigma { .. }), "{error}");
+    }
+}
+
+#[test]
+fn figma_error_bodies_are_reported() {
+    let error = parse_response(br#"{"status":403,"err":"Invalid token"}"#).unwrap_err();
+    assert_eq!(
+        error,
+        ParseError::FigmaError {
+            status: 403,
+            message: "Invalid token".into()
+        }
+    );
+}
+
+#[test]
+fn invalid_utf8_and_garbage_are_errors() {
+    assert!(matches!(
+        parse_response(b"{\"name\":\"\xff\xfe\"}"),
+        Err(ParseError::Syntax { .. })
+    ));
+    assert!(matches!(
+        parse_response(b""),
+        Err(ParseError::Syntax { .. })
+    ));
+    assert!(matches!(
+        parse_response(b"{{{{"),
+        Err(ParseError::Syntax { .. })
+    ));
+}
+
+#[test]
+fn huge_numbers_are_errors_or_values_never_panics() {
+    let json = br#"{"document":{"id":"0:0","name":"D","type":"DOCUMENT","opacity":1e999}}"#;
+    assert!(parse_design(json).is_err());
+    let json = br#"{"document":{"id":"0:0","name":"D","type":"TEXT","characterStyleOverrides":[99999999999999]}}"#;
+    assert!(parse_design(json).is_err());
+    let json = br#"{"document":{"id":"0:0","name":"D","type":"FRAME","opacity":1e300}}"#;
+    assert_eq!(parse_design(json).unwrap().nodes[0].opacity, Some(1e300));
+}
+
+#[test]
+fn tolerates_unknown_types_nulls_and_old_files() {
+    let json = br#"{"document":{"id":"0:0","name":"D","type":"DOCUMENT","children":[
+        {"id":"1:1","name":"w","type":"HOLOGRAM","futureField":{"a":[1,2]},
+         "absoluteRenderBounds":{"x":null,"y":null,"width":null,"height":null},
+         "interactions":[{"trigger":null,"actions":[null,{"type":"NODE","destinationId":null,"transition":null}]}, null],
+         "fills":null, "children":[null]}]}}"#;
+    let design = parse_design(json).unwrap();
+    let node = &design.nodes[1];
+    assert_eq!(node.node_type, NodeType::Other("HOLOGRAM".into()));
+    assert_eq!(node.absolute_render_bounds, None);
+    assert_eq!(node.interactions.len(), 1);
+    assert_eq!(node.interactions[0].actions.len(), 1);
+    assert!(node.children.is_empty());
+}
+
+#[test]
+fn small_responses_are_recognised() {
+    let images =
+        parse_response(br#"{"err":null,"images":{"1:2":"https://x/1.png","1:3":null}}"#).unwrap();
+    assert!(matches!(images, Response::ImageRenders(ref r) if r.images.len() == 2));
+    let fills = parse_response(
+        br#"{"error":false,"status":200,"meta":{"images":{"abc":"https://x/a.png"}}}"#,
+    )
+    .unwrap();
+    assert!(matches!(fills, Response::ImageFills(ref f) if f.images["abc"] == "https://x/a.png"));
+    let meta = parse_response(
+        br#"{"file":{"name":"Shop","version":"42","last_touched_at":"2025-01-01T00:00:00Z"}}"#,
+    )
+    .unwrap();
+    assert!(matches!(meta, Response::Meta(ref m) if m.version.as_deref() == Some("42")));
+    let variables = parse_response(
+        br#"{"status":200,"error":false,"meta":{"variables":{"VariableID:1:2":{"id":"VariableID:1:2","name":"color/primary","resolvedType":"COLOR","valuesByMode":{"1:0":{"r":1,"g":0,"b":0,"a":1}}}},"variableCollections":{}}}"#,
+    )
+    .unwrap();
+    let Response::Variables(variables) = variables else {
+        panic!("not variables")
+    };
+    assert_eq!(variables.name_of("VariableID:1:2"), Some("color/primary"));
+}
