@@ -29,9 +29,11 @@
 //! Attach the `/variables/local` response with [`Design::attach_variables`]
 //! so bound variables resolve to names.
 
+pub mod link;
 pub mod model;
 pub mod parse;
 
+pub use link::{FigmaLink, LinkError, normalize_node_id, parse_figma_url};
 pub use model::{Design, DesignSource, Node, NodeIndex, NodeType};
 pub use parse::{
     ParseError, Response, parse_design, parse_file_meta, parse_image_fills, parse_image_renders,
