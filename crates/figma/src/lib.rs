@@ -32,6 +32,7 @@
 pub mod link;
 pub mod model;
 pub mod parse;
+pub mod plugin;
 
 pub use link::{FigmaLink, LinkError, normalize_node_id, parse_figma_url};
 pub use model::{Design, DesignSource, Node, NodeIndex, NodeType};
@@ -39,3 +40,4 @@ pub use parse::{
     ParseError, Response, parse_design, parse_file_meta, parse_image_fills, parse_image_renders,
     parse_response, parse_variables,
 };
+pub use plugin::{PluginFrame, design_from_plugin_frames, parse_plugin_payload};
