@@ -12,7 +12,9 @@ mod model;
 pub mod project;
 pub mod scope;
 pub mod score;
+pub mod tokens;
 
 pub use error::AnalysisError;
 pub use project::{ProjectReport, project_report};
 pub use scope::Scope;
+pub use tokens::{TokenFormat, TokensReport, export_tokens, parse_dtcg, tokens_report};
