@@ -1,0 +1,73 @@
+//! The one error type of the store.
+
+use std::time::Duration;
+
+/// What went wrong in a store call. The HTTP layer maps `Unavailable` to 503 + `Retry-After`.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The backend did not answer in time or is unreachable. Nothing was kept anywhere else.
+    #[error("store unavailable: {reason}")]
+    Unavailable {
+        reason: String,
+        retry_after: Duration,
+    },
+    /// The embedded store file is held by another process (usually a running `handoff serve`).
+    #[error(
+        "the store at {path} is locked by another process (is `handoff serve` running?); stop it or use the same Redis instead"
+    )]
+    Locked { path: String },
+    /// Bad input from the caller: an id with forbidden characters, an oversize value, …
+    #[error("invalid {what}: {reason}")]
+    Invalid { what: &'static str, reason: String },
+    /// A value exceeds its size bound.
+    #[error("{what} is too large: {size} bytes, limit {limit}")]
+    TooLarge {
+        what: &'static str,
+        size: usize,
+        limit: usize,
+    },
+    /// A stored record could not be decoded (written by a newer schema, or damaged).
+    #[error("stored record {key} is unreadable: {reason}")]
+    Corrupt { key: String, reason: String },
+    /// The backend rejected the operation (configuration, script or protocol error).
+    #[error("store backend error: {0}")]
+    Backend(String),
+}
+
+impl StoreError {
+    pub(crate) fn invalid(what: &'static str, reason: impl Into<String>) -> Self {
+        Self::Invalid {
+            what,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn unavailable(reason: impl Into<String>) -> Self {
+        Self::Unavailable {
+            reason: reason.into(),
+            retry_after: Duration::from_secs(1),
+        }
+    }
+
+    /// True when retrying later may succeed (maps to HTTP 503).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Unavailable { .. })
+    }
+}
+
+impl From<redis::RedisError> for StoreError {
+    fn from(err: redis::RedisError) -> Self {
+        if err.is_io_error()
+            || err.is_timeout()
+            || err.is_connection_dropped()
+            || err.is_connection_refusal()
+            || err.is_cluster_error()
+        {
+            Self::unavailable(err.to_string())
+        } else {
+            Self::Backend(err.to_string())
+        }
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;

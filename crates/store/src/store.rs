@@ -1,0 +1,115 @@
+//! `Store`: the typed API over either backend.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::backend::embedded::EmbeddedBackend;
+use crate::backend::redis::RedisBackend;
+use crate::backend::{Backend, DumpEntry};
+use crate::config::StoreConfig;
+use crate::error::StoreResult;
+use crate::records::{Millis, decode, encode};
+
+/// The persistent store. Cheap to clone; all clones share one connection / one database file.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) backend: Backend,
+    pub(crate) config: Arc<StoreConfig>,
+}
+
+/// Which backend a store runs on (for `/ready` and logs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendKind {
+    Redis,
+    Embedded,
+}
+
+impl Store {
+    /// Opens Redis when `redis_url` (or cluster nodes) is set, else the embedded store under
+    /// `data_dir`. A standalone Redis that is down does not fail here: calls return `Unavailable`
+    /// until it is reachable, then succeed on the same `Store`.
+    pub async fn open(config: &StoreConfig) -> StoreResult<Self> {
+        let backend = if config.uses_redis() {
+            Backend::Redis(RedisBackend::open(config).await?)
+        } else {
+            Backend::Embedded(EmbeddedBackend::open(config).await?)
+        };
+        Ok(Self {
+            backend,
+            config: Arc::new(config.clone()),
+        })
+    }
+
+    pub fn kind(&self) -> BackendKind {
+        match self.backend {
+            Backend::Redis(_) => BackendKind::Redis,
+            Backend::Embedded(_) => BackendKind::Embedded,
+        }
+    }
+
+    pub fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
+    /// Health check for `/ready`: Ok when the backend answers within the operation timeout.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.backend.ping().await
+    }
+
+    /// Every durable record with its remaining TTL (for export and migration).
+    pub async fn export_entries(&self) -> StoreResult<Vec<DumpEntry>> {
+        self.backend.dump().await
+    }
+
+    /// Writes one exported record, replacing what is there and keeping its TTL.
+    pub async fn import_entry(&self, entry: DumpEntry) -> StoreResult<()> {
+        crate::keys::check_logical_key(&entry.key)?;
+        self.backend.restore(entry).await
+    }
+
+    /// Deletes expired records of the embedded store now (Redis expires keys itself).
+    pub async fn sweep_expired(&self) -> StoreResult<usize> {
+        match &self.backend {
+            Backend::Embedded(b) => b.sweep().await,
+            Backend::Redis(_) => Ok(0),
+        }
+    }
+
+    pub(crate) async fn get_record<T: DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> StoreResult<Option<T>> {
+        match self.backend.get(key).await? {
+            Some(bytes) => decode(key, &bytes).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) async fn put_record<T: Serialize>(
+        &self,
+        key: &str,
+        record: &T,
+        ttl: Option<Duration>,
+    ) -> StoreResult<()> {
+        self.backend.set(key, encode(record)?, ttl).await
+    }
+}
+
+pub(crate) fn now_ms() -> Millis {
+    u64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis(),
+    )
+    .unwrap_or(u64::MAX)
+}
+
+/// `bytes` of OS randomness as lowercase hex.
+pub(crate) fn random_hex<const N: usize>() -> String {
+    hex::encode(rand::random::<[u8; N]>())
+}

@@ -1,0 +1,274 @@
+//! Users, their generation history and their API keys.
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::{StoreError, StoreResult};
+use crate::keys::{Id, Identity, check, layout};
+use crate::records::{ApiKeyRecord, CreatedApiKey, HistoryEntry, User};
+use crate::store::{Store, now_ms, random_hex};
+
+const API_KEY_PREFIX: &str = "hk_";
+/// `hk_` + 64 hex digits (256 bits of randomness).
+const API_KEY_LEN: usize = 3 + 64;
+const MAX_NAME_LEN: usize = 256;
+const KEY_ID_LEN: usize = 16;
+/// `lastUsed` is written at most this often per key (no write per request).
+const LAST_USED_RESOLUTION_MS: u64 = 60_000;
+
+impl Store {
+    // --- admin (CLI) ---
+
+    /// Creates a user in `org` (default org: `default`) and returns it; its id is fresh.
+    pub async fn create_user(&self, name: &str, org: &str) -> StoreResult<User> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > MAX_NAME_LEN || name.chars().any(char::is_control) {
+            return Err(StoreError::invalid(
+                "user name",
+                "must be 1-256 printable characters",
+            ));
+        }
+        let user = User {
+            user_id: Id::parse(&format!("u_{}", random_hex::<12>()))?,
+            org_id: check("org id", org)?,
+            name: name.to_owned(),
+            created: now_ms(),
+            preferences: Value::Object(Default::default()),
+            settings: Value::Object(Default::default()),
+        };
+        self.put_record(&layout::user(&user.user_id), &user, None)
+            .await?;
+        self.backend
+            .set_add(&layout::users(), user.user_id.as_str())
+            .await?;
+        Ok(user)
+    }
+
+    /// All users, oldest first.
+    pub async fn list_users(&self) -> StoreResult<Vec<User>> {
+        let mut users = Vec::new();
+        for id in self.backend.set_members(&layout::users()).await? {
+            if let Some(user) = self.user_by_id(&id).await? {
+                users.push(user);
+            }
+        }
+        users.sort_by(|a, b| (a.created, &a.user_id).cmp(&(b.created, &b.user_id)));
+        Ok(users)
+    }
+
+    /// Any user by id (admin and authentication use).
+    pub async fn user_by_id(&self, user_id: &str) -> StoreResult<Option<User>> {
+        let id = check("user id", user_id)?;
+        self.get_record(&layout::user(&id)).await
+    }
+
+    /// Removes a user with their history, sessions and API keys. False if there was no such user.
+    pub async fn remove_user(&self, user_id: &str) -> StoreResult<bool> {
+        let id = check("user id", user_id)?;
+        let existed = self.backend.exists(&layout::user(&id)).await?;
+        self.revoke_user_sessions(&id).await?;
+        let key_ids = self
+            .backend
+            .set_members(&layout::user_api_keys(&id))
+            .await?;
+        let mut keys: Vec<String> = key_ids.iter().map(|hash| layout::api_key(hash)).collect();
+        keys.extend([
+            layout::user(&id),
+            layout::user_history(&id),
+            layout::user_api_keys(&id),
+        ]);
+        self.backend.delete(&keys).await?;
+        self.backend
+            .set_remove(&layout::users(), id.as_str())
+            .await?;
+        Ok(existed)
+    }
+
+    // --- the caller's own record ---
+
+    /// The caller's user record (`None` if it does not exist or is in another org).
+    pub async fn get_user(&self, who: &Identity) -> StoreResult<Option<User>> {
+        let user: Option<User> = self.get_record(&layout::user(&who.user_id)).await?;
+        Ok(user.filter(|u| u.org_id == who.org_id))
+    }
+
+    /// Replaces the caller's preferences and settings. False if the user does not exist.
+    pub async fn update_user_settings(
+        &self,
+        who: &Identity,
+        preferences: Value,
+        settings: Value,
+    ) -> StoreResult<bool> {
+        let Some(mut user) = self.get_user(who).await? else {
+            return Ok(false);
+        };
+        user.preferences = preferences;
+        user.settings = settings;
+        self.put_record(&layout::user(&who.user_id), &user, None)
+            .await?;
+        Ok(true)
+    }
+
+    // --- history ---
+
+    /// Records a generation, keeping only the newest `history_limit` entries.
+    pub async fn add_history(&self, who: &Identity, entry: &HistoryEntry) -> StoreResult<()> {
+        let bytes = crate::records::encode(entry)?;
+        if bytes.len() > 64 * 1024 {
+            return Err(StoreError::TooLarge {
+                what: "history entry",
+                size: bytes.len(),
+                limit: 64 * 1024,
+            });
+        }
+        self.backend
+            .list_push_trim(
+                &layout::user_history(&who.user_id),
+                bytes,
+                self.config.history_limit.max(1),
+            )
+            .await
+    }
+
+    /// The caller's newest `limit` history entries, newest first.
+    pub async fn list_history(
+        &self,
+        who: &Identity,
+        limit: usize,
+    ) -> StoreResult<Vec<HistoryEntry>> {
+        let key = layout::user_history(&who.user_id);
+        let raw = self
+            .backend
+            .list_range(&key, limit.min(self.config.history_limit.max(1)))
+            .await?;
+        raw.iter()
+            .map(|bytes| crate::records::decode(&key, bytes))
+            .collect()
+    }
+
+    // --- API keys ---
+
+    /// Creates an API key for an existing user. The secret is returned once; only its hash is kept.
+    pub async fn create_api_key(&self, user_id: &str, label: &str) -> StoreResult<CreatedApiKey> {
+        let Some(user) = self.user_by_id(user_id).await? else {
+            return Err(StoreError::invalid(
+                "user id",
+                format!("no user {user_id:?}"),
+            ));
+        };
+        if label.len() > MAX_NAME_LEN || label.chars().any(char::is_control) {
+            return Err(StoreError::invalid(
+                "key label",
+                "must be at most 256 printable characters",
+            ));
+        }
+        let secret = format!("{API_KEY_PREFIX}{}", random_hex::<32>());
+        let hash = sha256_hex(&secret);
+        let record = ApiKeyRecord {
+            key_id: hash[..KEY_ID_LEN].to_owned(),
+            user_id: user.user_id.clone(),
+            label: label.to_owned(),
+            created: now_ms(),
+            last_used: None,
+        };
+        self.put_record(&layout::api_key(&hash), &record, None)
+            .await?;
+        self.backend
+            .set_add(&layout::user_api_keys(&user.user_id), &hash)
+            .await?;
+        Ok(CreatedApiKey { secret, record })
+    }
+
+    /// Resolves a presented key to its owner's identity; `None` for unknown, malformed or revoked
+    /// keys and for keys whose user was removed.
+    pub async fn authenticate_api_key(
+        &self,
+        secret: &str,
+    ) -> StoreResult<Option<(Identity, ApiKeyRecord)>> {
+        if secret.len() != API_KEY_LEN
+            || !secret.starts_with(API_KEY_PREFIX)
+            || !secret[API_KEY_PREFIX.len()..]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit())
+        {
+            return Ok(None);
+        }
+        let key = layout::api_key(&sha256_hex(secret));
+        let Some(mut record) = self.get_record::<ApiKeyRecord>(&key).await? else {
+            return Ok(None);
+        };
+        let Some(user) = self.user_by_id(record.user_id.as_str()).await? else {
+            return Ok(None);
+        };
+        let now = now_ms();
+        if record
+            .last_used
+            .is_none_or(|t| now.saturating_sub(t) >= LAST_USED_RESOLUTION_MS)
+        {
+            record.last_used = Some(now);
+            self.put_record(&key, &record, None).await?;
+        }
+        Ok(Some((
+            Identity {
+                user_id: user.user_id,
+                org_id: user.org_id,
+            },
+            record,
+        )))
+    }
+
+    /// A user's keys (never the secrets).
+    pub async fn list_api_keys(&self, user_id: &str) -> StoreResult<Vec<ApiKeyRecord>> {
+        let id = check("user id", user_id)?;
+        let mut records = Vec::new();
+        for hash in self
+            .backend
+            .set_members(&layout::user_api_keys(&id))
+            .await?
+        {
+            if let Some(record) = self
+                .get_record::<ApiKeyRecord>(&layout::api_key(&hash))
+                .await?
+            {
+                records.push(record);
+            }
+        }
+        records.sort_by_key(|r| r.created);
+        Ok(records)
+    }
+
+    /// Revokes the user's key whose id (or a unique prefix of it, ≥ 6 hex digits) is given.
+    pub async fn revoke_api_key(&self, user_id: &str, key_id: &str) -> StoreResult<bool> {
+        let id = check("user id", user_id)?;
+        if key_id.len() < 6 || !key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(StoreError::invalid(
+                "key id",
+                "give at least 6 hex digits of the key id",
+            ));
+        }
+        let index = layout::user_api_keys(&id);
+        let matches: Vec<String> = self
+            .backend
+            .set_members(&index)
+            .await?
+            .into_iter()
+            .filter(|hash| hash.starts_with(&key_id.to_ascii_lowercase()))
+            .collect();
+        match matches.as_slice() {
+            [] => Ok(false),
+            [hash] => {
+                self.backend.delete(&[layout::api_key(hash)]).await?;
+                self.backend.set_remove(&index, hash).await?;
+                Ok(true)
+            }
+            _ => Err(StoreError::invalid(
+                "key id",
+                "matches more than one key; give more digits",
+            )),
+        }
+    }
+}
+
+fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
