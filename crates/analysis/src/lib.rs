@@ -4,9 +4,12 @@
 //! Every report has one entry function taking `&Design` and a [`Scope`] (plus options), returns
 //! a serde + JSON-Schema struct, and renders Markdown with `to_markdown()`.
 
+mod background;
 pub mod colour;
 pub mod effort;
 mod error;
+pub mod finding;
+pub mod health;
 mod markdown;
 mod model;
 pub mod project;
@@ -15,6 +18,8 @@ pub mod score;
 pub mod tokens;
 
 pub use error::AnalysisError;
+pub use finding::{Finding, Severity};
+pub use health::{HealthOptions, HealthReport, HealthWeights, health_report};
 pub use project::{ProjectReport, project_report};
 pub use scope::Scope;
 pub use tokens::{TokenFormat, TokensReport, export_tokens, parse_dtcg, tokens_report};

@@ -1,0 +1,77 @@
+//! Findings shared by the compliance and health reports.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use handoff_figma::Node;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn icon(self) -> &'static str {
+        match self {
+            Severity::Error => "❌",
+            Severity::Warning => "⚠️",
+            Severity::Info => "ℹ️",
+        }
+    }
+}
+
+/// One problem at one node, with what was found and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Finding {
+    pub category: String,
+    pub severity: Severity,
+    pub node_id: String,
+    pub node_name: String,
+    /// What was found, e.g. `contrast 4.48:1 (#777777 on #FFFFFF)`.
+    pub found: String,
+    /// What to do about it.
+    pub suggestion: String,
+    /// For colour findings: CIEDE2000 distance to the suggested token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta_e: Option<f64>,
+}
+
+/// Collects findings per category, keeping at most `limit` of them but counting all.
+#[derive(Debug)]
+pub(crate) struct FindingSink {
+    pub category: &'static str,
+    pub limit: usize,
+    pub kept: Vec<Finding>,
+    pub count: u64,
+}
+
+impl FindingSink {
+    pub fn new(category: &'static str, limit: usize) -> Self {
+        Self { category, limit, kept: Vec::new(), count: 0 }
+    }
+
+    pub fn push(&mut self, severity: Severity, node: &Node, found: String, suggestion: String, delta_e: Option<f64>) {
+        self.count += 1;
+        if self.kept.len() < self.limit {
+            self.kept.push(Finding {
+                category: self.category.to_owned(),
+                severity,
+                node_id: node.id.clone(),
+                node_name: node.name.clone(),
+                found,
+                suggestion,
+                delta_e,
+            });
+        }
+    }
+}
+
+/// The `n` most severe findings, in stable order.
+pub(crate) fn worst(findings: &[Finding], n: usize) -> Vec<Finding> {
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| f.severity);
+    sorted.into_iter().take(n).cloned().collect()
+}
