@@ -6,6 +6,7 @@
 
 mod background;
 pub mod colour;
+pub mod compliance;
 pub mod effort;
 mod error;
 pub mod finding;
@@ -17,6 +18,7 @@ pub mod scope;
 pub mod score;
 pub mod tokens;
 
+pub use compliance::{ComplianceOptions, ComplianceReport, ComplianceWeights, DesignSystem, compliance_report};
 pub use error::AnalysisError;
 pub use finding::{Finding, Severity};
 pub use health::{HealthOptions, HealthReport, HealthWeights, health_report};

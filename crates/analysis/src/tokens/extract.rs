@@ -177,6 +177,7 @@ fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
     }
     let style = style_id(node, "effect", "effects");
     let layers: Vec<ShadowLayer> = visible.iter().filter_map(|e| shadow_layer(e)).collect();
+
     if !layers.is_empty() {
         let value = TokenValue::Shadow { layers };
         let key = style.map_or_else(|| Key::Raw(format!("shadow {}", value.css())), |id| Key::Style(id.to_owned()));
@@ -249,4 +250,9 @@ pub fn tokens_report(design: &Design, scope: &Scope) -> TokensReport {
         *counts.entry(token.category).or_default() += 1;
     }
     TokensReport { file_name: design.file.name.clone(), scope: scope.describe(), counts, tokens }
+}
+
+/// The CSS `box-shadow` of a node's shadow effects, as tokens render it.
+pub(crate) fn shadow_css(effects: &[&Effect]) -> String {
+    TokenValue::Shadow { layers: effects.iter().filter_map(|e| shadow_layer(e)).collect() }.css()
 }

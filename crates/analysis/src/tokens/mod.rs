@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 pub use dtcg_import::{ImportedTokens, parse_dtcg};
 pub use export::{TokenFormat, export_tokens};
 pub use extract::{tokens_report, tokens_of};
+pub(crate) use extract::shadow_css;
 pub use names::token_slugs;
 
 use crate::markdown::cell;

@@ -1,0 +1,400 @@
+//! Compliance against a design system: the file's own styles and variables, a supplied DTCG
+//! token file, or another Figma file. Every colour, type, spacing, radius and effect usage is
+//! matched to the system's tokens; hand-built copies of components count against it.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use handoff_figma::model::EffectType;
+use handoff_figma::{Design, Node};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::colour::{Rgba, delta_e2000};
+use crate::finding::{Finding, FindingSink, Severity};
+use crate::markdown::cell;
+use crate::model::{inside_instance, solid_colour};
+use crate::project::detached_copies;
+use crate::scope::Scope;
+use crate::score::{CategoryScore, Grade, overall, round1, round2, status_light};
+use crate::tokens::{Token, TokenCategory, TokenSource, TokenValue, num, tokens_of};
+
+/// What to check against.
+#[derive(Debug, Clone, Copy)]
+pub enum DesignSystem<'a> {
+    /// The file's own named styles and variables; anything bound to them complies.
+    Own,
+    /// Tokens from a supplied file (see [`crate::parse_dtcg`]).
+    Tokens(&'a [Token]),
+    /// The styles and variables of another Figma file (a library).
+    Other(&'a Design),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct ComplianceWeights {
+    pub color: f64,
+    pub typography: f64,
+    pub spacing: f64,
+    pub radius: f64,
+    pub effects: f64,
+    pub components: f64,
+}
+
+impl Default for ComplianceWeights {
+    fn default() -> Self {
+        Self { color: 0.25, typography: 0.25, spacing: 0.15, radius: 0.10, effects: 0.10, components: 0.15 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct ComplianceOptions {
+    pub weights: ComplianceWeights,
+    /// A colour within this CIEDE2000 distance of a token matches it.
+    pub color_delta_e: f64,
+    /// Sizes within this many px of a token match it.
+    pub dimension_tolerance_px: f64,
+    /// Spacing must be a multiple of this when the system has no spacing tokens.
+    pub spacing_base_px: f64,
+    /// Radii must be a multiple of this when the system has no radius tokens.
+    pub radius_base_px: f64,
+    pub max_findings_per_category: usize,
+}
+
+impl Default for ComplianceOptions {
+    fn default() -> Self {
+        Self {
+            weights: ComplianceWeights::default(),
+            color_delta_e: 1.0,
+            dimension_tolerance_px: 0.5,
+            spacing_base_px: 4.0,
+            radius_base_px: 2.0,
+            max_findings_per_category: 50,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ComplianceReport {
+    pub file_name: String,
+    pub scope: String,
+    /// What the file was checked against.
+    pub design_system: String,
+    /// Tokens in the design system, by category.
+    pub system_tokens: u64,
+    /// Weighted mean of the category scores, 0–100.
+    pub overall_score: f64,
+    pub grade: Grade,
+    pub categories: Vec<CategoryScore>,
+    pub findings: Vec<Finding>,
+    pub findings_not_listed: u64,
+}
+
+struct Tally {
+    sink: FindingSink,
+    compliant: u64,
+    total: u64,
+}
+
+impl Tally {
+    fn new(category: &'static str, limit: usize) -> Self {
+        Self { sink: FindingSink::new(category, limit), compliant: 0, total: 0 }
+    }
+    fn pass(&mut self) {
+        self.compliant += 1;
+        self.total += 1;
+    }
+    fn fail(&mut self, node: &Node, found: String, suggestion: String, delta_e: Option<f64>) {
+        self.total += 1;
+        self.sink.push(Severity::Warning, node, found, suggestion, delta_e);
+    }
+}
+
+/// The nearest colour token and its CIEDE2000 distance.
+fn nearest_colour<'a>(tokens: &[(&'a Token, Rgba)], colour: Rgba) -> Option<(&'a Token, Rgba, f64)> {
+    tokens
+        .iter()
+        .map(|(t, c)| (*t, *c, delta_e2000(colour, *c) + (colour.a - c.a).abs() * 100.0))
+        .min_by(|a, b| a.2.total_cmp(&b.2).then_with(|| a.0.name.cmp(&b.0.name)))
+}
+
+fn nearest_dimension<'a>(tokens: &[&'a Token], px: f64) -> Option<(&'a Token, f64)> {
+    tokens
+        .iter()
+        .filter_map(|t| match t.value {
+            TokenValue::Dimension { px: v } => Some((*t, v)),
+            _ => None,
+        })
+        .min_by(|a, b| (a.1 - px).abs().total_cmp(&(b.1 - px).abs()))
+}
+
+fn on_grid(px: f64, base: f64) -> bool {
+    base <= 0.0 || (px / base - (px / base).round()).abs() < 1e-6
+}
+
+struct Checker<'a> {
+    own: bool,
+    options: &'a ComplianceOptions,
+    colours: Vec<(&'a Token, Rgba)>,
+    typography: Vec<&'a Token>,
+    spacing: Vec<&'a Token>,
+    radii: Vec<&'a Token>,
+    shadows: Vec<&'a Token>,
+    colour_cache: HashMap<[u8; 4], Option<(&'a Token, Rgba, f64)>>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(tokens: &'a [Token], own: bool, options: &'a ComplianceOptions) -> Self {
+        let of = |category| tokens.iter().filter(|t| t.category == category).collect::<Vec<_>>();
+        let colours = tokens
+            .iter()
+            .filter_map(|t| match &t.value {
+                TokenValue::Color { hex } => Rgba::from_hex(hex).ok().map(|c| (t, c)),
+                _ => None,
+            })
+            .collect();
+        Self {
+            own,
+            options,
+            colours,
+            typography: of(TokenCategory::Typography),
+            spacing: of(TokenCategory::Spacing),
+            radii: of(TokenCategory::Radius),
+            shadows: of(TokenCategory::Shadow),
+            colour_cache: HashMap::new(),
+        }
+    }
+
+    fn colour(&mut self, t: &mut Tally, node: &Node, colour: Rgba, bound: bool) {
+        if self.own && bound {
+            return t.pass();
+        }
+        let colours = &self.colours;
+        let nearest = *self.colour_cache.entry(colour.to_bytes()).or_insert_with(|| nearest_colour(colours, colour));
+        match nearest {
+            Some((_, _, d)) if d <= self.options.color_delta_e => t.pass(),
+            Some((token, value, d)) => t.fail(
+                node,
+                format!("colour {colour}"),
+                format!("Use `{}` ({value}), ΔE2000 {:.2}", token.name, d),
+                Some(round2(d)),
+            ),
+            None => t.fail(node, format!("colour {colour}"), "The design system defines no colours".into(), None),
+        }
+    }
+
+    fn typography(&self, t: &mut Tally, node: &Node) {
+        let Some(style) = node.text.as_deref().map(|text| &text.style) else { return };
+        let Some(size) = style.font_size else { return };
+        if self.own && (node.styles.contains_key("text") || node.styles.contains_key("texts")) {
+            return t.pass();
+        }
+        let family = style.font_family.clone().unwrap_or_default();
+        let weight = style.font_weight.unwrap_or(400.0);
+        let tol = self.options.dimension_tolerance_px;
+        let score = |token: &&Token| match &token.value {
+            TokenValue::Typography { font_family, font_weight, font_size, .. } => {
+                let family_miss = if font_family.eq_ignore_ascii_case(&family) { 0.0 } else { 1000.0 };
+                let weight_miss = if (font_weight - weight).abs() < 1.0 { 0.0 } else { 100.0 };
+                family_miss + weight_miss + (font_size - size).abs()
+            }
+            _ => f64::INFINITY,
+        };
+        let best = self.typography.iter().min_by(|a, b| score(a).total_cmp(&score(b)));
+        let found = format!("{family} {} {}px", num(weight), num(size));
+        match best {
+            Some(token) if score(token) <= tol => t.pass(),
+            Some(token) => t.fail(node, found, format!("Use text style `{}` ({})", token.name, token.value.css()), None),
+            None => t.fail(node, found, "The design system defines no text styles".into(), None),
+        }
+    }
+
+    fn dimension(&self, t: &mut Tally, node: &Node, px: f64, bound: bool, radius: bool) {
+        if self.own && bound {
+            return t.pass();
+        }
+        let (tokens, base, what) = if radius {
+            (&self.radii, self.options.radius_base_px, "radius")
+        } else {
+            (&self.spacing, self.options.spacing_base_px, "spacing")
+        };
+        match nearest_dimension(tokens, px) {
+            Some((_, v)) if (v - px).abs() <= self.options.dimension_tolerance_px => t.pass(),
+            Some((token, v)) => t.fail(node, format!("{what} {}px", num(px)), format!("Use `{}` ({}px)", token.name, num(v)), None),
+            None if on_grid(px, base) => t.pass(),
+            None => {
+                let nearest = (px / base).round().max(1.0) * base;
+                t.fail(node, format!("{what} {}px", num(px)), format!("Use the {}px scale, e.g. {}px", num(base), num(nearest)), None)
+            }
+        }
+    }
+
+    fn effects(&self, t: &mut Tally, node: &Node) {
+        let shadows: Vec<_> = node.effects.iter().filter(|e| e.visible && matches!(e.effect_type, EffectType::DropShadow | EffectType::InnerShadow)).collect();
+        if shadows.is_empty() {
+            return;
+        }
+        if self.own && (node.styles.contains_key("effect") || node.styles.contains_key("effects")) {
+            return t.pass();
+        }
+        let css = crate::tokens::shadow_css(&shadows);
+        if self.shadows.iter().any(|s| s.value.css() == css) {
+            t.pass();
+        } else {
+            let suggestion = match self.shadows.first() {
+                Some(_) => format!("Use one of the {} shadow tokens", self.shadows.len()),
+                None => "The design system defines no shadows".into(),
+            };
+            t.fail(node, format!("shadow {css}"), suggestion, None);
+        }
+    }
+}
+
+fn describe(system: &DesignSystem<'_>) -> String {
+    match system {
+        DesignSystem::Own => "the file's own styles and variables".into(),
+        DesignSystem::Tokens(tokens) => format!("a token file ({} tokens)", tokens.len()),
+        DesignSystem::Other(other) => format!("the styles and variables of {:?}", other.file.name),
+    }
+}
+
+/// Checks `scope` against `system`.
+pub fn compliance_report(design: &Design, scope: &Scope, system: &DesignSystem<'_>, options: &ComplianceOptions) -> ComplianceReport {
+    let owned: Vec<Token>;
+    let (tokens, own): (&[Token], bool) = match system {
+        DesignSystem::Tokens(tokens) => (tokens, false),
+        DesignSystem::Own | DesignSystem::Other(_) => {
+            let source = if let DesignSystem::Other(other) = system { *other } else { design };
+            owned = tokens_of(source, &Scope::whole(source)).into_iter().filter(|t| t.source != TokenSource::Usage).collect();
+            (&owned, matches!(system, DesignSystem::Own))
+        }
+    };
+    let limit = options.max_findings_per_category;
+    let mut checker = Checker::new(tokens, own, options);
+    let mut colour = Tally::new("color", limit);
+    let mut typography = Tally::new("typography", limit);
+    let mut spacing = Tally::new("spacing", limit);
+    let mut radius = Tally::new("radius", limit);
+    let mut effects = Tally::new("effects", limit);
+    let inside = inside_instance(design);
+
+    for node in scope.nodes(design) {
+        if inside[node.index as usize] || !node.visible {
+            continue;
+        }
+        let has_style = |keys: [&str; 2]| keys.iter().any(|k| node.styles.contains_key(*k));
+        for (paints, field, keys) in [(&node.fills, "fills", ["fill", "fills"]), (&node.strokes, "strokes", ["stroke", "strokes"])] {
+            for paint in paints {
+                if let Some(c) = solid_colour(paint) {
+                    let bound = has_style(keys) || paint.bound_variables.contains_key("color") || node.bound_variables.contains_key(field);
+                    checker.colour(&mut colour, node, c, bound);
+                }
+            }
+        }
+        checker.typography(&mut typography, node);
+        let l = &node.layout;
+        let fields = [
+            ("paddingLeft", l.padding_left),
+            ("paddingRight", l.padding_right),
+            ("paddingTop", l.padding_top),
+            ("paddingBottom", l.padding_bottom),
+            ("itemSpacing", l.item_spacing),
+            ("counterAxisSpacing", l.counter_axis_spacing),
+        ];
+        for (field, value) in fields {
+            if let Some(px) = value.filter(|v| v.is_finite() && *v > 0.0) {
+                checker.dimension(&mut spacing, node, px, node.bound_variables.contains_key(field), false);
+            }
+        }
+        let radii: Vec<f64> = match (node.rectangle_corner_radii, node.corner_radius) {
+            (Some(corners), _) => corners.to_vec(),
+            (None, Some(r)) => vec![r],
+            _ => Vec::new(),
+        };
+        let radius_bound = ["cornerRadius", "topLeftRadius", "topRightRadius", "bottomLeftRadius", "bottomRightRadius"]
+            .iter()
+            .any(|f| node.bound_variables.contains_key(*f));
+        let mut seen: Vec<u64> = Vec::new();
+        for px in radii.into_iter().filter(|v| v.is_finite() && *v > 0.0) {
+            if !seen.contains(&px.to_bits()) {
+                seen.push(px.to_bits());
+                checker.dimension(&mut radius, node, px, radius_bound, true);
+            }
+        }
+        checker.effects(&mut effects, node);
+    }
+
+    let mut components = Tally::new("components", limit);
+    for node in scope.nodes(design) {
+        if node.node_type == handoff_figma::NodeType::Instance && !inside[node.index as usize] {
+            components.pass();
+        }
+    }
+    let index = design.id_index();
+    for copy in detached_copies(design, scope) {
+        if let Some(node) = index.get(copy.node_id.as_str()).and_then(|&i| design.node(i)) {
+            components.fail(node, format!("hand-built copy of component {:?}", copy.component_name), format!("Replace with an instance of `{}` ({})", copy.component_name, copy.component_id), None);
+        }
+    }
+
+    let w = &options.weights;
+    let tallies = [
+        ("color", "Color", w.color, colour),
+        ("typography", "Typography", w.typography, typography),
+        ("spacing", "Spacing", w.spacing, spacing),
+        ("radius", "Radius", w.radius, radius),
+        ("effects", "Effects", w.effects, effects),
+        ("components", "Component", w.components, components),
+    ];
+    let mut categories = Vec::new();
+    let mut findings = Vec::new();
+    let mut not_listed = 0;
+    for (key, title, weight, tally) in tallies {
+        categories.push(CategoryScore::from_counts(key, title, weight, tally.compliant, tally.total, tally.sink.count));
+        not_listed += tally.sink.count - tally.sink.kept.len() as u64;
+        findings.extend(tally.sink.kept);
+    }
+    let overall_score = round1(overall(&categories));
+    ComplianceReport {
+        file_name: design.file.name.clone(),
+        scope: scope.describe(),
+        design_system: describe(system),
+        system_tokens: tokens.len() as u64,
+        overall_score,
+        grade: Grade::of(overall_score),
+        categories,
+        findings,
+        findings_not_listed: not_listed,
+    }
+}
+
+impl ComplianceReport {
+    /// Markdown keeping the legacy headings (`Overall Compliance Score`, `Color Compliance`, …).
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        let _ = writeln!(md, "# Design System Compliance Report\n");
+        let _ = writeln!(md, "**File**: {} ({})  \n**Design system**: {}\n", cell(&self.file_name), self.scope, cell(&self.design_system));
+        let _ = writeln!(md, "## Overall Compliance Score: {}% ({}) {}\n", self.overall_score, self.grade, status_light(self.overall_score));
+        let _ = writeln!(md, "| Category | Score | Grade | Compliant | Total | Issues |\n|---|---:|---|---:|---:|---:|");
+        for c in &self.categories {
+            let _ = writeln!(md, "| {} | {}% | {} | {} | {} | {} |", c.title, c.score, c.grade, c.compliant, c.total, c.issues);
+        }
+        for c in &self.categories {
+            let _ = writeln!(md, "\n## {} Compliance: {}%\n", c.title, c.score);
+            let _ = writeln!(md, "{} of {} checked usages comply.", c.compliant, c.total);
+            let listed: Vec<&Finding> = self.findings.iter().filter(|f| f.category == c.category).collect();
+            if listed.is_empty() {
+                continue;
+            }
+            let _ = writeln!(md, "\n| Node | Found | Suggestion |\n|---|---|---|");
+            for f in &listed {
+                let _ = writeln!(md, "| {} (`{}`) | {} | {} |", cell(&f.node_name), f.node_id, cell(&f.found), cell(&f.suggestion));
+            }
+            if c.issues > listed.len() as u64 {
+                let _ = writeln!(md, "\n…and {} more.", c.issues - listed.len() as u64);
+            }
+        }
+        md
+    }
+}
