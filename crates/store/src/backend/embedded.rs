@@ -233,8 +233,7 @@ impl EmbeddedBackend {
 
     pub async fn get(&self, key: &str) -> StoreResult<Option<Vec<u8>>> {
         let key = key.to_owned();
-        self.read(move |load| bytes_of(&key, load(&key)?))
-            .await
+        self.read(move |load| bytes_of(&key, load(&key)?)).await
     }
 
     pub async fn get_refresh(&self, key: &str, ttl: Duration) -> StoreResult<Option<Vec<u8>>> {

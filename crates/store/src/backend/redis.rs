@@ -221,13 +221,22 @@ impl RedisBackend {
     }
 
     pub async fn delete(&self, keys: &[String]) -> StoreResult<u64> {
-        // One DEL per key: the keys may live in different cluster slots.
+        if keys.is_empty() {
+            return Ok(0);
+        }
+        if matches!(self.connection, Connection::Cluster(_)) {
+            // A cluster pipeline must stay in one slot; these keys may not.
+            let mut removed = 0;
+            for key in keys {
+                removed += self
+                    .run::<u64>(redis::cmd("DEL").arg(self.key(key)).clone())
+                    .await?;
+            }
+            return Ok(removed);
+        }
         let mut pipe = redis::pipe();
         for key in keys {
             pipe.cmd("DEL").arg(self.key(key));
-        }
-        if keys.is_empty() {
-            return Ok(0);
         }
         let counts: Vec<u64> = self.run_pipe(pipe).await?;
         Ok(counts.iter().sum())
