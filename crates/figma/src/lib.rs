@@ -29,11 +29,13 @@
 //! Attach the `/variables/local` response with [`Design::attach_variables`]
 //! so bound variables resolve to names.
 
+pub mod context;
 pub mod link;
 pub mod model;
 pub mod parse;
 pub mod plugin;
 
+pub use context::{ContextError, ContextOptions, DesignContext, Format, design_context};
 pub use link::{FigmaLink, LinkError, normalize_node_id, parse_figma_url};
 pub use model::{Design, DesignSource, Node, NodeIndex, NodeType};
 pub use parse::{

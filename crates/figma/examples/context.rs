@@ -1,0 +1,54 @@
+//! Prints the design context of a saved Figma response, for quick manual
+//! checks without building the whole `handoff` binary:
+//! `cargo run -p handoff-figma --example context -- FILE [tree|yaml|json] [MAX_BYTES]`.
+
+use std::process::ExitCode;
+
+use handoff_figma::{ContextOptions, design_context, parse_design};
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: context FILE [tree|yaml|json] [MAX_BYTES]");
+        return ExitCode::from(2);
+    };
+    let format = args
+        .next()
+        .and_then(|format| format.parse().ok())
+        .unwrap_or_default();
+    let max_bytes = args
+        .next()
+        .and_then(|bytes| bytes.parse().ok())
+        .unwrap_or(usize::MAX);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let design = match parse_design(&bytes) {
+        Ok(design) => design,
+        Err(error) => {
+            eprintln!("{path}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    match design_context(
+        &design,
+        &ContextOptions {
+            format,
+            max_bytes,
+            ..ContextOptions::default()
+        },
+    ) {
+        Ok(context) => {
+            print!("{}", context.text);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,530 @@
+//! One output record per chosen node: its type, name, id and properties.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use super::select::Chosen;
+use super::values;
+use crate::model::{
+    ComponentPropertyType, Design, HorizontalConstraint, LayoutMode, Node, NodeIndex, NodeType,
+    PropertyValue, Text, VerticalConstraint,
+};
+
+/// Style groups that are deduplicated into global variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Group {
+    Layout,
+    Fill,
+    Effect,
+    Font,
+    Vars,
+}
+
+impl Group {
+    /// Prefix of content-addressed keys.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Layout => "L",
+            Self::Fill => "F",
+            Self::Effect => "E",
+            Self::Font => "T",
+            Self::Vars => "V",
+        }
+    }
+}
+
+/// A property value: either deduplicable style content or a plain value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Value {
+    /// Content that may move to global vars; `named` is the Figma style name.
+    Style {
+        group: Group,
+        content: String,
+        named: Option<String>,
+    },
+    /// Printed as is (numbers, ids, compact JSON).
+    Plain(String),
+    /// Free text, always quoted.
+    Quoted(String),
+}
+
+/// A property of a node, in fixed output order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Prop {
+    pub key: &'static str,
+    pub value: Value,
+}
+
+/// Everything printed for one node.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    pub index: NodeIndex,
+    pub depth: u32,
+    pub id: String,
+    /// `None` for noise names (auto-generated layer names, TEXT names).
+    pub name: Option<String>,
+    pub type_label: String,
+    pub props: Vec<Prop>,
+}
+
+/// Builds a record per chosen node.
+pub(crate) fn describe(design: &Design, chosen: &[Chosen]) -> Vec<Record> {
+    let ids = design.id_index();
+    chosen
+        .iter()
+        .filter_map(|choice| describe_one(design, &ids, choice))
+        .collect()
+}
+
+fn describe_one(
+    design: &Design,
+    ids: &HashMap<&str, NodeIndex>,
+    choice: &Chosen,
+) -> Option<Record> {
+    let node = design.node(choice.index)?;
+    let parent = if choice.depth == 0 {
+        None
+    } else {
+        node.parent.and_then(|parent| design.node(parent))
+    };
+    let type_label = if choice.as_svg || node.node_type == NodeType::Vector {
+        "IMAGE-SVG".to_owned()
+    } else {
+        node.node_type.as_str().to_owned()
+    };
+    let mut props = Vec::new();
+    let mut push = |key: &'static str, value: Value| props.push(Prop { key, value });
+    let named = |kinds: &[&str]| {
+        kinds
+            .iter()
+            .find_map(|kind| node.styles.get(*kind))
+            .and_then(|id| design.style_name(id))
+            .map(str::to_owned)
+    };
+
+    if !matches!(node.node_type, NodeType::Document | NodeType::Canvas) {
+        if let Some(layout) = values::layout(node, parent, choice.depth == 0) {
+            push(
+                "layout",
+                Value::Style {
+                    group: Group::Layout,
+                    content: layout,
+                    named: None,
+                },
+            );
+        }
+        if let Some(fill) = values::paints(&node.fills) {
+            push(
+                "fill",
+                Value::Style {
+                    group: Group::Fill,
+                    content: fill,
+                    named: named(&["fill", "fills"]),
+                },
+            );
+        }
+        if let Some(stroke) = values::paints(&node.strokes) {
+            push(
+                "stroke",
+                Value::Style {
+                    group: Group::Fill,
+                    content: stroke,
+                    named: named(&["stroke", "strokes"]),
+                },
+            );
+        }
+        if let Some(geometry) = values::stroke_geometry(node) {
+            push("sw", Value::Plain(geometry));
+        }
+        if let Some(effects) = values::effects(&node.effects) {
+            push(
+                "fx",
+                Value::Style {
+                    group: Group::Effect,
+                    content: effects,
+                    named: named(&["effect", "effects"]),
+                },
+            );
+        }
+        if let Some(opacity) = node.opacity.filter(|opacity| *opacity < 1.0) {
+            push("opacity", Value::Plain(values::num(opacity)));
+        }
+        if let Some(radius) = values::radius(node) {
+            push("radius", Value::Plain(radius.replace(' ', ",")));
+        }
+    }
+    if !node.visible {
+        push("hidden", Value::Plain("true".to_owned()));
+    }
+    if let Some(component_id) = &node.component_id {
+        push("comp", Value::Plain(component_id.clone()));
+    }
+    if let Some(properties) = component_properties(design, node) {
+        push("props", Value::Plain(properties));
+    }
+    if let Some(definitions) = property_definitions(node) {
+        push("defs", Value::Plain(definitions));
+    }
+    if !node.component_property_references.is_empty() {
+        let references: serde_json::Map<String, serde_json::Value> = node
+            .component_property_references
+            .iter()
+            .map(|(field, property)| (field.clone(), strip_property_id(property).into()))
+            .collect();
+        push(
+            "refs",
+            Value::Plain(serde_json::Value::Object(references).to_string()),
+        );
+    }
+    if let Some(variables) = bound_variables(design, node) {
+        push(
+            "vars",
+            Value::Style {
+                group: Group::Vars,
+                content: variables,
+                named: None,
+            },
+        );
+    }
+    if let Some(interactions) = interactions(design, ids, node) {
+        push("on", Value::Quoted(interactions));
+    }
+    if let Some(constraints) = constraints(node, parent) {
+        push("pin", Value::Plain(constraints));
+    }
+    if !node.export_settings.is_empty() {
+        let exports: Vec<String> = node
+            .export_settings
+            .iter()
+            .map(|setting| {
+                let mut text = setting.format.to_ascii_lowercase();
+                if let Some(constraint) = setting.constraint.as_ref().filter(|c| c.value != 1.0) {
+                    let unit = match constraint.constraint_type.as_str() {
+                        "WIDTH" => "w",
+                        "HEIGHT" => "h",
+                        _ => "x",
+                    };
+                    let _ = write!(text, "@{}{unit}", values::num(constraint.value));
+                }
+                text
+            })
+            .collect();
+        push("export", Value::Plain(exports.join(",")));
+    }
+    let notes: Vec<&str> = node
+        .annotations
+        .iter()
+        .filter_map(|annotation| {
+            annotation
+                .label_markdown
+                .as_deref()
+                .or(annotation.label.as_deref())
+        })
+        .collect();
+    if !notes.is_empty() {
+        push("note", Value::Quoted(notes.join(" | ")));
+    }
+    if !node.dev_resources.is_empty() {
+        let links: Vec<String> = node
+            .dev_resources
+            .iter()
+            .map(|resource| format!("{} {}", resource.name, resource.url))
+            .collect();
+        push("links", Value::Quoted(links.join(" | ")));
+    }
+    if let Some(text) = node.text.as_deref() {
+        if let Some(style) = values::type_style(&text.style) {
+            push(
+                "font",
+                Value::Style {
+                    group: Group::Font,
+                    content: style,
+                    named: named(&["text"]),
+                },
+            );
+        }
+        push("text", Value::Quoted(styled_text(text)));
+    }
+    if choice.children_beyond_depth > 0 {
+        push(
+            "more",
+            Value::Plain(choice.children_beyond_depth.to_string()),
+        );
+    }
+    let name = (!is_noise_name(&node.name, &node.node_type)).then(|| node.name.clone());
+    Some(Record {
+        index: node.index,
+        depth: choice.depth,
+        id: node.id.clone(),
+        name,
+        type_label,
+        props,
+    })
+}
+
+/// Figma's default layer names (`Frame 12`) and TEXT names (a copy of the
+/// text) carry no information.
+fn is_noise_name(name: &str, node_type: &NodeType) -> bool {
+    if *node_type == NodeType::Text {
+        return true;
+    }
+    const DEFAULTS: &[&str] = &[
+        "Frame",
+        "Rectangle",
+        "Ellipse",
+        "Line",
+        "Vector",
+        "Group",
+        "Component",
+        "Instance",
+        "Polygon",
+        "Star",
+        "Text",
+        "Image",
+        "Slice",
+        "Section",
+        "Boolean",
+        "Union",
+        "Subtract",
+        "Intersect",
+        "Exclude",
+        "Arrow",
+    ];
+    let Some((word, number)) = name.rsplit_once(|c: char| c.is_whitespace()) else {
+        return false;
+    };
+    DEFAULTS.contains(&word.trim_end())
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `Label#12:0` → `Label`.
+fn strip_property_id(name: &str) -> &str {
+    match name.rsplit_once('#') {
+        Some((base, suffix)) if suffix.contains(':') && !base.is_empty() => base,
+        _ => name,
+    }
+}
+
+fn component_properties(design: &Design, node: &Node) -> Option<String> {
+    if node.component_properties.is_empty() {
+        return None;
+    }
+    let mut map = serde_json::Map::new();
+    for (name, property) in &node.component_properties {
+        let value: serde_json::Value = match (&property.property_type, &property.value) {
+            (ComponentPropertyType::InstanceSwap, PropertyValue::Text(component_id)) => {
+                let component = design
+                    .components
+                    .get(component_id)
+                    .map_or(component_id.as_str(), |c| c.name.as_str());
+                serde_json::Value::String(format!("swap:{component}"))
+            }
+            (_, PropertyValue::Bool(flag)) => (*flag).into(),
+            (_, PropertyValue::Text(text)) => text.clone().into(),
+            (_, PropertyValue::Number(number)) => serde_json::Value::String(values::num(*number)),
+        };
+        map.insert(strip_property_id(name).to_owned(), value);
+    }
+    Some(serde_json::Value::Object(map).to_string())
+}
+
+fn property_definitions(node: &Node) -> Option<String> {
+    if node.component_property_definitions.is_empty() {
+        return None;
+    }
+    let mut map = serde_json::Map::new();
+    for (name, definition) in &node.component_property_definitions {
+        let default = definition
+            .default_value
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let text = match definition.property_type {
+            ComponentPropertyType::Variant => {
+                format!("{}={default}", definition.variant_options.join("|"))
+            }
+            ComponentPropertyType::Boolean => format!("bool={default}"),
+            ComponentPropertyType::Text => format!("text={default}"),
+            ComponentPropertyType::InstanceSwap => format!("swap={default}"),
+            ref other => format!("{}={default}", other.as_str().to_ascii_lowercase()),
+        };
+        map.insert(strip_property_id(name).to_owned(), text.into());
+    }
+    Some(serde_json::Value::Object(map).to_string())
+}
+
+/// `{"fills":"color/primary","itemSpacing":"space/4"}`; names come from the
+/// variables endpoint when attached, else a short form of the variable id.
+fn bound_variables(design: &Design, node: &Node) -> Option<String> {
+    if node.bound_variables.is_empty() {
+        return None;
+    }
+    let name_of = |id: &str| -> String {
+        design
+            .variable_name(id)
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                let short = id.rsplit_once('/').map_or(id, |(_, tail)| tail);
+                format!("var:{}", short.trim_start_matches("VariableID:"))
+            })
+    };
+    let mut map = serde_json::Map::new();
+    for (field, binding) in &node.bound_variables {
+        let mut names: Vec<String> = binding.variable_ids().into_iter().map(name_of).collect();
+        names.dedup();
+        if names.is_empty() {
+            continue;
+        }
+        map.insert(field.clone(), names.join(",").into());
+    }
+    if map.is_empty() {
+        None
+    } else {
+        Some(serde_json::Value::Object(map).to_string())
+    }
+}
+
+/// `click>navigate>#1:2(Checkout); hover>overlay>#3:4`.
+fn interactions(design: &Design, ids: &HashMap<&str, NodeIndex>, node: &Node) -> Option<String> {
+    let mut parts = Vec::new();
+    for interaction in &node.interactions {
+        let trigger = interaction
+            .trigger
+            .as_ref()
+            .and_then(|trigger| trigger.trigger_type.as_deref())
+            .unwrap_or("unknown")
+            .trim_start_matches("ON_")
+            .to_ascii_lowercase();
+        for action in &interaction.actions {
+            let mut text = format!("{trigger}>");
+            let kind = action
+                .navigation
+                .as_deref()
+                .or(action.action_type.as_deref())
+                .unwrap_or("action");
+            text.push_str(&kind.to_ascii_lowercase());
+            if let Some(destination) = &action.destination_id {
+                let name = ids
+                    .get(destination.as_str())
+                    .and_then(|index| design.node(*index))
+                    .map(|n| n.name.as_str());
+                let _ = write!(text, ">#{destination}");
+                if let Some(name) = name {
+                    let _ = write!(text, "({name})");
+                }
+            } else if let Some(url) = &action.url {
+                let _ = write!(text, ">{url}");
+            }
+            parts.push(text);
+        }
+    }
+    if let Some(destination) = &node.transition_node_id {
+        parts.push(format!("click>navigate>#{destination}"));
+    }
+    if parts.is_empty() {
+        None
+    } else {
+        Some(parts.join("; "))
+    }
+}
+
+/// Constraints matter only outside auto-layout, and only when not the
+/// default top-left pin.
+fn constraints(node: &Node, parent: Option<&Node>) -> Option<String> {
+    let constraints = node.constraints.as_ref()?;
+    let parent = parent?;
+    let in_flow = parent
+        .layout
+        .layout_mode
+        .as_ref()
+        .is_some_and(|mode| *mode != LayoutMode::None)
+        && node.layout.layout_positioning != Some(crate::model::LayoutPositioning::Absolute);
+    if in_flow
+        || !matches!(
+            parent.node_type,
+            NodeType::Frame | NodeType::Component | NodeType::Instance
+        )
+    {
+        return None;
+    }
+    if constraints.horizontal == HorizontalConstraint::Left
+        && constraints.vertical == VerticalConstraint::Top
+    {
+        return None;
+    }
+    let word = |text: &str| text.to_ascii_lowercase().replace('_', "-");
+    Some(format!(
+        "{}/{}",
+        word(constraints.horizontal.as_str()),
+        word(constraints.vertical.as_str())
+    ))
+}
+
+/// Characters with rich-text runs as markdown: `**bold**`, `*italic*`,
+/// `~~strike~~`, `[text](url)`. Overrides index UTF-16 code units.
+pub(crate) fn styled_text(text: &Text) -> String {
+    if text.character_style_overrides.is_empty() || text.style_override_table.is_empty() {
+        return text.characters.clone();
+    }
+    let base_weight = text.style.font_weight.unwrap_or(400.0);
+    let mut out = String::with_capacity(text.characters.len() + 16);
+    let mut run = String::new();
+    let mut run_style: u32 = 0;
+    let mut utf16_position = 0usize;
+    let flush = |out: &mut String, run: &mut String, style_id: u32| {
+        if run.is_empty() {
+            return;
+        }
+        let style = text.style_override_table.get(&style_id.to_string());
+        let (mut open, mut close) = (String::new(), String::new());
+        if let Some(style) = style {
+            if style
+                .font_weight
+                .is_some_and(|weight| weight >= 600.0 && weight > base_weight)
+            {
+                open.push_str("**");
+                close.insert_str(0, "**");
+            }
+            if style.italic == Some(true)
+                || style
+                    .font_style
+                    .as_deref()
+                    .is_some_and(|s| s.contains("Italic"))
+            {
+                open.push('*');
+                close.insert(0, '*');
+            }
+            if style.text_decoration.as_deref() == Some("STRIKETHROUGH") {
+                open.push_str("~~");
+                close.insert_str(0, "~~");
+            }
+        }
+        let url = style
+            .and_then(|style| style.hyperlink.as_ref())
+            .and_then(|link| link.url.as_deref());
+        let body = format!("{open}{run}{close}");
+        match url {
+            Some(url) => {
+                let _ = write!(out, "[{body}]({url})");
+            }
+            None => out.push_str(&body),
+        }
+        run.clear();
+    };
+    for character in text.characters.chars() {
+        let style_id = text
+            .character_style_overrides
+            .get(utf16_position)
+            .copied()
+            .unwrap_or(0);
+        if style_id != run_style {
+            flush(&mut out, &mut run, run_style);
+            run_style = style_id;
+        }
+        run.push(character);
+        utf16_position += character.len_utf16();
+    }
+    flush(&mut out, &mut run, run_style);
+    out
+}

@@ -1,0 +1,540 @@
+//! The design context: a compact, faithful description of a design for
+//! coding agents, in `tree`, `yaml` or `json`, within a byte budget.
+//!
+//! Pipeline: choose nodes ([`select`]) → describe each ([`describe`]) →
+//! share repeated styles and bodies ([`dedupe`]) → render and page
+//! ([`render`], this module). See docs/design-context.md for the format.
+
+mod dedupe;
+mod describe;
+mod render;
+mod select;
+mod values;
+
+use std::collections::{BTreeSet, HashSet};
+
+use sha2::{Digest, Sha256};
+
+pub use render::Format;
+pub use select::Omitted;
+
+use crate::link::normalize_node_id;
+use crate::model::{Design, DesignSource, NodeIndex, NodeType};
+
+/// Default budget: about 25k tokens.
+pub const DEFAULT_MAX_BYTES: usize = 100_000;
+/// Smallest budget accepted: a page must hold its header and a node.
+pub const MIN_MAX_BYTES: usize = 1_024;
+
+/// What to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContextOptions {
+    /// Render only these nodes (and their subtrees); empty means the whole
+    /// design (the pages of a file, or every requested node).
+    pub node_ids: Vec<String>,
+    /// Levels to show below each root (1 = the roots only).
+    pub depth: Option<u32>,
+    pub format: Format,
+    /// Hard upper bound on the rendered size in bytes.
+    pub max_bytes: usize,
+    /// A `next_cursor` from a previous call with the same options.
+    pub cursor: Option<String>,
+}
+
+impl Default for ContextOptions {
+    fn default() -> Self {
+        Self {
+            node_ids: Vec::new(),
+            depth: None,
+            format: Format::Tree,
+            max_bytes: DEFAULT_MAX_BYTES,
+            cursor: None,
+        }
+    }
+}
+
+/// One line of the outline: what a node is and how big.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutlineEntry {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub node_type: String,
+    pub depth: u32,
+    pub width: Option<f64>,
+    pub height: Option<f64>,
+}
+
+/// A rendered design context (one page of it when over budget).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DesignContext {
+    /// The rendered output; never longer than `max_bytes`.
+    pub text: String,
+    /// `text.len()`.
+    pub bytes: usize,
+    /// True when this is one page of several.
+    pub truncated: bool,
+    /// Pass back as `cursor` to get the next page.
+    pub next_cursor: Option<String>,
+    /// On the first page of a truncated context: the top of the tree.
+    pub outline: Vec<OutlineEntry>,
+    /// Nodes in the whole context.
+    pub total_nodes: usize,
+    /// Position of this page's first node in the whole context.
+    pub first_node: usize,
+    /// Nodes on this page.
+    pub page_nodes: usize,
+    /// Input nodes left out, by reason.
+    pub omitted: Omitted,
+}
+
+/// Why a context could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContextError {
+    #[error("node `{0}` is not in this design")]
+    UnknownNode(String),
+    #[error(transparent)]
+    InvalidNodeId(#[from] crate::link::LinkError),
+    #[error("invalid cursor: {0}")]
+    InvalidCursor(String),
+    #[error("max_bytes {0} is below the minimum of {MIN_MAX_BYTES}")]
+    BudgetTooSmall(usize),
+}
+
+/// Builds the design context of `design`.
+pub fn design_context(
+    design: &Design,
+    options: &ContextOptions,
+) -> Result<DesignContext, ContextError> {
+    if options.max_bytes < MIN_MAX_BYTES {
+        return Err(ContextError::BudgetTooSmall(options.max_bytes));
+    }
+    let roots = resolve_roots(design, &options.node_ids)?;
+    let fingerprint = fingerprint(design, &roots, options);
+    let start = match &options.cursor {
+        Some(cursor) => parse_cursor(cursor, &fingerprint)?,
+        None => 0,
+    };
+    let (chosen, omitted) = select::choose(design, &roots, options.depth);
+    let records = describe::describe(design, &chosen);
+    if start > records.len() {
+        return Err(ContextError::InvalidCursor(
+            "it points past the end".to_owned(),
+        ));
+    }
+    let shared = dedupe::deduplicate(&records);
+    let format = options.format;
+    let lines: Vec<String> = records
+        .iter()
+        .zip(&shared.record_template)
+        .map(|(record, template)| render::node(format, record, &shared, template.as_deref()))
+        .collect();
+    let components = component_texts(design, &records);
+    let name = design.file.name.as_str();
+    let pieces = Pieces {
+        format,
+        name,
+        shared: &shared,
+        records: &records,
+        lines: &lines,
+        components: &components,
+    };
+
+    if options.cursor.is_none() {
+        let full = pieces.render(0..records.len(), &[], None, None);
+        if full.len() <= options.max_bytes {
+            return Ok(DesignContext {
+                bytes: full.len(),
+                text: full,
+                truncated: false,
+                next_cursor: None,
+                outline: Vec::new(),
+                total_nodes: records.len(),
+                first_node: 0,
+                page_nodes: records.len(),
+                omitted,
+            });
+        }
+    }
+    let (outline, outline_lines) = if start == 0 {
+        outline(design, &records, options.max_bytes / 4)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let page = pieces.fill_page(start, &outline_lines, options.max_bytes, &fingerprint);
+    Ok(DesignContext {
+        bytes: page.text.len(),
+        text: page.text,
+        truncated: true,
+        next_cursor: page.next_cursor,
+        outline,
+        total_nodes: records.len(),
+        first_node: start,
+        page_nodes: page.end - start,
+        omitted,
+    })
+}
+
+/// The roots to render: requested ids, else the pages of a file, else the
+/// response's roots.
+fn resolve_roots(design: &Design, node_ids: &[String]) -> Result<Vec<NodeIndex>, ContextError> {
+    if node_ids.is_empty() {
+        if design.source == Some(DesignSource::File) {
+            return Ok(design
+                .root_nodes()
+                .flat_map(|root| {
+                    if root.node_type == NodeType::Document {
+                        root.children.clone()
+                    } else {
+                        vec![root.index]
+                    }
+                })
+                .collect());
+        }
+        return Ok(design.roots.clone());
+    }
+    let ids = design.id_index();
+    let mut roots = Vec::new();
+    for id in node_ids {
+        let normalized = normalize_node_id(id)?;
+        let index = ids
+            .get(normalized.as_str())
+            .ok_or(ContextError::UnknownNode(normalized.clone()))?;
+        if !roots.contains(index) {
+            roots.push(*index);
+        }
+    }
+    Ok(roots)
+}
+
+/// Names of the components instances refer to: `Set / Variant` for variants.
+fn component_texts(design: &Design, records: &[describe::Record]) -> Vec<(String, String)> {
+    let mut ids = BTreeSet::new();
+    for record in records {
+        for prop in &record.props {
+            if let ("comp", describe::Value::Plain(id)) = (prop.key, &prop.value) {
+                ids.insert(id.clone());
+            }
+        }
+    }
+    ids.into_iter()
+        .map(|id| {
+            let text = match design.components.get(&id) {
+                Some(component) => {
+                    let set = component
+                        .component_set_id
+                        .as_ref()
+                        .and_then(|set| design.component_sets.get(set));
+                    let mut text = match set {
+                        Some(set) => format!("{} / {}", set.name, component.name),
+                        None => component.name.clone(),
+                    };
+                    let description = set.map_or(component.description.as_str(), |set| {
+                        if component.description.is_empty() {
+                            set.description.as_str()
+                        } else {
+                            &component.description
+                        }
+                    });
+                    if !description.is_empty() {
+                        text.push_str(" — ");
+                        text.push_str(&description.replace(['\n', '\r'], " "));
+                    }
+                    text
+                }
+                None => "(not in this response)".to_owned(),
+            };
+            (id, text)
+        })
+        .collect()
+}
+
+struct Pieces<'a> {
+    format: Format,
+    name: &'a str,
+    shared: &'a dedupe::Shared,
+    records: &'a [describe::Record],
+    lines: &'a [String],
+    components: &'a [(String, String)],
+}
+
+struct FilledPage {
+    text: String,
+    end: usize,
+    next_cursor: Option<String>,
+}
+
+impl Pieces<'_> {
+    /// Renders the nodes in `range` with exactly the shared entries they use.
+    fn render(
+        &self,
+        range: std::ops::Range<usize>,
+        outline: &[String],
+        next_cursor: Option<&str>,
+        note: Option<&str>,
+    ) -> String {
+        self.render_lines(
+            range.clone(),
+            &self.lines[range],
+            outline,
+            next_cursor,
+            note,
+        )
+    }
+
+    fn render_lines(
+        &self,
+        range: std::ops::Range<usize>,
+        lines: &[String],
+        outline: &[String],
+        next_cursor: Option<&str>,
+        note: Option<&str>,
+    ) -> String {
+        let mut vars = BTreeSet::new();
+        let mut templates = BTreeSet::new();
+        let mut components = HashSet::new();
+        for number in range {
+            let Some(record) = self.records.get(number) else {
+                continue;
+            };
+            let (template, used) = self.shared.references(number, record);
+            vars.extend(used);
+            templates.extend(template);
+            for prop in &record.props {
+                if let ("comp", describe::Value::Plain(id)) = (prop.key, &prop.value) {
+                    components.insert(id.as_str());
+                }
+            }
+        }
+        let page = render::Page {
+            name: self.name,
+            outline,
+            vars: vars
+                .into_iter()
+                .filter_map(|key| {
+                    self.shared
+                        .vars
+                        .get_key_value(key)
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                })
+                .collect(),
+            templates: templates
+                .into_iter()
+                .filter_map(|id| {
+                    self.shared
+                        .templates
+                        .get_key_value(id)
+                        .map(|(k, v)| (k.as_str(), v))
+                })
+                .collect(),
+            components: self
+                .components
+                .iter()
+                .filter(|(id, _)| components.contains(id.as_str()))
+                .map(|(id, text)| (id.as_str(), text.clone()))
+                .collect(),
+            node_lines: lines,
+            next_cursor,
+            note,
+        };
+        render::page(self.format, &page, self.shared)
+    }
+
+    /// The largest page starting at `start` that fits `max_bytes`.
+    fn fill_page(
+        &self,
+        start: usize,
+        outline: &[String],
+        max_bytes: usize,
+        fingerprint: &str,
+    ) -> FilledPage {
+        let total = self.lines.len();
+        let note_for = |end: usize| {
+            format!(
+                "over budget: nodes {}-{} of {total} on this page; pass NEXT_CURSOR as cursor for the rest",
+                start + 1,
+                end
+            )
+        };
+        let cursor_for = |end: usize| (end < total).then(|| format!("v1.{end}.{fingerprint}"));
+        // Grow by doubling then bisect: each probe renders the page exactly.
+        let fits = |end: usize| {
+            let cursor = cursor_for(end);
+            self.render(start..end, outline, cursor.as_deref(), Some(&note_for(end)))
+                .len()
+                <= max_bytes
+        };
+        let mut good = start;
+        let mut step = 1;
+        while good < total {
+            let probe = (good + step).min(total);
+            if fits(probe) {
+                good = probe;
+                step *= 2;
+            } else if step == 1 {
+                break;
+            } else {
+                step = 1.max(step / 4);
+            }
+        }
+        if good > start {
+            let cursor = cursor_for(good);
+            let text = self.render(
+                start..good,
+                outline,
+                cursor.as_deref(),
+                Some(&note_for(good)),
+            );
+            return FilledPage {
+                text,
+                end: good,
+                next_cursor: cursor,
+            };
+        }
+        // Not even one node fits with the outline: drop the outline, then cut the line.
+        let end = (start + 1).min(total);
+        let cursor = cursor_for(end);
+        let note = note_for(end);
+        let empty = self.render_lines(
+            start..end,
+            &[String::new()],
+            &[],
+            cursor.as_deref(),
+            Some(&note),
+        );
+        let room = max_bytes.saturating_sub(empty.len()).saturating_sub(32);
+        let line = self
+            .lines
+            .get(start)
+            .map(|line| cut(line, room))
+            .unwrap_or_default();
+        let mut text = self.render_lines(start..end, &[line], &[], cursor.as_deref(), Some(&note));
+        if text.len() > max_bytes {
+            text = cut(&text, max_bytes.saturating_sub(4));
+        }
+        FilledPage {
+            text,
+            end,
+            next_cursor: cursor,
+        }
+    }
+}
+
+/// Cuts text to at most `max` bytes at a character boundary, marking the cut.
+fn cut(text: &str, max: usize) -> String {
+    const MARK: &str = " …[cut]";
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max.saturating_sub(MARK.len());
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{MARK}", &text[..end])
+}
+
+/// The top levels of the tree (ids, names, types, sizes) within `budget` bytes.
+fn outline(
+    design: &Design,
+    records: &[describe::Record],
+    budget: usize,
+) -> (Vec<OutlineEntry>, Vec<String>) {
+    let line_of = |record: &describe::Record| {
+        let node = design.node(record.index);
+        let size = node
+            .and_then(|node| node.size())
+            .map(|(width, height)| format!(" {}x{}", values::num(width), values::num(height)))
+            .unwrap_or_default();
+        let name = node.map(|node| node.name.as_str()).unwrap_or_default();
+        format!(
+            "{}[{}] {} #{}{size}",
+            "  ".repeat(record.depth as usize),
+            record.type_label,
+            serde_json::to_string(name).unwrap_or_default(),
+            record.id
+        )
+    };
+    let max_depth = records.iter().map(|record| record.depth).max().unwrap_or(0);
+    let mut used = 0usize;
+    let mut chosen_depth = None;
+    let mut sizes = vec![0usize; max_depth as usize + 1];
+    for record in records {
+        if let Some(size) = sizes.get_mut(record.depth as usize) {
+            *size += line_of(record).len() + 3;
+        }
+        if record.depth > 2 {
+            continue;
+        }
+    }
+    for (depth, size) in sizes.iter().enumerate() {
+        if used + size > budget {
+            break;
+        }
+        used += size;
+        chosen_depth = Some(depth as u32);
+    }
+    let Some(limit) = chosen_depth else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut entries = Vec::new();
+    let mut lines = Vec::new();
+    for record in records.iter().filter(|record| record.depth <= limit) {
+        let node = design.node(record.index);
+        entries.push(OutlineEntry {
+            id: record.id.clone(),
+            name: node.map(|node| node.name.clone()).unwrap_or_default(),
+            node_type: record.type_label.clone(),
+            depth: record.depth,
+            width: node.and_then(|node| node.size()).map(|size| size.0),
+            height: node.and_then(|node| node.size()).map(|size| size.1),
+        });
+        lines.push(line_of(record));
+    }
+    (entries, lines)
+}
+
+fn fingerprint(design: &Design, roots: &[NodeIndex], options: &ContextOptions) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(design.nodes.len().to_le_bytes());
+    for root in roots {
+        if let Some(node) = design.node(*root) {
+            hasher.update(node.id.as_bytes());
+            hasher.update([0]);
+        }
+    }
+    if let Some(last) = design.nodes.last() {
+        hasher.update(last.id.as_bytes());
+    }
+    hasher.update(
+        design
+            .file
+            .version
+            .as_deref()
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    hasher.update(
+        format!(
+            "{:?}|{:?}|{}",
+            options.depth, options.format, options.max_bytes
+        )
+        .as_bytes(),
+    );
+    hex::encode(&hasher.finalize()[..6])
+}
+
+fn parse_cursor(cursor: &str, fingerprint: &str) -> Result<usize, ContextError> {
+    let invalid = |why: &str| ContextError::InvalidCursor(why.to_owned());
+    let mut parts = cursor.trim().split('.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("v1"), Some(position), Some(print), None) => {
+            if print != fingerprint {
+                return Err(invalid("it belongs to another design or other options"));
+            }
+            position.parse().map_err(|_| invalid("malformed position"))
+        }
+        _ => Err(invalid("not a cursor from this server")),
+    }
+}

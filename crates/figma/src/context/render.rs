@@ -1,0 +1,367 @@
+//! The three output formats, rendered piece by piece so that a page's size
+//! is known exactly while it is being filled.
+
+use std::fmt::Write;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::dedupe::{Shared, is_instance_specific};
+use super::describe::{Prop, Record, Value};
+
+/// Output format of the design context.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Compact: one node per line (default).
+    #[default]
+    Tree,
+    /// YAML with the same content, one mapping per node.
+    Yaml,
+    /// JSON with the same content, one object per node.
+    Json,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.to_ascii_lowercase().as_str() {
+            "tree" => Ok(Self::Tree),
+            "yaml" | "yml" => Ok(Self::Yaml),
+            "json" => Ok(Self::Json),
+            other => Err(format!(
+                "unknown format `{other}` (expected tree, yaml or json)"
+            )),
+        }
+    }
+}
+
+/// Sections of a page, in output order.
+pub(crate) struct Page<'a> {
+    pub name: &'a str,
+    pub outline: &'a [String],
+    pub vars: Vec<(&'a str, &'a str)>,
+    pub templates: Vec<(&'a str, &'a (String, Vec<Prop>))>,
+    pub components: Vec<(&'a str, String)>,
+    pub node_lines: &'a [String],
+    pub next_cursor: Option<&'a str>,
+    pub note: Option<&'a str>,
+}
+
+/// Renders a node line (tree), object (json) or mapping (yaml).
+pub(crate) fn node(
+    format: Format,
+    record: &Record,
+    shared: &Shared,
+    template: Option<&str>,
+) -> String {
+    let mut fields: Vec<(&str, Field)> = Vec::with_capacity(record.props.len() + 4);
+    fields.push(("type", Field::Bare(record.type_label.clone())));
+    if let Some(name) = &record.name {
+        fields.push(("name", Field::Text(name.clone())));
+    }
+    fields.push(("id", Field::Bare(record.id.clone())));
+    if let Some(template) = template {
+        fields.push(("t", Field::Bare(template.to_owned())));
+    }
+    for prop in record
+        .props
+        .iter()
+        .filter(|prop| template.is_none() || is_instance_specific(prop))
+    {
+        fields.push((prop.key, field(&prop.value, shared)));
+    }
+    match format {
+        Format::Tree => {
+            let mut line = "  ".repeat(record.depth as usize);
+            let _ = write!(line, "[{}]", record.type_label);
+            for (key, value) in &fields[1..] {
+                line.push(' ');
+                match (*key, value) {
+                    ("name", value) => line.push_str(&tree_value(value, true)),
+                    ("id", Field::Bare(id)) => {
+                        line.push('#');
+                        line.push_str(id);
+                    }
+                    (key, value) => {
+                        line.push_str(key);
+                        line.push('=');
+                        line.push_str(&tree_value(value, false));
+                    }
+                }
+            }
+            line
+        }
+        Format::Json => ordered_json(&fields, record.depth),
+        Format::Yaml => {
+            let pairs: Vec<(&str, String)> = std::iter::once(("depth", record.depth.to_string()))
+                .chain(
+                    fields
+                        .iter()
+                        .map(|(key, value)| (*key, value.text().to_owned())),
+                )
+                .collect();
+            serde_saphyr::to_string(&[OrderedMap(&pairs)]).unwrap_or_default()
+        }
+    }
+}
+
+/// JSON object with keys in output order (serde_json's map would sort them).
+fn ordered_json(fields: &[(&str, Field)], depth: u32) -> String {
+    let mut out = String::from("{");
+    let quote = |text: &str| serde_json::to_string(text).unwrap_or_default();
+    let _ = write!(out, "\"depth\":{depth}");
+    for (key, value) in fields {
+        let _ = write!(out, ",{}:{}", quote(key), quote(value.text()));
+    }
+    out.push('}');
+    out
+}
+
+enum Field {
+    /// Ids, keys, numbers: printed bare in the tree when safe.
+    Bare(String),
+    /// Names and free text: quoted in the tree.
+    Text(String),
+}
+
+impl Field {
+    fn text(&self) -> &str {
+        match self {
+            Self::Bare(text) | Self::Text(text) => text,
+        }
+    }
+}
+
+fn field(value: &Value, shared: &Shared) -> Field {
+    if let Some(key) = shared.key_of(value) {
+        return Field::Bare(key.to_owned());
+    }
+    match value {
+        Value::Style { content, .. } => Field::Bare(content.clone()),
+        Value::Plain(text) => Field::Bare(text.clone()),
+        Value::Quoted(text) => Field::Text(text.clone()),
+    }
+}
+
+fn tree_value(value: &Field, is_name: bool) -> String {
+    match value {
+        Field::Text(text) if !is_name || needs_quotes(text) => quote(text),
+        Field::Text(text) => text.clone(),
+        Field::Bare(text) if needs_quotes(text) => quote(text),
+        Field::Bare(text) => text.clone(),
+    }
+}
+
+/// A bare tree token must not contain spaces or quotes, nor look like an id or type.
+fn needs_quotes(text: &str) -> bool {
+    if text.starts_with('{') && text.ends_with('}') {
+        // Compact JSON objects (props, refs, defs, vars) delimit themselves.
+        return false;
+    }
+    text.is_empty()
+        || text.starts_with(['#', '[', '"'])
+        || text
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '=' || c.is_control())
+}
+
+fn quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+struct OrderedMap<'a>(&'a [(&'a str, String)]);
+
+impl Serialize for OrderedMap<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// One entry of a header section (global var, template, component).
+pub(crate) fn entry(format: Format, key: &str, value: &str) -> String {
+    match format {
+        Format::Tree => {
+            let key = if key.contains(':')
+                && !key
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ':' || c == ';' || c == 'I')
+                || needs_quotes(key)
+            {
+                quote(key)
+            } else {
+                key.to_owned()
+            };
+            format!("  {key}: {value}")
+        }
+        Format::Json => format!("{}:{}", quote(key), quote(value)),
+        Format::Yaml => {
+            let pair = [(key, value.to_owned())];
+            let text = serde_saphyr::to_string(&OrderedMap(&pair)).unwrap_or_default();
+            format!("  {}", text.trim_end())
+        }
+    }
+}
+
+/// A template's body as one string (its tree line without id and name).
+pub(crate) fn template_body(format: Format, body: &(String, Vec<Prop>), shared: &Shared) -> String {
+    let record = Record {
+        index: 0,
+        depth: 0,
+        id: String::new(),
+        name: None,
+        type_label: body.0.clone(),
+        props: body.1.clone(),
+    };
+    match format {
+        Format::Tree => {
+            let line = node(Format::Tree, &record, shared, None);
+            line.replacen(" #", "", 1).trim_end().to_owned()
+        }
+        _ => {
+            let mut parts = vec![format!("type={}", body.0)];
+            for prop in &body.1 {
+                let value = field(&prop.value, shared);
+                parts.push(format!("{}={}", prop.key, tree_value(&value, false)));
+            }
+            parts.join(" ")
+        }
+    }
+}
+
+/// Renders a whole page.
+pub(crate) fn page(format: Format, page: &Page<'_>, shared: &Shared) -> String {
+    let mut out = String::new();
+    match format {
+        Format::Tree | Format::Yaml => {
+            let yaml = format == Format::Yaml;
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                if yaml { "name" } else { "NAME" },
+                quote(page.name)
+            );
+            if let Some(note) = page.note {
+                let _ = writeln!(
+                    out,
+                    "{}: {}",
+                    if yaml { "note" } else { "NOTE" },
+                    quote(note)
+                );
+            }
+            if !page.outline.is_empty() {
+                let _ = writeln!(out, "{}:", if yaml { "outline" } else { "OUTLINE" });
+                for line in page.outline {
+                    if yaml {
+                        let _ = writeln!(out, "  - {}", quote(line));
+                    } else {
+                        let _ = writeln!(out, "  {line}");
+                    }
+                }
+            }
+            let section = |out: &mut String, title: &str, lines: Vec<String>| {
+                if !lines.is_empty() {
+                    let _ = writeln!(out, "{title}:");
+                    for line in lines {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                }
+            };
+            let vars = page
+                .vars
+                .iter()
+                .map(|(key, value)| entry(format, key, value))
+                .collect();
+            section(
+                &mut out,
+                if yaml { "globalVars" } else { "GLOBAL_VARS" },
+                vars,
+            );
+            let templates = page
+                .templates
+                .iter()
+                .map(|(id, body)| entry(format, id, &template_body(format, body, shared)))
+                .collect();
+            section(
+                &mut out,
+                if yaml { "elements" } else { "ELEMENTS" },
+                templates,
+            );
+            let components = page
+                .components
+                .iter()
+                .map(|(id, text)| entry(format, id, text))
+                .collect();
+            section(
+                &mut out,
+                if yaml { "components" } else { "COMPONENTS" },
+                components,
+            );
+            let _ = writeln!(out, "{}:", if yaml { "nodes" } else { "NODES" });
+            for line in page.node_lines {
+                out.push_str(line);
+                if !line.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            if let Some(cursor) = page.next_cursor {
+                let _ = writeln!(
+                    out,
+                    "{}: {cursor}",
+                    if yaml { "nextCursor" } else { "NEXT_CURSOR" }
+                );
+            }
+        }
+        Format::Json => {
+            let _ = write!(out, "{{\"name\":{}", quote(page.name));
+            if let Some(note) = page.note {
+                let _ = write!(out, ",\n\"note\":{}", quote(note));
+            }
+            if !page.outline.is_empty() {
+                let lines: Vec<String> = page.outline.iter().map(|line| quote(line)).collect();
+                let _ = write!(out, ",\n\"outline\":[\n{}]", lines.join(",\n"));
+            }
+            let object = |out: &mut String, title: &str, lines: Vec<String>| {
+                if !lines.is_empty() {
+                    let _ = write!(out, ",\n\"{title}\":{{\n{}}}", lines.join(",\n"));
+                }
+            };
+            object(
+                &mut out,
+                "globalVars",
+                page.vars
+                    .iter()
+                    .map(|(key, value)| entry(format, key, value))
+                    .collect(),
+            );
+            object(
+                &mut out,
+                "elements",
+                page.templates
+                    .iter()
+                    .map(|(id, body)| entry(format, id, &template_body(format, body, shared)))
+                    .collect(),
+            );
+            object(
+                &mut out,
+                "components",
+                page.components
+                    .iter()
+                    .map(|(id, text)| entry(format, id, text))
+                    .collect(),
+            );
+            let _ = write!(out, ",\n\"nodes\":[\n{}]", page.node_lines.join(",\n"));
+            if let Some(cursor) = page.next_cursor {
+                let _ = write!(out, ",\n\"nextCursor\":{}", quote(cursor));
+            }
+            out.push_str("}\n");
+        }
+    }
+    out
+}
