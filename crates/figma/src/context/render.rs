@@ -203,7 +203,12 @@ pub(crate) fn entry(format: Format, key: &str, value: &str) -> String {
         Format::Yaml => {
             let pair = [(key, value.to_owned())];
             let text = serde_saphyr::to_string(&OrderedMap(&pair)).unwrap_or_default();
-            format!("  {}", text.trim_end())
+            // Long values fold over several lines; indent them all under the section.
+            text.trim_end()
+                .lines()
+                .map(|line| format!("  {line}"))
+                .collect::<Vec<_>>()
+                .join("\n")
         }
     }
 }
