@@ -33,7 +33,9 @@ fn push_fills(layers: &mut Vec<Rgba>, node: &Node) -> bool {
         return false;
     }
     let opacity = node.opacity.unwrap_or(1.0);
-    let fills: Vec<Rgba> = solid_colours(&node.fills).map(|c| c.with_opacity(opacity)).collect();
+    let fills: Vec<Rgba> = solid_colours(&node.fills)
+        .map(|c| c.with_opacity(opacity))
+        .collect();
     for colour in fills.into_iter().rev() {
         layers.push(colour);
         if colour.is_opaque() {
@@ -51,12 +53,23 @@ pub(crate) fn background_of(design: &Design, node: &Node) -> Background {
     let mut current = node;
     let mut found_opaque = false;
     'walk: for _ in 0..MAX_LEVELS {
-        let Some(parent) = current.parent.and_then(|p| design.node(p)) else { break };
-        let position = parent.children.iter().position(|&c| c == current.index).unwrap_or(0);
+        let Some(parent) = current.parent.and_then(|p| design.node(p)) else {
+            break;
+        };
+        let position = parent
+            .children
+            .iter()
+            .position(|&c| c == current.index)
+            .unwrap_or(0);
         if let Some(text_bounds) = bounds {
-            let below = parent.children[..position].iter().rev().take(MAX_SIBLINGS_PER_LEVEL);
+            let below = parent.children[..position]
+                .iter()
+                .rev()
+                .take(MAX_SIBLINGS_PER_LEVEL);
             for sibling in below.filter_map(|&i| design.node(i)) {
-                let covers = sibling.absolute_bounding_box.is_some_and(|b| contains(&b, &text_bounds));
+                let covers = sibling
+                    .absolute_bounding_box
+                    .is_some_and(|b| contains(&b, &text_bounds));
                 if covers && push_fills(&mut layers, sibling) {
                     found_opaque = true;
                     break 'walk;
@@ -80,5 +93,8 @@ pub(crate) fn background_of(design: &Design, node: &Node) -> Background {
     for layer in rest.iter().rev() {
         colour = layer.over(colour);
     }
-    Background { colour: Rgba { a: 1.0, ..colour }, assumed: !found_opaque }
+    Background {
+        colour: Rgba { a: 1.0, ..colour },
+        assumed: !found_opaque,
+    }
 }

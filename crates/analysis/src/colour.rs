@@ -37,13 +37,28 @@ pub enum ColourError {
 }
 
 impl Rgba {
-    pub const WHITE: Rgba = Rgba { r: 1.0, g: 1.0, b: 1.0, a: 1.0 };
-    pub const BLACK: Rgba = Rgba { r: 0.0, g: 0.0, b: 0.0, a: 1.0 };
+    pub const WHITE: Rgba = Rgba {
+        r: 1.0,
+        g: 1.0,
+        b: 1.0,
+        a: 1.0,
+    };
+    pub const BLACK: Rgba = Rgba {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+        a: 1.0,
+    };
 
     /// Builds a colour, clamping every channel into 0..=1 and mapping NaN to 0 so that hostile
     /// input can never produce a colour the maths below cannot handle.
     pub fn new(r: f64, g: f64, b: f64, a: f64) -> Self {
-        Self { r: clamp_unit(r), g: clamp_unit(g), b: clamp_unit(b), a: clamp_unit(a) }
+        Self {
+            r: clamp_unit(r),
+            g: clamp_unit(g),
+            b: clamp_unit(b),
+            a: clamp_unit(a),
+        }
     }
 
     pub fn opaque(r: f64, g: f64, b: f64) -> Self {
@@ -61,7 +76,12 @@ impl Rgba {
         let byte = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).map_err(|_| err());
         let channels: [u8; 4] = match digits.len() {
             3 => [nibble(0)? * 17, nibble(1)? * 17, nibble(2)? * 17, 255],
-            4 => [nibble(0)? * 17, nibble(1)? * 17, nibble(2)? * 17, nibble(3)? * 17],
+            4 => [
+                nibble(0)? * 17,
+                nibble(1)? * 17,
+                nibble(2)? * 17,
+                nibble(3)? * 17,
+            ],
             6 => [byte(0)?, byte(2)?, byte(4)?, 255],
             8 => [byte(0)?, byte(2)?, byte(4)?, byte(6)?],
             _ => return Err(err()),
@@ -79,7 +99,11 @@ impl Rgba {
     /// `#RRGGBB` for opaque colours, `#RRGGBBAA` otherwise (upper case, quantised to 8 bits).
     pub fn to_hex(self) -> String {
         let [r, g, b, a] = self.to_bytes();
-        if a == 255 { format!("#{r:02X}{g:02X}{b:02X}") } else { format!("#{r:02X}{g:02X}{b:02X}{a:02X}") }
+        if a == 255 {
+            format!("#{r:02X}{g:02X}{b:02X}")
+        } else {
+            format!("#{r:02X}{g:02X}{b:02X}{a:02X}")
+        }
     }
 
     /// The same colour with its alpha multiplied by `factor` (paint or layer opacity).
@@ -99,7 +123,12 @@ impl Rgba {
             return Rgba::new(0.0, 0.0, 0.0, 0.0);
         }
         let mix = |fg: f64, bg: f64| (fg * self.a + bg * background.a * (1.0 - self.a)) / out_a;
-        Rgba::new(mix(self.r, background.r), mix(self.g, background.g), mix(self.b, background.b), out_a)
+        Rgba::new(
+            mix(self.r, background.r),
+            mix(self.g, background.g),
+            mix(self.b, background.b),
+            out_a,
+        )
     }
 
     /// CIELAB (D65) coordinates of the colour, ignoring alpha.
@@ -120,7 +149,11 @@ impl fmt::Display for Rgba {
 }
 
 fn clamp_unit(value: f64) -> f64 {
-    if value.is_nan() { 0.0 } else { value.clamp(0.0, 1.0) }
+    if value.is_nan() {
+        0.0
+    } else {
+        value.clamp(0.0, 1.0)
+    }
 }
 
 /// CIEDE2000 colour difference between two colours (alpha ignored). About 1.0 is a just
@@ -139,18 +172,26 @@ pub fn contrast_ratio(a: Rgba, b: Rgba) -> f64 {
 /// Contrast of a possibly translucent foreground drawn over an opaque background: the
 /// foreground is composited first, as the eye sees it.
 pub fn text_contrast(foreground: Rgba, opaque_background: Rgba) -> f64 {
-    let background = Rgba { a: 1.0, ..opaque_background };
+    let background = Rgba {
+        a: 1.0,
+        ..opaque_background
+    };
     contrast_ratio(foreground.over(background), background)
 }
 
 /// WCAG "large text": at least 24 px, or at least 18.66 px at weight 700 or more.
 pub fn is_large_text(font_size_px: f64, font_weight: f64) -> bool {
-    font_size_px >= LARGE_TEXT_MIN_PX || (font_size_px >= LARGE_BOLD_TEXT_MIN_PX && font_weight >= BOLD_MIN_WEIGHT)
+    font_size_px >= LARGE_TEXT_MIN_PX
+        || (font_size_px >= LARGE_BOLD_TEXT_MIN_PX && font_weight >= BOLD_MIN_WEIGHT)
 }
 
 /// The contrast WCAG 2.2 AA requires for text of this size and weight.
 pub fn required_text_contrast(font_size_px: f64, font_weight: f64) -> f64 {
-    if is_large_text(font_size_px, font_weight) { MIN_CONTRAST_LARGE_TEXT } else { MIN_CONTRAST_NORMAL_TEXT }
+    if is_large_text(font_size_px, font_weight) {
+        MIN_CONTRAST_LARGE_TEXT
+    } else {
+        MIN_CONTRAST_NORMAL_TEXT
+    }
 }
 
 #[cfg(test)]
@@ -164,9 +205,15 @@ mod tests {
         [50.0000, 2.6772, -79.7751, 50.0000, 0.0000, -82.7485, 2.0425],
         [50.0000, 3.1571, -77.2803, 50.0000, 0.0000, -82.7485, 2.8615],
         [50.0000, 2.8361, -74.0200, 50.0000, 0.0000, -82.7485, 3.4412],
-        [50.0000, -1.3802, -84.2814, 50.0000, 0.0000, -82.7485, 1.0000],
-        [50.0000, -1.1848, -84.8006, 50.0000, 0.0000, -82.7485, 1.0000],
-        [50.0000, -0.9009, -85.5211, 50.0000, 0.0000, -82.7485, 1.0000],
+        [
+            50.0000, -1.3802, -84.2814, 50.0000, 0.0000, -82.7485, 1.0000,
+        ],
+        [
+            50.0000, -1.1848, -84.8006, 50.0000, 0.0000, -82.7485, 1.0000,
+        ],
+        [
+            50.0000, -0.9009, -85.5211, 50.0000, 0.0000, -82.7485, 1.0000,
+        ],
         [50.0000, 0.0000, 0.0000, 50.0000, -1.0000, 2.0000, 2.3669],
         [50.0000, -1.0000, 2.0000, 50.0000, 0.0000, 0.0000, 2.3669],
         [50.0000, 2.4900, -0.0010, 50.0000, -2.4900, 0.0009, 7.1792],
@@ -185,11 +232,17 @@ mod tests {
         [50.0000, 2.5000, 0.0000, 50.0000, 3.2972, 0.0000, 1.0000],
         [50.0000, 2.5000, 0.0000, 50.0000, 1.8634, 0.5757, 1.0000],
         [50.0000, 2.5000, 0.0000, 50.0000, 3.2592, 0.3350, 1.0000],
-        [60.2574, -34.0099, 36.2677, 60.4626, -34.1751, 39.4387, 1.2644],
-        [63.0109, -31.0961, -5.8663, 62.8187, -29.7946, -4.0864, 1.2630],
+        [
+            60.2574, -34.0099, 36.2677, 60.4626, -34.1751, 39.4387, 1.2644,
+        ],
+        [
+            63.0109, -31.0961, -5.8663, 62.8187, -29.7946, -4.0864, 1.2630,
+        ],
         [61.2901, 3.7196, -5.3901, 61.4292, 2.2480, -4.9620, 1.8731],
         [35.0831, -44.1164, 3.7933, 35.0232, -40.0716, 1.5901, 1.8645],
-        [22.7233, 20.0904, -46.6940, 23.0331, 14.9730, -42.5619, 2.0373],
+        [
+            22.7233, 20.0904, -46.6940, 23.0331, 14.9730, -42.5619, 2.0373,
+        ],
         [36.4612, 47.8580, 18.3852, 36.2715, 50.5065, 21.2231, 1.4146],
         [90.8027, -2.0831, 1.4410, 91.1528, -1.6435, 0.0447, 1.4441],
         [90.9257, -0.5406, -0.9208, 88.6381, -0.8985, -0.7239, 1.5381],
@@ -203,7 +256,11 @@ mod tests {
             let x: Lab<palette::white_point::D65, f64> = Lab::new(l1, a1, b1);
             let y: Lab<palette::white_point::D65, f64> = Lab::new(l2, a2, b2);
             for (name, got) in [("forward", x.difference(y)), ("reverse", y.difference(x))] {
-                assert!((got - expected).abs() < 1e-4, "pair {} {name}: got {got}, expected {expected}", i + 1);
+                assert!(
+                    (got - expected).abs() < 1e-4,
+                    "pair {} {name}: got {got}, expected {expected}",
+                    i + 1
+                );
             }
         }
     }
@@ -212,9 +269,17 @@ mod tests {
     fn lab_of_srgb_primaries_matches_reference_values() {
         // Reference values from the CIE formulas with the D65 white (as published by Bruce Lindbloom).
         let red = Rgba::from_hex("#FF0000").unwrap().to_lab();
-        assert!((red.l - 53.2408).abs() < 0.01 && (red.a - 80.0925).abs() < 0.05 && (red.b - 67.2032).abs() < 0.05, "{red:?}");
+        assert!(
+            (red.l - 53.2408).abs() < 0.01
+                && (red.a - 80.0925).abs() < 0.05
+                && (red.b - 67.2032).abs() < 0.05,
+            "{red:?}"
+        );
         let white = Rgba::WHITE.to_lab();
-        assert!((white.l - 100.0).abs() < 1e-3 && white.a.abs() < 1e-3 && white.b.abs() < 1e-3, "{white:?}");
+        assert!(
+            (white.l - 100.0).abs() < 1e-3 && white.a.abs() < 1e-3 && white.b.abs() < 1e-3,
+            "{white:?}"
+        );
     }
 
     #[test]
@@ -239,8 +304,21 @@ mod tests {
 
     #[test]
     fn malformed_hex_is_an_error_never_a_panic() {
-        for input in ["", "#", "#12", "#12345", "#1234567", "#GGGGGG", "#ééé", "rgb(0,0,0)", "#123456789"] {
-            assert!(Rgba::from_hex(input).is_err(), "{input:?} should be rejected");
+        for input in [
+            "",
+            "#",
+            "#12",
+            "#12345",
+            "#1234567",
+            "#GGGGGG",
+            "#ééé",
+            "rgb(0,0,0)",
+            "#123456789",
+        ] {
+            assert!(
+                Rgba::from_hex(input).is_err(),
+                "{input:?} should be rejected"
+            );
         }
     }
 
@@ -257,11 +335,17 @@ mod tests {
         assert!((contrast_ratio(white, white) - 1.0).abs() < 1e-9);
         // #777777 on white is the classic near miss (4.48:1); #595959 comfortably passes (7.0:1).
         let c777 = contrast_ratio(Rgba::from_hex("#777777").unwrap(), white);
-        assert!((c777 - 4.478).abs() < 0.01 && c777 < MIN_CONTRAST_NORMAL_TEXT, "{c777}");
+        assert!(
+            (c777 - 4.478).abs() < 0.01 && c777 < MIN_CONTRAST_NORMAL_TEXT,
+            "{c777}"
+        );
         let c595 = contrast_ratio(Rgba::from_hex("#595959").unwrap(), white);
         assert!((c595 - 7.0).abs() < 0.01, "{c595}");
         // Symmetric.
-        assert_eq!(contrast_ratio(white, Rgba::BLACK), contrast_ratio(Rgba::BLACK, white));
+        assert_eq!(
+            contrast_ratio(white, Rgba::BLACK),
+            contrast_ratio(Rgba::BLACK, white)
+        );
     }
 
     #[test]
@@ -270,7 +354,10 @@ mod tests {
         let half_black = Rgba::BLACK.with_opacity(0.5);
         let measured = text_contrast(half_black, Rgba::WHITE);
         let expected = contrast_ratio(Rgba::opaque(0.5, 0.5, 0.5), Rgba::WHITE);
-        assert!((measured - expected).abs() < 1e-9, "{measured} vs {expected}");
+        assert!(
+            (measured - expected).abs() < 1e-9,
+            "{measured} vs {expected}"
+        );
         assert!(measured < MIN_CONTRAST_NORMAL_TEXT);
         // A fully transparent fill is invisible: contrast 1.
         assert!((text_contrast(Rgba::BLACK.with_opacity(0.0), Rgba::WHITE) - 1.0).abs() < 1e-9);

@@ -43,7 +43,14 @@ pub struct ComplianceWeights {
 
 impl Default for ComplianceWeights {
     fn default() -> Self {
-        Self { color: 0.25, typography: 0.25, spacing: 0.15, radius: 0.10, effects: 0.10, components: 0.15 }
+        Self {
+            color: 0.25,
+            typography: 0.25,
+            spacing: 0.15,
+            radius: 0.10,
+            effects: 0.10,
+            components: 0.15,
+        }
     }
 }
 
@@ -99,7 +106,11 @@ struct Tally {
 
 impl Tally {
     fn new(category: &'static str, limit: usize) -> Self {
-        Self { sink: FindingSink::new(category, limit), compliant: 0, total: 0 }
+        Self {
+            sink: FindingSink::new(category, limit),
+            compliant: 0,
+            total: 0,
+        }
     }
     fn pass(&mut self) {
         self.compliant += 1;
@@ -107,15 +118,25 @@ impl Tally {
     }
     fn fail(&mut self, node: &Node, found: String, suggestion: String, delta_e: Option<f64>) {
         self.total += 1;
-        self.sink.push(Severity::Warning, node, found, suggestion, delta_e);
+        self.sink
+            .push(Severity::Warning, node, found, suggestion, delta_e);
     }
 }
 
 /// The nearest colour token and its CIEDE2000 distance.
-fn nearest_colour<'a>(tokens: &[(&'a Token, Rgba)], colour: Rgba) -> Option<(&'a Token, Rgba, f64)> {
+fn nearest_colour<'a>(
+    tokens: &[(&'a Token, Rgba)],
+    colour: Rgba,
+) -> Option<(&'a Token, Rgba, f64)> {
     tokens
         .iter()
-        .map(|(t, c)| (*t, *c, delta_e2000(colour, *c) + (colour.a - c.a).abs() * 100.0))
+        .map(|(t, c)| {
+            (
+                *t,
+                *c,
+                delta_e2000(colour, *c) + (colour.a - c.a).abs() * 100.0,
+            )
+        })
         .min_by(|a, b| a.2.total_cmp(&b.2).then_with(|| a.0.name.cmp(&b.0.name)))
 }
 
@@ -146,7 +167,12 @@ struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     fn new(tokens: &'a [Token], own: bool, options: &'a ComplianceOptions) -> Self {
-        let of = |category| tokens.iter().filter(|t| t.category == category).collect::<Vec<_>>();
+        let of = |category| {
+            tokens
+                .iter()
+                .filter(|t| t.category == category)
+                .collect::<Vec<_>>()
+        };
         let colours = tokens
             .iter()
             .filter_map(|t| match &t.value {
@@ -171,7 +197,10 @@ impl<'a> Checker<'a> {
             return t.pass();
         }
         let colours = &self.colours;
-        let nearest = *self.colour_cache.entry(colour.to_bytes()).or_insert_with(|| nearest_colour(colours, colour));
+        let nearest = *self
+            .colour_cache
+            .entry(colour.to_bytes())
+            .or_insert_with(|| nearest_colour(colours, colour));
         match nearest {
             Some((_, _, d)) if d <= self.options.color_delta_e => t.pass(),
             Some((token, value, d)) => t.fail(
@@ -180,12 +209,19 @@ impl<'a> Checker<'a> {
                 format!("Use `{}` ({value}), ΔE2000 {:.2}", token.name, d),
                 Some(round2(d)),
             ),
-            None => t.fail(node, format!("colour {colour}"), "The design system defines no colours".into(), None),
+            None => t.fail(
+                node,
+                format!("colour {colour}"),
+                "The design system defines no colours".into(),
+                None,
+            ),
         }
     }
 
     fn typography(&self, t: &mut Tally, node: &Node) {
-        let Some(style) = node.text.as_deref().map(|text| &text.style) else { return };
+        let Some(style) = node.text.as_deref().map(|text| &text.style) else {
+            return;
+        };
         let Some(size) = style.font_size else { return };
         if self.own && (node.styles.contains_key("text") || node.styles.contains_key("texts")) {
             return t.pass();
@@ -194,19 +230,45 @@ impl<'a> Checker<'a> {
         let weight = style.font_weight.unwrap_or(400.0);
         let tol = self.options.dimension_tolerance_px;
         let score = |token: &&Token| match &token.value {
-            TokenValue::Typography { font_family, font_weight, font_size, .. } => {
-                let family_miss = if font_family.eq_ignore_ascii_case(&family) { 0.0 } else { 1000.0 };
-                let weight_miss = if (font_weight - weight).abs() < 1.0 { 0.0 } else { 100.0 };
+            TokenValue::Typography {
+                font_family,
+                font_weight,
+                font_size,
+                ..
+            } => {
+                let family_miss = if font_family.eq_ignore_ascii_case(&family) {
+                    0.0
+                } else {
+                    1000.0
+                };
+                let weight_miss = if (font_weight - weight).abs() < 1.0 {
+                    0.0
+                } else {
+                    100.0
+                };
                 family_miss + weight_miss + (font_size - size).abs()
             }
             _ => f64::INFINITY,
         };
-        let best = self.typography.iter().min_by(|a, b| score(a).total_cmp(&score(b)));
+        let best = self
+            .typography
+            .iter()
+            .min_by(|a, b| score(a).total_cmp(&score(b)));
         let found = format!("{family} {} {}px", num(weight), num(size));
         match best {
             Some(token) if score(token) <= tol => t.pass(),
-            Some(token) => t.fail(node, found, format!("Use text style `{}` ({})", token.name, token.value.css()), None),
-            None => t.fail(node, found, "The design system defines no text styles".into(), None),
+            Some(token) => t.fail(
+                node,
+                found,
+                format!("Use text style `{}` ({})", token.name, token.value.css()),
+                None,
+            ),
+            None => t.fail(
+                node,
+                found,
+                "The design system defines no text styles".into(),
+                None,
+            ),
         }
     }
 
@@ -221,17 +283,37 @@ impl<'a> Checker<'a> {
         };
         match nearest_dimension(tokens, px) {
             Some((_, v)) if (v - px).abs() <= self.options.dimension_tolerance_px => t.pass(),
-            Some((token, v)) => t.fail(node, format!("{what} {}px", num(px)), format!("Use `{}` ({}px)", token.name, num(v)), None),
+            Some((token, v)) => t.fail(
+                node,
+                format!("{what} {}px", num(px)),
+                format!("Use `{}` ({}px)", token.name, num(v)),
+                None,
+            ),
             None if on_grid(px, base) => t.pass(),
             None => {
                 let nearest = (px / base).round().max(1.0) * base;
-                t.fail(node, format!("{what} {}px", num(px)), format!("Use the {}px scale, e.g. {}px", num(base), num(nearest)), None)
+                t.fail(
+                    node,
+                    format!("{what} {}px", num(px)),
+                    format!("Use the {}px scale, e.g. {}px", num(base), num(nearest)),
+                    None,
+                )
             }
         }
     }
 
     fn effects(&self, t: &mut Tally, node: &Node) {
-        let shadows: Vec<_> = node.effects.iter().filter(|e| e.visible && matches!(e.effect_type, EffectType::DropShadow | EffectType::InnerShadow)).collect();
+        let shadows: Vec<_> = node
+            .effects
+            .iter()
+            .filter(|e| {
+                e.visible
+                    && matches!(
+                        e.effect_type,
+                        EffectType::DropShadow | EffectType::InnerShadow
+                    )
+            })
+            .collect();
         if shadows.is_empty() {
             return;
         }
@@ -260,13 +342,25 @@ fn describe(system: &DesignSystem<'_>) -> String {
 }
 
 /// Checks `scope` against `system`.
-pub fn compliance_report(design: &Design, scope: &Scope, system: &DesignSystem<'_>, options: &ComplianceOptions) -> ComplianceReport {
+pub fn compliance_report(
+    design: &Design,
+    scope: &Scope,
+    system: &DesignSystem<'_>,
+    options: &ComplianceOptions,
+) -> ComplianceReport {
     let owned: Vec<Token>;
     let (tokens, own): (&[Token], bool) = match system {
         DesignSystem::Tokens(tokens) => (tokens, false),
         DesignSystem::Own | DesignSystem::Other(_) => {
-            let source = if let DesignSystem::Other(other) = system { *other } else { design };
-            owned = tokens_of(source, &Scope::whole(source)).into_iter().filter(|t| t.source != TokenSource::Usage).collect();
+            let source = if let DesignSystem::Other(other) = system {
+                *other
+            } else {
+                design
+            };
+            owned = tokens_of(source, &Scope::whole(source))
+                .into_iter()
+                .filter(|t| t.source != TokenSource::Usage)
+                .collect();
             (&owned, matches!(system, DesignSystem::Own))
         }
     };
@@ -284,10 +378,15 @@ pub fn compliance_report(design: &Design, scope: &Scope, system: &DesignSystem<'
             continue;
         }
         let has_style = |keys: [&str; 2]| keys.iter().any(|k| node.styles.contains_key(*k));
-        for (paints, field, keys) in [(&node.fills, "fills", ["fill", "fills"]), (&node.strokes, "strokes", ["stroke", "strokes"])] {
+        for (paints, field, keys) in [
+            (&node.fills, "fills", ["fill", "fills"]),
+            (&node.strokes, "strokes", ["stroke", "strokes"]),
+        ] {
             for paint in paints {
                 if let Some(c) = solid_colour(paint) {
-                    let bound = has_style(keys) || paint.bound_variables.contains_key("color") || node.bound_variables.contains_key(field);
+                    let bound = has_style(keys)
+                        || paint.bound_variables.contains_key("color")
+                        || node.bound_variables.contains_key(field);
                     checker.colour(&mut colour, node, c, bound);
                 }
             }
@@ -304,7 +403,13 @@ pub fn compliance_report(design: &Design, scope: &Scope, system: &DesignSystem<'
         ];
         for (field, value) in fields {
             if let Some(px) = value.filter(|v| v.is_finite() && *v > 0.0) {
-                checker.dimension(&mut spacing, node, px, node.bound_variables.contains_key(field), false);
+                checker.dimension(
+                    &mut spacing,
+                    node,
+                    px,
+                    node.bound_variables.contains_key(field),
+                    false,
+                );
             }
         }
         let radii: Vec<f64> = match (node.rectangle_corner_radii, node.corner_radius) {
@@ -312,9 +417,15 @@ pub fn compliance_report(design: &Design, scope: &Scope, system: &DesignSystem<'
             (None, Some(r)) => vec![r],
             _ => Vec::new(),
         };
-        let radius_bound = ["cornerRadius", "topLeftRadius", "topRightRadius", "bottomLeftRadius", "bottomRightRadius"]
-            .iter()
-            .any(|f| node.bound_variables.contains_key(*f));
+        let radius_bound = [
+            "cornerRadius",
+            "topLeftRadius",
+            "topRightRadius",
+            "bottomLeftRadius",
+            "bottomRightRadius",
+        ]
+        .iter()
+        .any(|f| node.bound_variables.contains_key(*f));
         let mut seen: Vec<u64> = Vec::new();
         for px in radii.into_iter().filter(|v| v.is_finite() && *v > 0.0) {
             if !seen.contains(&px.to_bits()) {
@@ -333,8 +444,19 @@ pub fn compliance_report(design: &Design, scope: &Scope, system: &DesignSystem<'
     }
     let index = design.id_index();
     for copy in detached_copies(design, scope) {
-        if let Some(node) = index.get(copy.node_id.as_str()).and_then(|&i| design.node(i)) {
-            components.fail(node, format!("hand-built copy of component {:?}", copy.component_name), format!("Replace with an instance of `{}` ({})", copy.component_name, copy.component_id), None);
+        if let Some(node) = index
+            .get(copy.node_id.as_str())
+            .and_then(|&i| design.node(i))
+        {
+            components.fail(
+                node,
+                format!("hand-built copy of component {:?}", copy.component_name),
+                format!(
+                    "Replace with an instance of `{}` ({})",
+                    copy.component_name, copy.component_id
+                ),
+                None,
+            );
         }
     }
 
@@ -351,7 +473,14 @@ pub fn compliance_report(design: &Design, scope: &Scope, system: &DesignSystem<'
     let mut findings = Vec::new();
     let mut not_listed = 0;
     for (key, title, weight, tally) in tallies {
-        categories.push(CategoryScore::from_counts(key, title, weight, tally.compliant, tally.total, tally.sink.count));
+        categories.push(CategoryScore::from_counts(
+            key,
+            title,
+            weight,
+            tally.compliant,
+            tally.total,
+            tally.sink.count,
+        ));
         not_listed += tally.sink.count - tally.sink.kept.len() as u64;
         findings.extend(tally.sink.kept);
     }
@@ -374,22 +503,52 @@ impl ComplianceReport {
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
         let _ = writeln!(md, "# Design System Compliance Report\n");
-        let _ = writeln!(md, "**File**: {} ({})  \n**Design system**: {}\n", cell(&self.file_name), self.scope, cell(&self.design_system));
-        let _ = writeln!(md, "## Overall Compliance Score: {}% ({}) {}\n", self.overall_score, self.grade, status_light(self.overall_score));
-        let _ = writeln!(md, "| Category | Score | Grade | Compliant | Total | Issues |\n|---|---:|---|---:|---:|---:|");
+        let _ = writeln!(
+            md,
+            "**File**: {} ({})  \n**Design system**: {}\n",
+            cell(&self.file_name),
+            self.scope,
+            cell(&self.design_system)
+        );
+        let _ = writeln!(
+            md,
+            "## Overall Compliance Score: {}% ({}) {}\n",
+            self.overall_score,
+            self.grade,
+            status_light(self.overall_score)
+        );
+        let _ = writeln!(
+            md,
+            "| Category | Score | Grade | Compliant | Total | Issues |\n|---|---:|---|---:|---:|---:|"
+        );
         for c in &self.categories {
-            let _ = writeln!(md, "| {} | {}% | {} | {} | {} | {} |", c.title, c.score, c.grade, c.compliant, c.total, c.issues);
+            let _ = writeln!(
+                md,
+                "| {} | {}% | {} | {} | {} | {} |",
+                c.title, c.score, c.grade, c.compliant, c.total, c.issues
+            );
         }
         for c in &self.categories {
             let _ = writeln!(md, "\n## {} Compliance: {}%\n", c.title, c.score);
             let _ = writeln!(md, "{} of {} checked usages comply.", c.compliant, c.total);
-            let listed: Vec<&Finding> = self.findings.iter().filter(|f| f.category == c.category).collect();
+            let listed: Vec<&Finding> = self
+                .findings
+                .iter()
+                .filter(|f| f.category == c.category)
+                .collect();
             if listed.is_empty() {
                 continue;
             }
             let _ = writeln!(md, "\n| Node | Found | Suggestion |\n|---|---|---|");
             for f in &listed {
-                let _ = writeln!(md, "| {} (`{}`) | {} | {} |", cell(&f.node_name), f.node_id, cell(&f.found), cell(&f.suggestion));
+                let _ = writeln!(
+                    md,
+                    "| {} (`{}`) | {} | {} |",
+                    cell(&f.node_name),
+                    f.node_id,
+                    cell(&f.found),
+                    cell(&f.suggestion)
+                );
             }
             if c.issues > listed.len() as u64 {
                 let _ = writeln!(md, "\n…and {} more.", c.issues - listed.len() as u64);

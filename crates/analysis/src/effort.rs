@@ -64,12 +64,26 @@ const FACTORS: [(&str, [(u64, u32); 2]); 7] = [
 ];
 
 /// Story points and hours by score: `(max score, points, hours_min, hours_max)`.
-const POINT_BANDS: [(u32, u32, u32, u32); 6] =
-    [(0, 1, 1, 2), (1, 2, 2, 4), (2, 3, 4, 6), (4, 5, 6, 10), (6, 8, 10, 16), (9, 13, 16, 26)];
+const POINT_BANDS: [(u32, u32, u32, u32); 6] = [
+    (0, 1, 1, 2),
+    (1, 2, 2, 4),
+    (2, 3, 4, 6),
+    (4, 5, 6, 10),
+    (6, 8, 10, 16),
+    (9, 13, 16, 26),
+];
 const TOP_BAND: (u32, u32, u32) = (21, 26, 42);
 
 fn factor_values(c: &Complexity) -> [u64; 7] {
-    [c.distinct_components, c.properties, c.variants, c.nodes, c.interactions, c.text_inputs, c.states]
+    [
+        c.distinct_components,
+        c.properties,
+        c.variants,
+        c.nodes,
+        c.interactions,
+        c.text_inputs,
+        c.states,
+    ]
 }
 
 /// The complexity score and the factors that contributed to it.
@@ -97,7 +111,15 @@ pub fn estimate(c: &Complexity) -> Estimate {
         .iter()
         .find(|(max, ..)| score <= *max)
         .map_or(TOP_BAND, |&(_, points, lo, hi)| (points, lo, hi));
-    Estimate { score, complexity, story_points, hours_min, hours_max, confidence: confidence(c), drivers }
+    Estimate {
+        score,
+        complexity,
+        story_points,
+        hours_min,
+        hours_max,
+        confidence: confidence(c),
+        drivers,
+    }
 }
 
 /// Confidence grows with the context that was present: 0.5 base, +0.15 with geometry, +0.1 with
@@ -129,8 +151,14 @@ mod tests {
 
     #[test]
     fn an_empty_frame_is_one_point() {
-        let e = estimate(&Complexity { nodes: 1, ..Complexity::default() });
-        assert_eq!((e.score, e.story_points, e.hours_min, e.hours_max), (0, 1, 1, 2));
+        let e = estimate(&Complexity {
+            nodes: 1,
+            ..Complexity::default()
+        });
+        assert_eq!(
+            (e.score, e.story_points, e.hours_min, e.hours_max),
+            (0, 1, 1, 2)
+        );
         assert_eq!(e.complexity, ComplexityClass::Simple);
         assert_eq!(e.confidence, 0.5);
         assert!(e.drivers.is_empty());
@@ -139,13 +167,23 @@ mod tests {
     #[test]
     fn legacy_l2_thresholds_drive_the_score() {
         // c>5 (+2), p>8 (+2), v>6 (+2) → 6 → complex, 8 points.
-        let c = Complexity { distinct_components: 6, properties: 9, variants: 7, ..Complexity::default() };
+        let c = Complexity {
+            distinct_components: 6,
+            properties: 9,
+            variants: 7,
+            ..Complexity::default()
+        };
         let e = estimate(&c);
         assert_eq!(e.score, 6);
         assert_eq!(e.complexity, ComplexityClass::Complex);
         assert_eq!(e.story_points, 8);
         // c=3 (+1), p=5 (+1), v=4 (+1) → 3 → medium, 5 points.
-        let c = Complexity { distinct_components: 3, properties: 5, variants: 4, ..Complexity::default() };
+        let c = Complexity {
+            distinct_components: 3,
+            properties: 5,
+            variants: 4,
+            ..Complexity::default()
+        };
         assert_eq!((estimate(&c).score, estimate(&c).story_points), (3, 5));
         assert_eq!(estimate(&c).complexity, ComplexityClass::Medium);
     }
@@ -187,6 +225,13 @@ mod tests {
             ..Complexity::default()
         };
         assert_eq!(confidence(&rich), 0.95);
-        assert_eq!(confidence(&Complexity { nodes: 600, has_geometry: true, ..Complexity::default() }), 0.55);
+        assert_eq!(
+            confidence(&Complexity {
+                nodes: 600,
+                has_geometry: true,
+                ..Complexity::default()
+            }),
+            0.55
+        );
     }
 }

@@ -31,9 +31,19 @@ pub struct EffortReport {
     pub total_hours_max: u64,
 }
 
-const INPUT_WORDS: [&str; 7] = ["input", "text field", "textfield", "textarea", "text area", "search", "field"];
-const STATE_WORDS: [&str; 10] =
-    ["hover", "pressed", "active", "focus", "disabled", "error", "selected", "loading", "checked", "visited"];
+const INPUT_WORDS: [&str; 7] = [
+    "input",
+    "text field",
+    "textfield",
+    "textarea",
+    "text area",
+    "search",
+    "field",
+];
+const STATE_WORDS: [&str; 10] = [
+    "hover", "pressed", "active", "focus", "disabled", "error", "selected", "loading", "checked",
+    "visited",
+];
 
 /// Measures the subtree rooted at `root`.
 pub fn measure(design: &Design, root: &Node) -> Complexity {
@@ -42,19 +52,36 @@ pub fn measure(design: &Design, root: &Node) -> Complexity {
     let mut set_variants = BTreeSet::new();
     let mut property_names = BTreeSet::new();
     let mut states = BTreeSet::new();
-    let mut c = Complexity { nodes: subtree.len() as u64, has_geometry: root.absolute_bounding_box.is_some(), ..Complexity::default() };
+    let mut c = Complexity {
+        nodes: subtree.len() as u64,
+        has_geometry: root.absolute_bounding_box.is_some(),
+        ..Complexity::default()
+    };
     for node in subtree {
         c.interactions += node.interactions.len() as u64;
         let name = node.name.to_ascii_lowercase();
-        if INPUT_WORDS.iter().any(|w| name.contains(w)) && matches!(node.node_type, NodeType::Frame | NodeType::Instance | NodeType::Component) {
+        if INPUT_WORDS.iter().any(|w| name.contains(w))
+            && matches!(
+                node.node_type,
+                NodeType::Frame | NodeType::Instance | NodeType::Component
+            )
+        {
             c.text_inputs += 1;
         }
         for word in STATE_WORDS.iter().filter(|w| name.contains(*w)) {
             states.insert(*word);
         }
-        if let Some(id) = node.component_id.as_deref().filter(|_| node.node_type == NodeType::Instance) {
+        if let Some(id) = node
+            .component_id
+            .as_deref()
+            .filter(|_| node.node_type == NodeType::Instance)
+        {
             components.insert(id);
-            if design.components.get(id).is_some_and(|comp| comp.component_set_id.is_some()) {
+            if design
+                .components
+                .get(id)
+                .is_some_and(|comp| comp.component_set_id.is_some())
+            {
                 set_variants.insert(id);
             }
             property_names.extend(node.component_properties.keys().map(String::as_str));
@@ -65,7 +92,10 @@ pub fn measure(design: &Design, root: &Node) -> Complexity {
     match root.node_type {
         NodeType::ComponentSet => {
             c.properties = root.component_property_definitions.len() as u64;
-            c.variants = design.children_of(root).filter(|n| n.node_type == NodeType::Component).count() as u64;
+            c.variants = design
+                .children_of(root)
+                .filter(|n| n.node_type == NodeType::Component)
+                .count() as u64;
         }
         NodeType::Component => {
             c.properties = root.component_property_definitions.len() as u64;
@@ -85,7 +115,10 @@ fn is_item(design: &Design, node: &Node, is_scope_root: bool) -> bool {
     if matches!(node.node_type, NodeType::Document | NodeType::Canvas) {
         return false;
     }
-    let in_set = node.parent.and_then(|p| design.node(p)).is_some_and(|p| p.node_type == NodeType::ComponentSet);
+    let in_set = node
+        .parent
+        .and_then(|p| design.node(p))
+        .is_some_and(|p| p.node_type == NodeType::ComponentSet);
     is_scope_root
         || is_top_level_frame(design, node, node.parent.is_none())
         || node.node_type == NodeType::ComponentSet
@@ -124,7 +157,12 @@ pub fn effort_report(design: &Design, scope: &Scope) -> EffortReport {
 impl EffortReport {
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
-        let _ = writeln!(md, "# Effort Estimate\n\n**File**: {} ({})\n", cell(&self.file_name), self.scope);
+        let _ = writeln!(
+            md,
+            "# Effort Estimate\n\n**File**: {} ({})\n",
+            cell(&self.file_name),
+            self.scope
+        );
         let _ = writeln!(
             md,
             "**Total**: {} story points, {}–{} hours over {} items\n",
@@ -137,7 +175,10 @@ impl EffortReport {
             md.push_str("No frames or components in scope.\n");
             return md;
         }
-        let _ = writeln!(md, "| Item | Type | Nodes | Complexity | Points | Hours | Confidence | Drivers |\n|---|---|---:|---|---:|---|---:|---|");
+        let _ = writeln!(
+            md,
+            "| Item | Type | Nodes | Complexity | Points | Hours | Confidence | Drivers |\n|---|---|---:|---|---:|---|---:|---|"
+        );
         for i in &self.items {
             let e = &i.estimate;
             let _ = writeln!(

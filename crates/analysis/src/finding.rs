@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use handoff_figma::Node;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,
@@ -50,10 +52,22 @@ pub(crate) struct FindingSink {
 
 impl FindingSink {
     pub fn new(category: &'static str, limit: usize) -> Self {
-        Self { category, limit, kept: Vec::new(), count: 0 }
+        Self {
+            category,
+            limit,
+            kept: Vec::new(),
+            count: 0,
+        }
     }
 
-    pub fn push(&mut self, severity: Severity, node: &Node, found: String, suggestion: String, delta_e: Option<f64>) {
+    pub fn push(
+        &mut self,
+        severity: Severity,
+        node: &Node,
+        found: String,
+        suggestion: String,
+        delta_e: Option<f64>,
+    ) {
         self.count += 1;
         if self.kept.len() < self.limit {
             self.kept.push(Finding {

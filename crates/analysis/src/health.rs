@@ -15,8 +15,8 @@ use crate::finding::{Finding, FindingSink, Severity, worst};
 use crate::markdown::cell;
 use crate::model::{inside_instance, solid_colour};
 use crate::scope::Scope;
-use crate::tokens::num;
 use crate::score::{CategoryScore, Grade, overall, round1, round2, status_light};
+use crate::tokens::num;
 
 /// Category weights (normalised, so they need not sum to 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -32,7 +32,14 @@ pub struct HealthWeights {
 
 impl Default for HealthWeights {
     fn default() -> Self {
-        Self { naming: 0.20, token_usage: 0.20, component_metadata: 0.20, accessibility: 0.15, consistency: 0.15, coverage: 0.10 }
+        Self {
+            naming: 0.20,
+            token_usage: 0.20,
+            component_metadata: 0.20,
+            accessibility: 0.15,
+            consistency: 0.15,
+            coverage: 0.10,
+        }
     }
 }
 
@@ -96,7 +103,11 @@ struct Tally {
 
 impl Tally {
     fn new(category: &'static str, limit: usize) -> Self {
-        Self { sink: FindingSink::new(category, limit), compliant: 0, total: 0 }
+        Self {
+            sink: FindingSink::new(category, limit),
+            compliant: 0,
+            total: 0,
+        }
     }
 
     fn pass(&mut self) {
@@ -111,15 +122,34 @@ impl Tally {
 }
 
 const DEFAULT_LAYER_NAMES: [&str; 17] = [
-    "Frame", "Group", "Rectangle", "Ellipse", "Vector", "Line", "Polygon", "Star", "Component", "Section", "Union",
-    "Subtract", "Intersect", "Exclude", "Image", "Arrow", "Slice",
+    "Frame",
+    "Group",
+    "Rectangle",
+    "Ellipse",
+    "Vector",
+    "Line",
+    "Polygon",
+    "Star",
+    "Component",
+    "Section",
+    "Union",
+    "Subtract",
+    "Intersect",
+    "Exclude",
+    "Image",
+    "Arrow",
+    "Slice",
 ];
 
 /// Figma's automatic names: `Frame`, `Frame 12`, `Rectangle 3`, ….
 pub fn is_default_layer_name(name: &str) -> bool {
     let name = name.trim();
     let base = match name.rsplit_once(' ') {
-        Some((base, number)) if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => base,
+        Some((base, number))
+            if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            base
+        }
         _ => name,
     };
     DEFAULT_LAYER_NAMES.contains(&base)
@@ -134,8 +164,20 @@ fn is_variant_name(name: &str) -> bool {
 }
 
 const INTERACTIVE_WORDS: [&str; 14] = [
-    "button", "btn", "link", "toggle", "switch", "checkbox", "radio", "tab", "input", "select", "dropdown", "chip",
-    "slider", "menu item",
+    "button",
+    "btn",
+    "link",
+    "toggle",
+    "switch",
+    "checkbox",
+    "radio",
+    "tab",
+    "input",
+    "select",
+    "dropdown",
+    "chip",
+    "slider",
+    "menu item",
 ];
 
 /// Whether a component or instance is something people tap: it has a click/tap interaction, or
@@ -145,37 +187,68 @@ pub(crate) fn is_interactive(design: &Design, node: &Node) -> bool {
         return false;
     }
     let clicks = node.interactions.iter().any(|i| {
-        i.trigger.as_ref().and_then(|t| t.trigger_type.as_deref()).is_some_and(|t| matches!(t, "ON_CLICK" | "ON_PRESS" | "MOUSE_DOWN" | "MOUSE_UP"))
+        i.trigger
+            .as_ref()
+            .and_then(|t| t.trigger_type.as_deref())
+            .is_some_and(|t| matches!(t, "ON_CLICK" | "ON_PRESS" | "MOUSE_DOWN" | "MOUSE_UP"))
     });
     if clicks {
         return true;
     }
     let mut names = vec![node.name.to_ascii_lowercase()];
-    let component_id = if node.node_type == NodeType::Component { Some(&node.id) } else { node.component_id.as_ref() };
+    let component_id = if node.node_type == NodeType::Component {
+        Some(&node.id)
+    } else {
+        node.component_id.as_ref()
+    };
     if let Some(component) = component_id.and_then(|id| design.components.get(id)) {
         names.push(component.name.to_ascii_lowercase());
-        if let Some(set) = component.component_set_id.as_ref().and_then(|id| design.component_sets.get(id)) {
+        if let Some(set) = component
+            .component_set_id
+            .as_ref()
+            .and_then(|id| design.component_sets.get(id))
+        {
             names.push(set.name.to_ascii_lowercase());
         }
     }
-    if let Some(parent) = node.parent.and_then(|p| design.node(p)).filter(|p| p.node_type == NodeType::ComponentSet) {
+    if let Some(parent) = node
+        .parent
+        .and_then(|p| design.node(p))
+        .filter(|p| p.node_type == NodeType::ComponentSet)
+    {
         names.push(parent.name.to_ascii_lowercase());
     }
-    names.iter().any(|n| INTERACTIVE_WORDS.iter().any(|w| n.contains(w)))
+    names
+        .iter()
+        .any(|n| INTERACTIVE_WORDS.iter().any(|w| n.contains(w)))
 }
 
 fn naming(design: &Design, scope: &Scope, inside: &[bool], limit: usize) -> Tally {
     let mut t = Tally::new("naming", limit);
     for node in scope.nodes(design) {
-        if inside[node.index as usize] || matches!(node.node_type, NodeType::Document | NodeType::Canvas | NodeType::Text | NodeType::Instance) {
+        if inside[node.index as usize]
+            || matches!(
+                node.node_type,
+                NodeType::Document | NodeType::Canvas | NodeType::Text | NodeType::Instance
+            )
+        {
             continue;
         }
-        let in_set = node.parent.and_then(|p| design.node(p)).is_some_and(|p| p.node_type == NodeType::ComponentSet);
+        let in_set = node
+            .parent
+            .and_then(|p| design.node(p))
+            .is_some_and(|p| p.node_type == NodeType::ComponentSet);
         if node.node_type == NodeType::Component && in_set {
             if is_variant_name(&node.name) {
                 t.pass();
             } else {
-                t.fail(Severity::Warning, node, format!("variant named {:?}", node.name), "Name variants `Property=Value, Property=Value` so code can map them to props".into());
+                t.fail(
+                    Severity::Warning,
+                    node,
+                    format!("variant named {:?}", node.name),
+                    "Name variants `Property=Value, Property=Value` so code can map them to props"
+                        .into(),
+                );
             }
         } else if is_default_layer_name(&node.name) {
             let severity = match node.node_type {
@@ -183,7 +256,12 @@ fn naming(design: &Design, scope: &Scope, inside: &[bool], limit: usize) -> Tall
                 NodeType::Frame | NodeType::Section | NodeType::Group => Severity::Warning,
                 _ => Severity::Info,
             };
-            t.fail(severity, node, format!("default layer name {:?}", node.name), "Give the layer a name that says what it is (e.g. `Header`, `Price`)".into());
+            t.fail(
+                severity,
+                node,
+                format!("default layer name {:?}", node.name),
+                "Give the layer a name that says what it is (e.g. `Header`, `Price`)".into(),
+            );
         } else {
             t.pass();
         }
@@ -198,13 +276,23 @@ fn token_usage(design: &Design, scope: &Scope, inside: &[bool], limit: usize) ->
             continue;
         }
         let has_style = |keys: [&str; 2]| keys.iter().any(|k| node.styles.contains_key(*k));
-        for (paints, field, keys) in [(&node.fills, "fills", ["fill", "fills"]), (&node.strokes, "strokes", ["stroke", "strokes"])] {
+        for (paints, field, keys) in [
+            (&node.fills, "fills", ["fill", "fills"]),
+            (&node.strokes, "strokes", ["stroke", "strokes"]),
+        ] {
             for paint in paints.iter().filter(|p| solid_colour(p).is_some()) {
-                let bound = has_style(keys) || paint.bound_variables.contains_key("color") || node.bound_variables.contains_key(field);
+                let bound = has_style(keys)
+                    || paint.bound_variables.contains_key("color")
+                    || node.bound_variables.contains_key(field);
                 if bound {
                     t.pass();
                 } else if let Some(colour) = solid_colour(paint) {
-                    t.fail(Severity::Warning, node, format!("raw colour {colour} in {field}"), "Apply a colour style or variable".into());
+                    t.fail(
+                        Severity::Warning,
+                        node,
+                        format!("raw colour {colour} in {field}"),
+                        "Apply a colour style or variable".into(),
+                    );
                 }
             }
         }
@@ -212,14 +300,24 @@ fn token_usage(design: &Design, scope: &Scope, inside: &[bool], limit: usize) ->
             if has_style(["text", "texts"]) || node.bound_variables.contains_key("fontSize") {
                 t.pass();
             } else {
-                t.fail(Severity::Warning, node, "text without a text style".into(), "Apply a text style".into());
+                t.fail(
+                    Severity::Warning,
+                    node,
+                    "text without a text style".into(),
+                    "Apply a text style".into(),
+                );
             }
         }
         if node.effects.iter().any(|e| e.visible) {
             if has_style(["effect", "effects"]) {
                 t.pass();
             } else {
-                t.fail(Severity::Info, node, "effects without an effect style".into(), "Apply an effect style".into());
+                t.fail(
+                    Severity::Info,
+                    node,
+                    "effects without an effect style".into(),
+                    "Apply an effect style".into(),
+                );
             }
         }
     }
@@ -229,24 +327,55 @@ fn token_usage(design: &Design, scope: &Scope, inside: &[bool], limit: usize) ->
 fn component_metadata(design: &Design, scope: &Scope, limit: usize) -> Tally {
     let mut t = Tally::new("component_metadata", limit);
     for node in scope.nodes(design) {
-        let in_set = node.parent.and_then(|p| design.node(p)).is_some_and(|p| p.node_type == NodeType::ComponentSet);
+        let in_set = node
+            .parent
+            .and_then(|p| design.node(p))
+            .is_some_and(|p| p.node_type == NodeType::ComponentSet);
         let (description, links) = match node.node_type {
-            NodeType::Component if !in_set => design.components.get(&node.id).map_or((String::new(), 0), |c| (c.description.clone(), c.documentation_links.len())),
-            NodeType::ComponentSet => design.component_sets.get(&node.id).map_or((String::new(), 0), |c| (c.description.clone(), c.documentation_links.len())),
+            NodeType::Component if !in_set => design
+                .components
+                .get(&node.id)
+                .map_or((String::new(), 0), |c| {
+                    (c.description.clone(), c.documentation_links.len())
+                }),
+            NodeType::ComponentSet => design
+                .component_sets
+                .get(&node.id)
+                .map_or((String::new(), 0), |c| {
+                    (c.description.clone(), c.documentation_links.len())
+                }),
             _ => continue,
         };
-        let documented = !description.trim().is_empty() || links > 0 || node.description.as_deref().is_some_and(|d| !d.trim().is_empty());
+        let documented = !description.trim().is_empty()
+            || links > 0
+            || node
+                .description
+                .as_deref()
+                .is_some_and(|d| !d.trim().is_empty());
         if documented {
             t.pass();
         } else {
-            t.fail(Severity::Warning, node, "no description or documentation link".into(), "Describe what the component is for and when to use it".into());
+            t.fail(
+                Severity::Warning,
+                node,
+                "no description or documentation link".into(),
+                "Describe what the component is for and when to use it".into(),
+            );
         }
         if node.node_type == NodeType::ComponentSet {
-            let has_props = node.component_property_definitions.values().any(|d| d.property_type == ComponentPropertyType::Variant);
+            let has_props = node
+                .component_property_definitions
+                .values()
+                .any(|d| d.property_type == ComponentPropertyType::Variant);
             if has_props {
                 t.pass();
             } else {
-                t.fail(Severity::Warning, node, "component set without variant properties".into(), "Define variant properties (e.g. Size, State)".into());
+                t.fail(
+                    Severity::Warning,
+                    node,
+                    "component set without variant properties".into(),
+                    "Define variant properties (e.g. Size, State)".into(),
+                );
             }
         }
     }
@@ -259,12 +388,26 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
         if !node.visible {
             continue;
         }
-        if let Some(text) = node.text.as_deref().filter(|text| !text.characters.trim().is_empty()) {
+        if let Some(text) = node
+            .text
+            .as_deref()
+            .filter(|text| !text.characters.trim().is_empty())
+        {
             let size = text.style.font_size.unwrap_or(0.0);
             let weight = text.style.font_weight.unwrap_or(400.0);
             // Only solid text can be measured; gradients and images are left out.
-            let fills: Vec<Rgba> = node.fills.iter().filter(|p| p.visible).filter_map(solid_colour).collect();
-            let measurable = !fills.is_empty() && node.fills.iter().filter(|p| p.visible).all(|p| p.paint_type == PaintType::Solid);
+            let fills: Vec<Rgba> = node
+                .fills
+                .iter()
+                .filter(|p| p.visible)
+                .filter_map(solid_colour)
+                .collect();
+            let measurable = !fills.is_empty()
+                && node
+                    .fills
+                    .iter()
+                    .filter(|p| p.visible)
+                    .all(|p| p.paint_type == PaintType::Solid);
             if measurable {
                 let opacity = node.opacity.unwrap_or(1.0);
                 let background = background_of(design, node);
@@ -277,8 +420,16 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
                 if ratio + 1e-9 >= required {
                     t.pass();
                 } else {
-                    let kind = if is_large_text(size, weight) { "large" } else { "normal" };
-                    let assumed = if background.assumed { ", page assumed white" } else { "" };
+                    let kind = if is_large_text(size, weight) {
+                        "large"
+                    } else {
+                        "normal"
+                    };
+                    let assumed = if background.assumed {
+                        ", page assumed white"
+                    } else {
+                        ""
+                    };
                     t.fail(
                         Severity::Error,
                         node,
@@ -288,7 +439,12 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
                 }
             }
             if size > 0.0 && size < o.min_text_px {
-                t.fail(Severity::Warning, node, format!("text size {size}px"), format!("Use at least {}px for body text", o.min_text_px));
+                t.fail(
+                    Severity::Warning,
+                    node,
+                    format!("text size {size}px"),
+                    format!("Use at least {}px for body text", o.min_text_px),
+                );
             } else if size > 0.0 {
                 t.pass();
             }
@@ -301,7 +457,10 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
                     Severity::Error,
                     node,
                     format!("touch target {}×{} px", num(w), num(h)),
-                    format!("Make the target at least {0}×{0} px (WCAG 2.2 2.5.8), ideally {1}×{1}", o.touch_target_min_px, o.touch_target_recommended_px),
+                    format!(
+                        "Make the target at least {0}×{0} px (WCAG 2.2 2.5.8), ideally {1}×{1}",
+                        o.touch_target_min_px, o.touch_target_recommended_px
+                    ),
                 );
             } else {
                 t.pass();
@@ -309,8 +468,16 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
                     t.sink.push(
                         Severity::Info,
                         node,
-                        format!("touch target {}×{} px is below the recommended {r}×{r}", num(w), num(h), r = num(o.touch_target_recommended_px)),
-                        format!("Consider {0}×{0} px for touch (WCAG 2.5.5)", o.touch_target_recommended_px),
+                        format!(
+                            "touch target {}×{} px is below the recommended {r}×{r}",
+                            num(w),
+                            num(h),
+                            r = num(o.touch_target_recommended_px)
+                        ),
+                        format!(
+                            "Consider {0}×{0} px for touch (WCAG 2.5.5)",
+                            o.touch_target_recommended_px
+                        ),
                         None,
                     );
                 }
@@ -330,18 +497,41 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
         if inside[node.index as usize] || !node.visible {
             continue;
         }
-        for colour in node.fills.iter().chain(&node.strokes).filter_map(solid_colour) {
+        for colour in node
+            .fills
+            .iter()
+            .chain(&node.strokes)
+            .filter_map(solid_colour)
+        {
             colours.entry(colour.to_bytes()).or_insert((0, node)).0 += 1;
         }
         let l = &node.layout;
-        for px in [l.padding_left, l.padding_right, l.padding_top, l.padding_bottom, l.item_spacing, l.counter_axis_spacing].into_iter().flatten() {
+        for px in [
+            l.padding_left,
+            l.padding_right,
+            l.padding_top,
+            l.padding_bottom,
+            l.item_spacing,
+            l.counter_axis_spacing,
+        ]
+        .into_iter()
+        .flatten()
+        {
             if px.is_finite() && px > 0.0 {
                 spacing.entry(px.to_bits()).or_insert((px, 0, node)).1 += 1;
             }
         }
-        if let Some(size) = node.text.as_deref().and_then(|t| t.style.font_size).filter(|s| s.is_finite()) {
+        if let Some(size) = node
+            .text
+            .as_deref()
+            .and_then(|t| t.style.font_size)
+            .filter(|s| s.is_finite())
+        {
             text_nodes += 1;
-            font_sizes.entry(size.to_bits()).or_insert((size, 0, node)).1 += 1;
+            font_sizes
+                .entry(size.to_bits())
+                .or_insert((size, 0, node))
+                .1 += 1;
         }
     }
     // Near-duplicate colours: compare in order of lightness and only within the window where
@@ -349,7 +539,12 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
     let mut by_lightness: Vec<([u8; 4], u64, &Node, Rgba, f64)> = colours
         .iter()
         .map(|(bytes, (count, node))| {
-            let c = Rgba::new(f64::from(bytes[0]) / 255.0, f64::from(bytes[1]) / 255.0, f64::from(bytes[2]) / 255.0, f64::from(bytes[3]) / 255.0);
+            let c = Rgba::new(
+                f64::from(bytes[0]) / 255.0,
+                f64::from(bytes[1]) / 255.0,
+                f64::from(bytes[2]) / 255.0,
+                f64::from(bytes[3]) / 255.0,
+            );
             (*bytes, *count, *node, c, c.to_lab().l)
         })
         .collect();
@@ -360,15 +555,24 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
             .enumerate()
             .skip(i.saturating_sub(64))
             .take(129)
-            .filter(|(j, other)| *j != i && (other.4 - lightness).abs() < 4.0 && other.0[3] == bytes[3])
+            .filter(|(j, other)| {
+                *j != i && (other.4 - lightness).abs() < 4.0 && other.0[3] == bytes[3]
+            })
             .map(|(_, other)| (other, delta_e2000(colour, other.3)))
-            .filter(|(other, d)| *d > 0.0 && *d < o.near_duplicate_delta_e && (other.1, std::cmp::Reverse(other.0)) > (count, std::cmp::Reverse(bytes)))
+            .filter(|(other, d)| {
+                *d > 0.0
+                    && *d < o.near_duplicate_delta_e
+                    && (other.1, std::cmp::Reverse(other.0)) > (count, std::cmp::Reverse(bytes))
+            })
             .min_by(|a, b| a.1.total_cmp(&b.1));
         match near {
             Some((other, d)) => t.fail(
                 Severity::Warning,
                 node,
-                format!("colour {colour} is a near-duplicate of {} (ΔE2000 {:.2}, used {}×)", other.3, d, other.1),
+                format!(
+                    "colour {colour} is a near-duplicate of {} (ΔE2000 {:.2}, used {}×)",
+                    other.3, d, other.1
+                ),
                 format!("Use {} instead, or make the difference deliberate", other.3),
             ),
             None => t.pass(),
@@ -380,12 +584,22 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
         if on_scale {
             t.pass();
         } else {
-            t.fail(Severity::Warning, node, format!("spacing {px}px (used {count}×) is off the {base}px scale"), format!("Use a multiple of {base}px"));
+            t.fail(
+                Severity::Warning,
+                node,
+                format!("spacing {px}px (used {count}×) is off the {base}px scale"),
+                format!("Use a multiple of {base}px"),
+            );
         }
     }
     for (size, count, node) in font_sizes.values() {
         if *count == 1 && text_nodes >= 5 {
-            t.fail(Severity::Info, node, format!("font size {size}px is used once"), "Use a size from the type scale".into());
+            t.fail(
+                Severity::Info,
+                node,
+                format!("font size {size}px is used once"),
+                "Use a size from the type scale".into(),
+            );
         } else {
             t.pass();
         }
@@ -395,23 +609,55 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
 
 fn coverage(design: &Design, scope: &Scope, limit: usize) -> Tally {
     let mut t = Tally::new("coverage", limit);
-    let Some(root) = scope.roots(design).next() else { return t };
-    let styles_of = |ty: StyleType| design.styles.values().filter(|s| s.style_type == ty).count();
-    let colour_variables = design.variables.as_ref().is_some_and(|v| v.variables.values().any(|v| v.resolved_type == "COLOR"));
+    let Some(root) = scope.roots(design).next() else {
+        return t;
+    };
+    let styles_of = |ty: StyleType| {
+        design
+            .styles
+            .values()
+            .filter(|s| s.style_type == ty)
+            .count()
+    };
+    let colour_variables = design
+        .variables
+        .as_ref()
+        .is_some_and(|v| v.variables.values().any(|v| v.resolved_type == "COLOR"));
     let mut effects_used = false;
     let mut variables_bound = false;
     let mut components = false;
     for node in scope.nodes(design) {
         effects_used |= node.effects.iter().any(|e| e.visible);
-        variables_bound |= !node.bound_variables.is_empty() || node.fills.iter().any(|p| !p.bound_variables.is_empty());
+        variables_bound |= !node.bound_variables.is_empty()
+            || node.fills.iter().any(|p| !p.bound_variables.is_empty());
         components |= matches!(node.node_type, NodeType::Component | NodeType::Instance);
     }
     let checks = [
-        (styles_of(StyleType::Fill) > 0 || colour_variables, "no colour styles or colour variables", "Define the palette as colour styles or variables"),
-        (styles_of(StyleType::Text) > 0, "no text styles", "Define the type scale as text styles"),
-        (!effects_used || styles_of(StyleType::Effect) > 0, "effects used but no effect styles", "Define shadows and blurs as effect styles"),
-        (components, "no components or instances", "Build repeated UI from components"),
-        (variables_bound, "no variables bound", "Bind colours and spacing to variables so themes and modes work"),
+        (
+            styles_of(StyleType::Fill) > 0 || colour_variables,
+            "no colour styles or colour variables",
+            "Define the palette as colour styles or variables",
+        ),
+        (
+            styles_of(StyleType::Text) > 0,
+            "no text styles",
+            "Define the type scale as text styles",
+        ),
+        (
+            !effects_used || styles_of(StyleType::Effect) > 0,
+            "effects used but no effect styles",
+            "Define shadows and blurs as effect styles",
+        ),
+        (
+            components,
+            "no components or instances",
+            "Build repeated UI from components",
+        ),
+        (
+            variables_bound,
+            "no variables bound",
+            "Bind colours and spacing to variables so themes and modes work",
+        ),
     ];
     for (ok, found, suggestion) in checks {
         if ok {
@@ -429,18 +675,55 @@ pub fn health_report(design: &Design, scope: &Scope, options: &HealthOptions) ->
     let limit = options.max_findings_per_category;
     let w = &options.weights;
     let tallies = [
-        ("naming", "Naming", w.naming, naming(design, scope, &inside, limit)),
-        ("token_usage", "Token usage", w.token_usage, token_usage(design, scope, &inside, limit)),
-        ("component_metadata", "Component metadata", w.component_metadata, component_metadata(design, scope, limit)),
-        ("accessibility", "Accessibility", w.accessibility, accessibility(design, scope, &inside, options)),
-        ("consistency", "Consistency", w.consistency, consistency(design, scope, &inside, options)),
-        ("coverage", "Coverage", w.coverage, coverage(design, scope, limit)),
+        (
+            "naming",
+            "Naming",
+            w.naming,
+            naming(design, scope, &inside, limit),
+        ),
+        (
+            "token_usage",
+            "Token usage",
+            w.token_usage,
+            token_usage(design, scope, &inside, limit),
+        ),
+        (
+            "component_metadata",
+            "Component metadata",
+            w.component_metadata,
+            component_metadata(design, scope, limit),
+        ),
+        (
+            "accessibility",
+            "Accessibility",
+            w.accessibility,
+            accessibility(design, scope, &inside, options),
+        ),
+        (
+            "consistency",
+            "Consistency",
+            w.consistency,
+            consistency(design, scope, &inside, options),
+        ),
+        (
+            "coverage",
+            "Coverage",
+            w.coverage,
+            coverage(design, scope, limit),
+        ),
     ];
     let mut categories = Vec::with_capacity(tallies.len());
     let mut findings = Vec::new();
     let mut not_listed = 0;
     for (key, title, weight, tally) in tallies {
-        categories.push(CategoryScore::from_counts(key, title, weight, tally.compliant, tally.total, tally.sink.count));
+        categories.push(CategoryScore::from_counts(
+            key,
+            title,
+            weight,
+            tally.compliant,
+            tally.total,
+            tally.sink.count,
+        ));
         not_listed += tally.sink.count - tally.sink.kept.len() as u64;
         findings.extend(tally.sink.kept);
     }
@@ -464,25 +747,66 @@ impl HealthReport {
         let mut md = String::new();
         let _ = writeln!(md, "# 📊 Design System Health Report\n");
         let _ = writeln!(md, "**File**: {} ({})\n", cell(&self.file_name), self.scope);
-        let _ = writeln!(md, "**Overall Score**: {}/100 ({}) {}\n", self.overall_score, self.grade, self.status);
-        let _ = writeln!(md, "| Category | Score | Grade | Compliant | Total | Issues |\n|---|---:|---|---:|---:|---:|");
+        let _ = writeln!(
+            md,
+            "**Overall Score**: {}/100 ({}) {}\n",
+            self.overall_score, self.grade, self.status
+        );
+        let _ = writeln!(
+            md,
+            "| Category | Score | Grade | Compliant | Total | Issues |\n|---|---:|---|---:|---:|---:|"
+        );
         for c in &self.categories {
-            let _ = writeln!(md, "| {} {} | {} | {} | {} | {} | {} |", status_light(c.score), c.title, c.score, c.grade, c.compliant, c.total, c.issues);
+            let _ = writeln!(
+                md,
+                "| {} {} | {} | {} | {} | {} | {} |",
+                status_light(c.score),
+                c.title,
+                c.score,
+                c.grade,
+                c.compliant,
+                c.total,
+                c.issues
+            );
         }
         if !self.top_issues.is_empty() {
             let _ = writeln!(md, "\n## Top issues\n");
             for f in &self.top_issues {
-                let _ = writeln!(md, "- {} **{}** `{}`: {}. {}", f.severity.icon(), cell(&f.node_name), f.node_id, cell(&f.found), cell(&f.suggestion));
+                let _ = writeln!(
+                    md,
+                    "- {} **{}** `{}`: {}. {}",
+                    f.severity.icon(),
+                    cell(&f.node_name),
+                    f.node_id,
+                    cell(&f.found),
+                    cell(&f.suggestion)
+                );
             }
         }
         for c in &self.categories {
-            let listed: Vec<&Finding> = self.findings.iter().filter(|f| f.category == c.category).collect();
+            let listed: Vec<&Finding> = self
+                .findings
+                .iter()
+                .filter(|f| f.category == c.category)
+                .collect();
             if listed.is_empty() {
                 continue;
             }
-            let _ = writeln!(md, "\n## {} ({} issues)\n\n| Severity | Node | Found | Remediation |\n|---|---|---|---|", c.title, c.issues);
+            let _ = writeln!(
+                md,
+                "\n## {} ({} issues)\n\n| Severity | Node | Found | Remediation |\n|---|---|---|---|",
+                c.title, c.issues
+            );
             for f in &listed {
-                let _ = writeln!(md, "| {} | {} (`{}`) | {} | {} |", f.severity.icon(), cell(&f.node_name), f.node_id, cell(&f.found), cell(&f.suggestion));
+                let _ = writeln!(
+                    md,
+                    "| {} | {} (`{}`) | {} | {} |",
+                    f.severity.icon(),
+                    cell(&f.node_name),
+                    f.node_id,
+                    cell(&f.found),
+                    cell(&f.suggestion)
+                );
             }
             if c.issues > listed.len() as u64 {
                 let _ = writeln!(md, "\n…and {} more.", c.issues - listed.len() as u64);

@@ -20,7 +20,9 @@ pub mod scope;
 pub mod score;
 pub mod tokens;
 
-pub use compliance::{ComplianceOptions, ComplianceReport, ComplianceWeights, DesignSystem, compliance_report};
+pub use compliance::{
+    ComplianceOptions, ComplianceReport, ComplianceWeights, DesignSystem, compliance_report,
+};
 pub use effort_report::{EffortReport, effort_report};
 pub use error::AnalysisError;
 pub use finding::{Finding, Severity};

@@ -2,7 +2,10 @@
 
 /// Makes text safe inside a Markdown table cell: pipes escaped, line breaks flattened.
 pub(crate) fn cell(text: &str) -> String {
-    let flat: String = text.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    let flat: String = text
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
     flat.replace('|', "\\|")
 }
 

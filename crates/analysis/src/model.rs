@@ -17,7 +17,10 @@ pub(crate) fn solid_colour(paint: &Paint) -> Option<Rgba> {
     if !paint.visible || paint.paint_type != PaintType::Solid {
         return None;
     }
-    paint.color.as_ref().map(|c| rgba(c).with_opacity(paint.opacity))
+    paint
+        .color
+        .as_ref()
+        .map(|c| rgba(c).with_opacity(paint.opacity))
 }
 
 /// Visible solid colours among `paints`.
@@ -60,7 +63,11 @@ pub(crate) fn structural_signatures(design: &Design) -> Vec<u64> {
         shape_class(&node.node_type).hash(&mut hasher);
         node.children.len().hash(&mut hasher);
         for &child in &node.children {
-            signatures.get(child as usize).copied().unwrap_or(0).hash(&mut hasher);
+            signatures
+                .get(child as usize)
+                .copied()
+                .unwrap_or(0)
+                .hash(&mut hasher);
         }
         if let Some(slot) = signatures.get_mut(node.index as usize) {
             *slot = hasher.finish();
@@ -71,7 +78,8 @@ pub(crate) fn structural_signatures(design: &Design) -> Vec<u64> {
 
 /// Rounded width × height, when known.
 pub(crate) fn rounded_size(node: &Node) -> Option<(i64, i64)> {
-    node.size().map(|(w, h)| (w.round() as i64, h.round() as i64))
+    node.size()
+        .map(|(w, h)| (w.round() as i64, h.round() as i64))
 }
 
 /// Whether a node is a top-level frame: a FRAME/SECTION/COMPONENT/COMPONENT_SET that is a direct
@@ -83,5 +91,8 @@ pub(crate) fn is_top_level_frame(design: &Design, node: &Node, is_scope_root: bo
     );
     frame_like
         && (is_scope_root
-            || node.parent.and_then(|p| design.node(p)).is_some_and(|parent| parent.node_type == NodeType::Canvas))
+            || node
+                .parent
+                .and_then(|p| design.node(p))
+                .is_some_and(|parent| parent.node_type == NodeType::Canvas))
 }

@@ -9,7 +9,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::markdown::{cell, percent};
-use crate::model::{self, inside_instance, is_top_level_frame, rounded_size, structural_signatures};
+use crate::model::{
+    self, inside_instance, is_top_level_frame, rounded_size, structural_signatures,
+};
 use crate::scope::Scope;
 
 /// Counts for a file or subtree. Field names are part of the public contract.
@@ -108,13 +110,18 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
     for node in scope.nodes(design) {
         report.nodes += 1;
         let root_depth = scope.root_depth_of(design, node);
-        report.max_depth = report.max_depth.max(u64::from(node.depth.saturating_sub(root_depth)) + 1);
+        report.max_depth = report
+            .max_depth
+            .max(u64::from(node.depth.saturating_sub(root_depth)) + 1);
         let is_scope_root = node.depth == root_depth;
         match node.node_type {
             NodeType::Canvas => report.pages += 1,
             NodeType::Component => {
                 report.components += 1;
-                let in_set = node.parent.and_then(|p| design.node(p)).is_some_and(|p| p.node_type == NodeType::ComponentSet);
+                let in_set = node
+                    .parent
+                    .and_then(|p| design.node(p))
+                    .is_some_and(|p| p.node_type == NodeType::ComponentSet);
                 if in_set {
                     report.variants += 1;
                 }
@@ -130,8 +137,16 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
                 if let Some(text) = node.text.as_deref() {
                     let base = &text.style;
                     let key = |style: &handoff_figma::model::TypeStyle| {
-                        let family = style.font_family.clone().or_else(|| base.font_family.clone()).unwrap_or_default();
-                        let weight = style.font_style.clone().or_else(|| base.font_style.clone()).unwrap_or_default();
+                        let family = style
+                            .font_family
+                            .clone()
+                            .or_else(|| base.font_family.clone())
+                            .unwrap_or_default();
+                        let weight = style
+                            .font_style
+                            .clone()
+                            .or_else(|| base.font_style.clone())
+                            .unwrap_or_default();
                         let size = style.font_size.or(base.font_size).unwrap_or(0.0);
                         (family, weight, size.to_bits())
                     };
@@ -150,7 +165,11 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
         if is_top_level_frame(design, node, is_scope_root || node.parent.is_none()) {
             report.frames += 1;
         }
-        report.image_fills += node.fills.iter().filter(|p| p.paint_type == PaintType::Image).count() as u64;
+        report.image_fills += node
+            .fills
+            .iter()
+            .filter(|p| p.paint_type == PaintType::Image)
+            .count() as u64;
         for colour in model::solid_colours(&node.fills).chain(model::solid_colours(&node.strokes)) {
             *colors.entry(colour.to_hex()).or_default() += 1;
         }
@@ -158,7 +177,12 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
         let bindings = node
             .bound_variables
             .values()
-            .chain(node.fills.iter().chain(&node.strokes).flat_map(|p| p.bound_variables.values()))
+            .chain(
+                node.fills
+                    .iter()
+                    .chain(&node.strokes)
+                    .flat_map(|p| p.bound_variables.values()),
+            )
             .chain(node.effects.iter().flat_map(|e| e.bound_variables.values()));
         for binding in bindings {
             variables.extend(binding.variable_ids());
@@ -169,24 +193,45 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
     report.variables_bound = variables.len() as u64;
     report.fonts = fonts
         .into_iter()
-        .map(|((family, style, size), count)| FontUsage { family, style, size: f64::from_bits(size), count })
+        .map(|((family, style, size), count)| FontUsage {
+            family,
+            style,
+            size: f64::from_bits(size),
+            count,
+        })
         .collect();
     report.fonts.sort_by(|a, b| {
-        b.count.cmp(&a.count).then_with(|| a.family.cmp(&b.family)).then_with(|| a.style.cmp(&b.style)).then_with(|| a.size.total_cmp(&b.size))
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.family.cmp(&b.family))
+            .then_with(|| a.style.cmp(&b.style))
+            .then_with(|| a.size.total_cmp(&b.size))
     });
-    report.colors = colors.into_iter().map(|(hex, count)| ColorUsage { hex, count }).collect();
-    report.colors.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.hex.cmp(&b.hex)));
+    report.colors = colors
+        .into_iter()
+        .map(|(hex, count)| ColorUsage { hex, count })
+        .collect();
+    report
+        .colors
+        .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.hex.cmp(&b.hex)));
     report.detached_copies = detached_copies(design, scope);
     let reused = report.instances + report.detached_copies.len() as u64;
-    report.component_reuse_rate =
-        if reused == 0 { 0.0 } else { crate::score::round2(report.instances as f64 / reused as f64) };
+    report.component_reuse_rate = if reused == 0 {
+        0.0
+    } else {
+        crate::score::round2(report.instances as f64 / reused as f64)
+    };
     report
 }
 
 /// FRAME or GROUP subtrees (outside instances, with children) whose structure matches a
 /// component's, and whose name or rounded size matches it too.
 pub fn detached_copies(design: &Design, scope: &Scope) -> Vec<DetachedCopy> {
-    let components: Vec<_> = design.nodes.iter().filter(|n| n.node_type == NodeType::Component && !n.children.is_empty()).collect();
+    let components: Vec<_> = design
+        .nodes
+        .iter()
+        .filter(|n| n.node_type == NodeType::Component && !n.children.is_empty())
+        .collect();
     if components.is_empty() {
         return Vec::new();
     }
@@ -194,20 +239,29 @@ pub fn detached_copies(design: &Design, scope: &Scope) -> Vec<DetachedCopy> {
     let inside = inside_instance(design);
     let mut by_signature: HashMap<u64, Vec<&handoff_figma::Node>> = HashMap::new();
     for component in components {
-        by_signature.entry(signatures[component.index as usize]).or_default().push(component);
+        by_signature
+            .entry(signatures[component.index as usize])
+            .or_default()
+            .push(component);
     }
     let mut found = Vec::new();
     for node in scope.nodes(design) {
         let index = node.index as usize;
-        if !matches!(node.node_type, NodeType::Frame | NodeType::Group) || node.children.is_empty() || inside[index] {
+        if !matches!(node.node_type, NodeType::Frame | NodeType::Group)
+            || node.children.is_empty()
+            || inside[index]
+        {
             continue;
         }
-        let Some(candidates) = by_signature.get(&signatures[index]) else { continue };
+        let Some(candidates) = by_signature.get(&signatures[index]) else {
+            continue;
+        };
         let size = rounded_size(node);
-        let matched = candidates
-            .iter()
-            .find(|c| c.name == node.name)
-            .or_else(|| candidates.iter().find(|c| size.is_some() && rounded_size(c) == size));
+        let matched = candidates.iter().find(|c| c.name == node.name).or_else(|| {
+            candidates
+                .iter()
+                .find(|c| size.is_some() && rounded_size(c) == size)
+        });
         if let Some(component) = matched {
             found.push(DetachedCopy {
                 node_id: node.id.clone(),
@@ -242,14 +296,27 @@ impl ProjectReport {
             ("Styles used", self.styles_used.to_string()),
             ("Variables bound", self.variables_bound.to_string()),
             ("Component reuse rate", percent(self.component_reuse_rate)),
-            ("Likely detached copies", self.detached_copies.len().to_string()),
+            (
+                "Likely detached copies",
+                self.detached_copies.len().to_string(),
+            ),
         ] {
             let _ = writeln!(md, "| {label} | {value} |");
         }
         if !self.fonts.is_empty() {
-            let _ = writeln!(md, "\n## Fonts\n\n| Family | Style | Size | Text nodes |\n|---|---|---:|---:|");
+            let _ = writeln!(
+                md,
+                "\n## Fonts\n\n| Family | Style | Size | Text nodes |\n|---|---|---:|---:|"
+            );
             for f in self.fonts.iter().take(20) {
-                let _ = writeln!(md, "| {} | {} | {} | {} |", cell(&f.family), cell(&f.style), f.size, f.count);
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} |",
+                    cell(&f.family),
+                    cell(&f.style),
+                    f.size,
+                    f.count
+                );
             }
             if self.fonts.len() > 20 {
                 let _ = writeln!(md, "\n…and {} more combinations.", self.fonts.len() - 20);
@@ -267,15 +334,28 @@ impl ProjectReport {
         if !self.instances_by_component.is_empty() {
             let mut top: Vec<_> = self.instances_by_component.iter().collect();
             top.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
-            let _ = writeln!(md, "\n## Most used components\n\n| Component id | Instances |\n|---|---:|");
+            let _ = writeln!(
+                md,
+                "\n## Most used components\n\n| Component id | Instances |\n|---|---:|"
+            );
             for (id, count) in top.into_iter().take(10) {
                 let _ = writeln!(md, "| `{}` | {count} |", cell(id));
             }
         }
         if !self.detached_copies.is_empty() {
-            let _ = writeln!(md, "\n## Likely detached copies\n\n| Node | Looks like component |\n|---|---|");
+            let _ = writeln!(
+                md,
+                "\n## Likely detached copies\n\n| Node | Looks like component |\n|---|---|"
+            );
             for d in &self.detached_copies {
-                let _ = writeln!(md, "| {} (`{}`) | {} (`{}`) |", cell(&d.node_name), d.node_id, cell(&d.component_name), d.component_id);
+                let _ = writeln!(
+                    md,
+                    "| {} (`{}`) | {} (`{}`) |",
+                    cell(&d.node_name),
+                    d.node_id,
+                    cell(&d.component_name),
+                    d.component_id
+                );
             }
         }
         md

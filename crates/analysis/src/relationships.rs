@@ -67,14 +67,27 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
         let i = node.index as usize;
         let parent = node.parent.map(|p| p as usize).filter(|&p| p < len);
         let inherited = |v: &Vec<Option<u32>>| parent.and_then(|p| v[p]);
-        frame_of[i] = if is_top_level_frame(design, node, node.parent.is_none()) { Some(node.index) } else { inherited(&frame_of) };
-        component_of[i] = if node.node_type == NodeType::Component { Some(node.index) } else { inherited(&component_of) };
-        instance_depth[i] = parent.map_or(0, |p| instance_depth[p]) + u64::from(node.node_type == NodeType::Instance);
+        frame_of[i] = if is_top_level_frame(design, node, node.parent.is_none()) {
+            Some(node.index)
+        } else {
+            inherited(&frame_of)
+        };
+        component_of[i] = if node.node_type == NodeType::Component {
+            Some(node.index)
+        } else {
+            inherited(&component_of)
+        };
+        instance_depth[i] = parent.map_or(0, |p| instance_depth[p])
+            + u64::from(node.node_type == NodeType::Instance);
     }
     // Instance counts over the whole design decide "unused"; the rest is about the scope.
     let mut used_anywhere: BTreeSet<&str> = BTreeSet::new();
     for node in &design.nodes {
-        if let Some(id) = node.component_id.as_deref().filter(|_| node.node_type == NodeType::Instance) {
+        if let Some(id) = node
+            .component_id
+            .as_deref()
+            .filter(|_| node.node_type == NodeType::Instance)
+        {
             used_anywhere.insert(id);
         }
     }
@@ -90,7 +103,12 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
                 component_id: id.to_owned(),
                 name: meta.map_or_else(|| id.to_owned(), |m| m.name.clone()),
                 local: false,
-                component_set: meta.and_then(|m| m.component_set_id.as_ref()).map(|s| design.component_sets.get(s).map_or_else(|| s.clone(), |set| set.name.clone())),
+                component_set: meta.and_then(|m| m.component_set_id.as_ref()).map(|s| {
+                    design
+                        .component_sets
+                        .get(s)
+                        .map_or_else(|| s.clone(), |set| set.name.clone())
+                }),
                 instance_count: 0,
                 instance_ids: Vec::new(),
                 used_in_frames: Vec::new(),
@@ -100,7 +118,8 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
     };
     for node in scope.nodes(design) {
         let i = node.index as usize;
-        max_depth = max_depth.max(u64::from(node.depth - scope.root_depth_of(design, node).min(node.depth)) + 1);
+        max_depth = max_depth
+            .max(u64::from(node.depth - scope.root_depth_of(design, node).min(node.depth)) + 1);
         max_nesting = max_nesting.max(instance_depth[i]);
         if node.node_type == NodeType::Component {
             entry(&mut components, &node.id);
@@ -108,7 +127,13 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
                 c.local = true;
             }
         }
-        let Some(id) = node.component_id.as_deref().filter(|_| node.node_type == NodeType::Instance) else { continue };
+        let Some(id) = node
+            .component_id
+            .as_deref()
+            .filter(|_| node.node_type == NodeType::Instance)
+        else {
+            continue;
+        };
         entry(&mut components, id);
         let frame = frame_of[i].and_then(|f| design.node(f));
         if let Some(c) = components.get_mut(id) {
@@ -121,18 +146,32 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
             }
         }
         if let Some(frame) = frame {
-            let usage = frames.entry(frame.index).or_insert_with(|| FrameUsage { frame_id: frame.id.clone(), frame_name: frame.name.clone(), components: BTreeMap::new() });
+            let usage = frames.entry(frame.index).or_insert_with(|| FrameUsage {
+                frame_id: frame.id.clone(),
+                frame_name: frame.name.clone(),
+                components: BTreeMap::new(),
+            });
             *usage.components.entry(id.to_owned()).or_default() += 1;
         }
-        let owner = node.parent.and_then(|p| component_of.get(p as usize).copied().flatten()).and_then(|c| design.node(c));
+        let owner = node
+            .parent
+            .and_then(|p| component_of.get(p as usize).copied().flatten())
+            .and_then(|c| design.node(c));
         if let Some(owner) = owner {
             entry(&mut components, &owner.id);
-            if let Some(c) = components.get_mut(&owner.id).filter(|c| !c.uses_components.iter().any(|u| u == id)) {
+            if let Some(c) = components
+                .get_mut(&owner.id)
+                .filter(|c| !c.uses_components.iter().any(|u| u == id))
+            {
                 c.uses_components.push(id.to_owned());
             }
         }
     }
-    let unused_components = components.values().filter(|c| c.local && !used_anywhere.contains(c.component_id.as_str())).map(|c| c.component_id.clone()).collect();
+    let unused_components = components
+        .values()
+        .filter(|c| c.local && !used_anywhere.contains(c.component_id.as_str()))
+        .map(|c| c.component_id.clone())
+        .collect();
     let components: Vec<ComponentNode> = components.into_values().collect();
     let frames: Vec<FrameUsage> = frames.into_values().collect();
     let mermaid = mermaid(&components, &frames);
@@ -151,11 +190,17 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
 /// A Mermaid label: quotes and brackets would end the label early.
 fn label(text: &str) -> String {
     let short: String = text.chars().take(40).collect();
-    short.replace('"', "#quot;").replace(['[', ']', '\n', '\r'], " ")
+    short
+        .replace('"', "#quot;")
+        .replace(['[', ']', '\n', '\r'], " ")
 }
 
 fn mermaid(components: &[ComponentNode], frames: &[FrameUsage]) -> String {
-    let ids: BTreeMap<&str, usize> = components.iter().enumerate().map(|(i, c)| (c.component_id.as_str(), i)).collect();
+    let ids: BTreeMap<&str, usize> = components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.component_id.as_str(), i))
+        .collect();
     let mut out = String::from("graph LR\n");
     let mut edges = 0usize;
     let mut total = 0usize;
@@ -170,7 +215,9 @@ fn mermaid(components: &[ComponentNode], frames: &[FrameUsage]) -> String {
         let _ = writeln!(out, "  f{f}([\"{}\"])", label(&frame.frame_name));
         for (id, count) in &frame.components {
             total += 1;
-            let Some(&i) = ids.get(id.as_str()) else { continue };
+            let Some(&i) = ids.get(id.as_str()) else {
+                continue;
+            };
             if edges < MAX_DIAGRAM_EDGES {
                 declare(&mut out, i);
                 let _ = writeln!(out, "  f{f} -->|{count}| c{i}");
@@ -181,7 +228,9 @@ fn mermaid(components: &[ComponentNode], frames: &[FrameUsage]) -> String {
     for (i, c) in components.iter().enumerate() {
         for used in &c.uses_components {
             total += 1;
-            let Some(&j) = ids.get(used.as_str()) else { continue };
+            let Some(&j) = ids.get(used.as_str()) else {
+                continue;
+            };
             if edges < MAX_DIAGRAM_EDGES {
                 declare(&mut out, i);
                 declare(&mut out, j);
@@ -199,7 +248,12 @@ fn mermaid(components: &[ComponentNode], frames: &[FrameUsage]) -> String {
 impl RelationshipsReport {
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
-        let _ = writeln!(md, "# Component Relationships\n\n**File**: {} ({})\n", cell(&self.file_name), self.scope);
+        let _ = writeln!(
+            md,
+            "# Component Relationships\n\n**File**: {} ({})\n",
+            cell(&self.file_name),
+            self.scope
+        );
         let _ = writeln!(
             md,
             "{} components, {} frames using components, deepest instance nesting {}, {} unused local components.\n",
@@ -210,15 +264,31 @@ impl RelationshipsReport {
         );
         let _ = writeln!(md, "```mermaid\n{}```\n", self.mermaid);
         if !self.components.is_empty() {
-            let _ = writeln!(md, "## Components\n\n| Component | Local | Instances | Frames | Uses |\n|---|---|---:|---:|---|");
+            let _ = writeln!(
+                md,
+                "## Components\n\n| Component | Local | Instances | Frames | Uses |\n|---|---|---:|---:|---|"
+            );
             for c in &self.components {
-                let _ = writeln!(md, "| {} (`{}`) | {} | {} | {} | {} |", cell(&c.name), c.component_id, if c.local { "yes" } else { "library" }, c.instance_count, c.used_in_frames.len(), c.uses_components.len());
+                let _ = writeln!(
+                    md,
+                    "| {} (`{}`) | {} | {} | {} | {} |",
+                    cell(&c.name),
+                    c.component_id,
+                    if c.local { "yes" } else { "library" },
+                    c.instance_count,
+                    c.used_in_frames.len(),
+                    c.uses_components.len()
+                );
             }
         }
         if !self.unused_components.is_empty() {
             let _ = writeln!(md, "\n## Unused components\n");
             for id in &self.unused_components {
-                let name = self.components.iter().find(|c| &c.component_id == id).map_or(id.as_str(), |c| c.name.as_str());
+                let name = self
+                    .components
+                    .iter()
+                    .find(|c| &c.component_id == id)
+                    .map_or(id.as_str(), |c| c.name.as_str());
                 let _ = writeln!(md, "- {} (`{id}`)", cell(name));
             }
         }

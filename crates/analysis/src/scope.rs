@@ -17,7 +17,10 @@ pub struct Scope {
 impl Scope {
     /// The whole design.
     pub fn whole(design: &Design) -> Self {
-        Self { ranges: vec![0..design.nodes.len()], node_ids: Vec::new() }
+        Self {
+            ranges: std::iter::once(0..design.nodes.len()).collect(),
+            node_ids: Vec::new(),
+        }
     }
 
     /// The subtrees of `node_ids`; the whole design when empty. Overlapping subtrees (an id
@@ -29,7 +32,9 @@ impl Scope {
         let index = design.id_index();
         let mut ranges = Vec::with_capacity(node_ids.len());
         for id in node_ids {
-            let &at = index.get(id.as_str()).ok_or_else(|| AnalysisError::UnknownNode(id.clone()))?;
+            let &at = index
+                .get(id.as_str())
+                .ok_or_else(|| AnalysisError::UnknownNode(id.clone()))?;
             ranges.push(at as usize..design.subtree_end(at) as usize);
         }
         ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
@@ -40,17 +45,24 @@ impl Scope {
                 _ => disjoint.push(range),
             }
         }
-        Ok(Self { ranges: disjoint, node_ids: node_ids.to_vec() })
+        Ok(Self {
+            ranges: disjoint,
+            node_ids: node_ids.to_vec(),
+        })
     }
 
     /// Nodes in scope, in arena (pre-)order.
     pub fn nodes<'a>(&'a self, design: &'a Design) -> impl Iterator<Item = &'a Node> + 'a {
-        self.ranges.iter().flat_map(move |r| design.nodes.get(r.clone()).unwrap_or(&[]).iter())
+        self.ranges
+            .iter()
+            .flat_map(move |r| design.nodes.get(r.clone()).unwrap_or(&[]).iter())
     }
 
     /// The first node of each subtree in scope.
     pub fn roots<'a>(&'a self, design: &'a Design) -> impl Iterator<Item = &'a Node> + 'a {
-        self.ranges.iter().filter_map(move |r| design.nodes.get(r.start))
+        self.ranges
+            .iter()
+            .filter_map(move |r| design.nodes.get(r.start))
     }
 
     pub fn contains(&self, index: usize) -> bool {
@@ -74,6 +86,10 @@ impl Scope {
 
     /// Human description for report headers.
     pub fn describe(&self) -> String {
-        if self.node_ids.is_empty() { "whole file".to_owned() } else { format!("nodes {}", self.node_ids.join(", ")) }
+        if self.node_ids.is_empty() {
+            "whole file".to_owned()
+        } else {
+            format!("nodes {}", self.node_ids.join(", "))
+        }
     }
 }

@@ -4,7 +4,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A letter grade on the legacy scale (A+ ≥ 97, A ≥ 93, B+ ≥ 90, B ≥ 85, C+ ≥ 80, C ≥ 75, D ≥ 65, else F).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 pub enum Grade {
     #[serde(rename = "A+")]
     APlus,
@@ -31,7 +33,10 @@ impl Grade {
             (75.0, Grade::C),
             (65.0, Grade::D),
         ];
-        BANDS.iter().find(|(min, _)| score >= *min).map_or(Grade::F, |(_, grade)| *grade)
+        BANDS
+            .iter()
+            .find(|(min, _)| score >= *min)
+            .map_or(Grade::F, |(_, grade)| *grade)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -82,9 +87,24 @@ pub fn ratio_score(compliant: u64, total: u64) -> f64 {
 pub fn weighted_mean(parts: impl IntoIterator<Item = (f64, f64)>) -> f64 {
     let (sum, weights) = parts
         .into_iter()
-        .map(|(score, weight)| (score, if weight.is_finite() && weight > 0.0 { weight } else { 0.0 }))
-        .fold((0.0, 0.0), |(sum, weights), (score, weight)| (sum + score * weight, weights + weight));
-    if weights > 0.0 { round1(sum / weights) } else { 0.0 }
+        .map(|(score, weight)| {
+            (
+                score,
+                if weight.is_finite() && weight > 0.0 {
+                    weight
+                } else {
+                    0.0
+                },
+            )
+        })
+        .fold((0.0, 0.0), |(sum, weights), (score, weight)| {
+            (sum + score * weight, weights + weight)
+        });
+    if weights > 0.0 {
+        round1(sum / weights)
+    } else {
+        0.0
+    }
 }
 
 pub(crate) fn round1(value: f64) -> f64 {
@@ -114,7 +134,14 @@ pub struct CategoryScore {
 }
 
 impl CategoryScore {
-    pub fn from_counts(category: &str, title: &str, weight: f64, compliant: u64, total: u64, issues: u64) -> Self {
+    pub fn from_counts(
+        category: &str,
+        title: &str,
+        weight: f64,
+        compliant: u64,
+        total: u64,
+        issues: u64,
+    ) -> Self {
         let score = ratio_score(compliant, total);
         Self {
             category: category.to_owned(),
@@ -162,7 +189,10 @@ mod tests {
         for (score, grade) in cases {
             assert_eq!(Grade::of(score), grade, "{score}");
         }
-        assert_eq!(serde_json::to_string(&Grade::APlus).ok().as_deref(), Some("\"A+\""));
+        assert_eq!(
+            serde_json::to_string(&Grade::APlus).ok().as_deref(),
+            Some("\"A+\"")
+        );
     }
 
     #[test]
@@ -176,7 +206,10 @@ mod tests {
     fn weighted_mean_normalises_weights_and_ignores_bad_ones() {
         assert_eq!(weighted_mean([(100.0, 0.2), (50.0, 0.2)]), 75.0);
         assert_eq!(weighted_mean([(100.0, 3.0), (0.0, 1.0)]), 75.0);
-        assert_eq!(weighted_mean([(100.0, f64::NAN), (40.0, 1.0), (0.0, -5.0)]), 40.0);
+        assert_eq!(
+            weighted_mean([(100.0, f64::NAN), (40.0, 1.0), (0.0, -5.0)]),
+            40.0
+        );
         assert_eq!(weighted_mean([(100.0, 0.0)]), 0.0);
     }
 

@@ -1,11 +1,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 
-use handoff_analysis::{ComplianceOptions, ComplianceReport, DesignSystem, Scope, compliance_report, parse_dtcg};
+use handoff_analysis::{
+    ComplianceOptions, ComplianceReport, DesignSystem, Scope, compliance_report, parse_dtcg,
+};
 
 fn own() -> ComplianceReport {
     let design = common::shop();
-    compliance_report(&design, &Scope::whole(&design), &DesignSystem::Own, &ComplianceOptions::default())
+    compliance_report(
+        &design,
+        &Scope::whole(&design),
+        &DesignSystem::Own,
+        &ComplianceOptions::default(),
+    )
 }
 
 fn category<'a>(r: &'a ComplianceReport, name: &str) -> &'a handoff_analysis::score::CategoryScore {
@@ -15,9 +22,17 @@ fn category<'a>(r: &'a ComplianceReport, name: &str) -> &'a handoff_analysis::sc
 #[test]
 fn against_its_own_styles_bound_and_matching_values_comply() {
     let r = own();
-    let colour_findings: Vec<_> = r.findings.iter().filter(|f| f.category == "color").collect();
+    let colour_findings: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.category == "color")
+        .collect();
     // The detached button uses #3366CC without the style: same value as Brand/Primary, so it complies.
-    assert!(colour_findings.iter().all(|f| f.node_id != "3:5" && f.node_id != "1:1" && f.node_id != "3:10"));
+    assert!(
+        colour_findings
+            .iter()
+            .all(|f| f.node_id != "3:5" && f.node_id != "1:1" && f.node_id != "3:10")
+    );
     let hint = colour_findings.iter().find(|f| f.node_id == "3:7").unwrap();
     assert!(hint.suggestion.contains("Use `"), "{}", hint.suggestion);
     assert!(hint.delta_e.unwrap() > 1.0);
@@ -30,11 +45,18 @@ fn against_its_own_styles_bound_and_matching_values_comply() {
 #[test]
 fn unstyled_text_is_matched_to_the_nearest_text_style() {
     let r = own();
-    let typo: Vec<_> = r.findings.iter().filter(|f| f.category == "typography").collect();
+    let typo: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.category == "typography")
+        .collect();
     let hint = typo.iter().find(|f| f.node_id == "3:7").unwrap();
     assert_eq!(hint.found, "Inter 400 16px");
     assert!(hint.suggestion.contains("Body/Medium"));
-    assert!(typo.iter().all(|f| f.node_id != "3:6"), "styled text complies");
+    assert!(
+        typo.iter().all(|f| f.node_id != "3:6"),
+        "styled text complies"
+    );
 }
 
 #[test]
@@ -42,7 +64,11 @@ fn a_detached_copy_counts_against_components() {
     let r = own();
     let c = category(&r, "components");
     assert_eq!((c.compliant, c.total), (2, 3));
-    assert!(r.findings.iter().any(|f| f.category == "components" && f.node_id == "3:5"));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.category == "components" && f.node_id == "3:5")
+    );
 }
 
 #[test]
@@ -54,14 +80,29 @@ fn a_supplied_token_file_is_used_instead_of_the_files_styles() {
              "radius": {"$type": "dimension", "md": {"$value": "8px"}}}"##,
     )
     .unwrap();
-    let r = compliance_report(&design, &Scope::whole(&design), &DesignSystem::Tokens(&tokens.tokens), &ComplianceOptions::default());
-    let colour: Vec<_> = r.findings.iter().filter(|f| f.category == "color").map(|f| f.node_id.as_str()).collect();
+    let r = compliance_report(
+        &design,
+        &Scope::whole(&design),
+        &DesignSystem::Tokens(&tokens.tokens),
+        &ComplianceOptions::default(),
+    );
+    let colour: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.category == "color")
+        .map(|f| f.node_id.as_str())
+        .collect();
     // #3467CD is within ΔE 1 of brand; #777777 is not close to anything.
-    assert!(!colour.contains(&"3:10") && colour.contains(&"3:7") && !colour.contains(&"3:8"), "{colour:?}");
+    assert!(
+        !colour.contains(&"3:10") && colour.contains(&"3:7") && !colour.contains(&"3:8"),
+        "{colour:?}"
+    );
     let radius = category(&r, "radius");
     // Radii used: 8 (button ×1 outside instances + detached copy), 14 (two tracks), 7 (accent).
     assert!(radius.compliant < radius.total);
-    assert!(r.findings.iter().any(|f| f.category == "radius" && f.found == "radius 7px" && f.suggestion.contains("radius/md")));
+    assert!(r.findings.iter().any(|f| f.category == "radius"
+        && f.found == "radius 7px"
+        && f.suggestion.contains("radius/md")));
     assert_eq!(r.system_tokens, 6);
 }
 
@@ -69,16 +110,30 @@ fn a_supplied_token_file_is_used_instead_of_the_files_styles() {
 fn another_design_can_be_the_design_system() {
     let design = common::shop();
     let library = handoff_figma::Design::default();
-    let r = compliance_report(&design, &Scope::whole(&design), &DesignSystem::Other(&library), &ComplianceOptions::default());
+    let r = compliance_report(
+        &design,
+        &Scope::whole(&design),
+        &DesignSystem::Other(&library),
+        &ComplianceOptions::default(),
+    );
     // An empty library has no colours: every colour usage fails, with a clear reason.
     assert_eq!(category(&r, "color").compliant, 0);
-    assert!(r.findings.iter().any(|f| f.suggestion.contains("defines no colours")));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.suggestion.contains("defines no colours"))
+    );
 }
 
 #[test]
 fn markdown_keeps_the_legacy_headings() {
     let md = own().to_markdown();
-    for heading in ["# Design System Compliance Report", "Overall Compliance Score", "Color Compliance", "Typography Compliance"] {
+    for heading in [
+        "# Design System Compliance Report",
+        "Overall Compliance Score",
+        "Color Compliance",
+        "Typography Compliance",
+    ] {
         assert!(md.contains(heading), "{heading} missing");
     }
 }

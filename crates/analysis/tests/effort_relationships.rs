@@ -10,13 +10,29 @@ fn effort_has_one_item_per_frame_and_component_with_fibonacci_points() {
     let ids: Vec<&str> = r.items.iter().map(|i| i.node_id.as_str()).collect();
     assert_eq!(ids, ["1:1", "2:0", "3:0", "4:0"]);
     let toggle = &r.items[1];
-    assert_eq!((toggle.complexity.properties, toggle.complexity.variants, toggle.complexity.nodes), (1, 2, 5));
+    assert_eq!(
+        (
+            toggle.complexity.properties,
+            toggle.complexity.variants,
+            toggle.complexity.nodes
+        ),
+        (1, 2, 5)
+    );
     let button = &r.items[0];
     assert_eq!(button.complexity.interactions, 1);
-    assert_eq!(button.estimate.story_points, 2, "one interaction adds a point");
+    assert_eq!(
+        button.estimate.story_points, 2,
+        "one interaction adds a point"
+    );
     let screen = &r.items[2];
     assert_eq!(screen.complexity.distinct_components, 1);
-    assert_eq!(r.total_story_points, r.items.iter().map(|i| u64::from(i.estimate.story_points)).sum::<u64>());
+    assert_eq!(
+        r.total_story_points,
+        r.items
+            .iter()
+            .map(|i| u64::from(i.estimate.story_points))
+            .sum::<u64>()
+    );
     assert!(r.to_markdown().contains("| Button (`1:1`) | COMPONENT |"));
 }
 
@@ -33,7 +49,11 @@ fn effort_for_a_requested_node_estimates_that_node() {
 fn relationships_link_components_instances_and_frames() {
     let design = common::shop();
     let r = relationships_report(&design, &Scope::whole(&design));
-    let button = r.components.iter().find(|c| c.component_id == "1:1").unwrap();
+    let button = r
+        .components
+        .iter()
+        .find(|c| c.component_id == "1:1")
+        .unwrap();
     assert!(button.local);
     assert_eq!(button.instance_count, 2);
     assert_eq!(button.instance_ids, ["3:1", "3:3"]);

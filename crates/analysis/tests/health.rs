@@ -9,8 +9,15 @@ fn report() -> HealthReport {
     health_report(&design, &Scope::whole(&design), &HealthOptions::default())
 }
 
-fn findings_for<'a>(r: &'a HealthReport, node_id: &str, category: &str) -> Vec<&'a handoff_analysis::Finding> {
-    r.findings.iter().filter(|f| f.node_id == node_id && f.category == category).collect()
+fn findings_for<'a>(
+    r: &'a HealthReport,
+    node_id: &str,
+    category: &str,
+) -> Vec<&'a handoff_analysis::Finding> {
+    r.findings
+        .iter()
+        .filter(|f| f.node_id == node_id && f.category == category)
+        .collect()
 }
 
 #[test]
@@ -19,7 +26,11 @@ fn grey_777_text_on_white_fails_contrast_and_595959_passes() {
     let hint = findings_for(&r, "3:7", "accessibility");
     assert_eq!(hint.len(), 1, "{hint:?}");
     assert_eq!(hint[0].severity, Severity::Error);
-    assert!(hint[0].found.contains("4.48:1") && hint[0].found.contains("#777777 on #FFFFFF"), "{}", hint[0].found);
+    assert!(
+        hint[0].found.contains("4.48:1") && hint[0].found.contains("#777777 on #FFFFFF"),
+        "{}",
+        hint[0].found
+    );
     assert!(findings_for(&r, "3:8", "accessibility").is_empty());
     // White label on the #3366CC button (5.45:1) passes.
     assert!(findings_for(&r, "3:2", "accessibility").is_empty());
@@ -29,33 +40,70 @@ fn grey_777_text_on_white_fails_contrast_and_595959_passes() {
 fn small_interactive_components_fail_the_touch_target_rule() {
     let r = report();
     let icon = findings_for(&r, "4:0", "accessibility");
-    assert!(icon.iter().any(|f| f.severity == Severity::Error && f.found.contains("16×16")), "{icon:?}");
+    assert!(
+        icon.iter()
+            .any(|f| f.severity == Severity::Error && f.found.contains("16×16")),
+        "{icon:?}"
+    );
     // 100×40 passes the 24 px minimum but is below the 44 px recommendation: info only.
     let button = findings_for(&r, "1:1", "accessibility");
-    assert!(button.iter().all(|f| f.severity == Severity::Info) && !button.is_empty(), "{button:?}");
+    assert!(
+        button.iter().all(|f| f.severity == Severity::Info) && !button.is_empty(),
+        "{button:?}"
+    );
 }
 
 #[test]
 fn near_duplicate_colours_default_names_and_missing_descriptions_are_found() {
     let r = report();
     let dup = findings_for(&r, "3:10", "consistency");
-    assert!(dup.iter().any(|f| f.found.contains("#3467CD") && f.found.contains("#3366CC")), "{dup:?}");
-    assert_eq!(findings_for(&r, "4:1", "naming").len(), 1, "Vector is a default name");
+    assert!(
+        dup.iter()
+            .any(|f| f.found.contains("#3467CD") && f.found.contains("#3366CC")),
+        "{dup:?}"
+    );
+    assert_eq!(
+        findings_for(&r, "4:1", "naming").len(),
+        1,
+        "Vector is a default name"
+    );
     assert_eq!(findings_for(&r, "4:0", "component_metadata").len(), 1);
-    assert!(findings_for(&r, "1:1", "component_metadata").is_empty(), "Button has a description");
-    assert_eq!(findings_for(&r, "2:0", "component_metadata").len(), 1, "Toggle set has no description");
+    assert!(
+        findings_for(&r, "1:1", "component_metadata").is_empty(),
+        "Button has a description"
+    );
+    assert_eq!(
+        findings_for(&r, "2:0", "component_metadata").len(),
+        1,
+        "Toggle set has no description"
+    );
 }
 
 #[test]
 fn categories_use_the_documented_weights_and_the_overall_is_their_weighted_mean() {
     let r = report();
-    let weights: Vec<(&str, f64)> = r.categories.iter().map(|c| (c.category.as_str(), c.weight)).collect();
+    let weights: Vec<(&str, f64)> = r
+        .categories
+        .iter()
+        .map(|c| (c.category.as_str(), c.weight))
+        .collect();
     assert_eq!(
         weights,
-        [("naming", 0.2), ("token_usage", 0.2), ("component_metadata", 0.2), ("accessibility", 0.15), ("consistency", 0.15), ("coverage", 0.1)]
+        [
+            ("naming", 0.2),
+            ("token_usage", 0.2),
+            ("component_metadata", 0.2),
+            ("accessibility", 0.15),
+            ("consistency", 0.15),
+            ("coverage", 0.1)
+        ]
     );
     let expected: f64 = r.categories.iter().map(|c| c.score * c.weight).sum::<f64>() / 1.0;
-    assert!((r.overall_score - expected).abs() < 0.11, "{} vs {expected}", r.overall_score);
+    assert!(
+        (r.overall_score - expected).abs() < 0.11,
+        "{} vs {expected}",
+        r.overall_score
+    );
     assert_eq!(r.grade, handoff_analysis::score::Grade::of(r.overall_score));
     for c in &r.categories {
         assert!(c.compliant <= c.total);
@@ -73,17 +121,23 @@ fn markdown_keeps_the_legacy_heading_and_table() {
 #[test]
 fn weights_are_configurable() {
     let design = common::shop();
-    let mut options = HealthOptions::default();
-    options.weights = handoff_analysis::HealthWeights {
-        naming: 0.0,
-        token_usage: 0.0,
-        component_metadata: 0.0,
-        accessibility: 1.0,
-        consistency: 0.0,
-        coverage: 0.0,
+    let options = HealthOptions {
+        weights: handoff_analysis::HealthWeights {
+            naming: 0.0,
+            token_usage: 0.0,
+            component_metadata: 0.0,
+            accessibility: 1.0,
+            consistency: 0.0,
+            coverage: 0.0,
+        },
+        ..HealthOptions::default()
     };
     let r = health_report(&design, &Scope::whole(&design), &options);
-    let accessibility = r.categories.iter().find(|c| c.category == "accessibility").unwrap();
+    let accessibility = r
+        .categories
+        .iter()
+        .find(|c| c.category == "accessibility")
+        .unwrap();
     assert_eq!(r.overall_score, accessibility.score);
 }
 

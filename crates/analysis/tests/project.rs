@@ -17,7 +17,10 @@ fn hand_built_file_has_the_known_counts() {
     assert_eq!(r.component_sets, 1);
     assert_eq!(r.variants, 2);
     assert_eq!(r.instances, 2);
-    assert_eq!(r.instances_by_component, BTreeMap::from([("1:1".to_owned(), 2)]));
+    assert_eq!(
+        r.instances_by_component,
+        BTreeMap::from([("1:1".to_owned(), 2)])
+    );
     assert_eq!(r.text_nodes, 6);
     assert_eq!(r.image_fills, 1);
     assert_eq!(r.styles_defined, 2);
@@ -26,9 +29,15 @@ fn hand_built_file_has_the_known_counts() {
     let colors: Vec<(&str, u64)> = r.colors.iter().map(|c| (c.hex.as_str(), c.count)).collect();
     assert_eq!(&colors[..2], &[("#FFFFFF", 5), ("#3366CC", 4)]);
     assert!(colors.contains(&("#777777", 1)) && colors.contains(&("#3467CD", 1)));
-    let fonts: Vec<(&str, &str, f64, u64)> =
-        r.fonts.iter().map(|f| (f.family.as_str(), f.style.as_str(), f.size, f.count)).collect();
-    assert_eq!(fonts, vec![("Inter", "Medium", 16.0, 4), ("Inter", "Regular", 16.0, 2)]);
+    let fonts: Vec<(&str, &str, f64, u64)> = r
+        .fonts
+        .iter()
+        .map(|f| (f.family.as_str(), f.style.as_str(), f.size, f.count))
+        .collect();
+    assert_eq!(
+        fonts,
+        vec![("Inter", "Medium", 16.0, 4), ("Inter", "Regular", 16.0, 2)]
+    );
 }
 
 #[test]
@@ -37,7 +46,10 @@ fn a_frame_copying_a_component_is_reported_as_detached_and_instances_count_towar
     let r = project_report(&design, &Scope::whole(&design));
     assert_eq!(r.detached_copies.len(), 1, "{:?}", r.detached_copies);
     let d = &r.detached_copies[0];
-    assert_eq!((d.node_id.as_str(), d.component_id.as_str()), ("3:5", "1:1"));
+    assert_eq!(
+        (d.node_id.as_str(), d.component_id.as_str()),
+        ("3:5", "1:1")
+    );
     // 2 instances, 1 detached copy.
     assert_eq!(r.component_reuse_rate, 0.67);
 }
@@ -81,7 +93,11 @@ fn real_fixtures_match_the_published_node_counts_and_depths() {
     ]);
     for (name, design) in common::shared_fixtures() {
         let r = project_report(&design, &Scope::whole(&design));
-        assert_eq!(Some(&(r.nodes, r.max_depth)), expected.get(name.as_str()), "{name}");
+        assert_eq!(
+            Some(&(r.nodes, r.max_depth)),
+            expected.get(name.as_str()),
+            "{name}"
+        );
     }
 }
 

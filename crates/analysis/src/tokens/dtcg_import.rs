@@ -26,9 +26,12 @@ const MAX_GROUP_DEPTH: usize = 64;
 /// Parses a DTCG token file. Fails on invalid JSON, a non-object root, or a file without any
 /// usable colour, dimension, typography or shadow token.
 pub fn parse_dtcg(json: &[u8]) -> Result<ImportedTokens, AnalysisError> {
-    let root: Value = serde_json::from_slice(json).map_err(|e| AnalysisError::InvalidTokens(format!("not JSON: {e}")))?;
+    let root: Value = serde_json::from_slice(json)
+        .map_err(|e| AnalysisError::InvalidTokens(format!("not JSON: {e}")))?;
     if !root.is_object() {
-        return Err(AnalysisError::InvalidTokens("the top level must be a JSON object of token groups".into()));
+        return Err(AnalysisError::InvalidTokens(
+            "the top level must be a JSON object of token groups".into(),
+        ));
     }
     // Pass 1: every token's raw value and type, by dotted path.
     let mut raw: Vec<(String, Option<String>, Value, Option<String>)> = Vec::new();
@@ -36,14 +39,24 @@ pub fn parse_dtcg(json: &[u8]) -> Result<ImportedTokens, AnalysisError> {
     let mut stack: Vec<(Vec<String>, &Value, Option<String>)> = vec![(Vec::new(), &root, None)];
     while let Some((path, value, inherited_type)) = stack.pop() {
         let Value::Object(map) = value else { continue };
-        let own_type = map.get("$type").and_then(Value::as_str).map(str::to_owned).or(inherited_type);
+        let own_type = map
+            .get("$type")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or(inherited_type);
         if let Some(token_value) = map.get("$value") {
-            let description = map.get("$description").and_then(Value::as_str).map(str::to_owned);
+            let description = map
+                .get("$description")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             raw.push((path.join("."), own_type, token_value.clone(), description));
             continue;
         }
         if path.len() >= MAX_GROUP_DEPTH {
-            skipped.push(format!("{}: nested deeper than {MAX_GROUP_DEPTH} groups", path.join(".")));
+            skipped.push(format!(
+                "{}: nested deeper than {MAX_GROUP_DEPTH} groups",
+                path.join(".")
+            ));
             continue;
         }
         for (key, child) in map.iter().rev() {
@@ -55,7 +68,10 @@ pub fn parse_dtcg(json: &[u8]) -> Result<ImportedTokens, AnalysisError> {
             stack.push((child_path, child, own_type.clone()));
         }
     }
-    let by_path: HashMap<&str, (&Option<String>, &Value)> = raw.iter().map(|(p, t, v, _)| (p.as_str(), (t, v))).collect();
+    let by_path: HashMap<&str, (&Option<String>, &Value)> = raw
+        .iter()
+        .map(|(p, t, v, _)| (p.as_str(), (t, v)))
+        .collect();
 
     let mut tokens = Vec::new();
     for (path, declared_type, value, description) in &raw {
@@ -97,29 +113,52 @@ fn resolve_alias<'a>(
 ) -> Result<(Option<String>, &'a Value), String> {
     let (mut ty, mut current) = (declared_type.clone(), value);
     for _ in 0..MAX_ALIAS_HOPS {
-        let Some(target) = current.as_str().and_then(|s| s.strip_prefix('{')).and_then(|s| s.strip_suffix('}')) else {
+        let Some(target) = current
+            .as_str()
+            .and_then(|s| s.strip_prefix('{'))
+            .and_then(|s| s.strip_suffix('}'))
+        else {
             return Ok((ty, current));
         };
-        let (target_type, target_value) = by_path.get(target).ok_or_else(|| format!("alias to unknown token {{{target}}}"))?;
+        let (target_type, target_value) = by_path
+            .get(target)
+            .ok_or_else(|| format!("alias to unknown token {{{target}}}"))?;
         if ty.is_none() {
             ty = (*target_type).clone();
         }
         current = target_value;
     }
-    Err(format!("alias chain longer than {MAX_ALIAS_HOPS} (a cycle?)"))
+    Err(format!(
+        "alias chain longer than {MAX_ALIAS_HOPS} (a cycle?)"
+    ))
 }
 
-fn to_token_value(path: &str, ty: Option<&str>, value: &Value) -> Result<Option<(TokenCategory, TokenValue)>, String> {
+fn to_token_value(
+    path: &str,
+    ty: Option<&str>,
+    value: &Value,
+) -> Result<Option<(TokenCategory, TokenValue)>, String> {
     let lower = path.to_ascii_lowercase();
     match ty {
-        Some("color") => Ok(Some((TokenCategory::Color, TokenValue::Color { hex: colour(value)?.to_hex() }))),
+        Some("color") => Ok(Some((
+            TokenCategory::Color,
+            TokenValue::Color {
+                hex: colour(value)?.to_hex(),
+            },
+        ))),
         Some("dimension") | Some("number") => {
             // Font sizes and line heights belong to typography, not to the spacing scale.
-            if ["font", "text", "line-height", "lineheight", "letter"].iter().any(|w| lower.contains(w)) {
+            if ["font", "text", "line-height", "lineheight", "letter"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
                 return Ok(None);
             }
             let px = dimension(value)?;
-            let category = if ["radius", "radii", "rounded", "corner"].iter().any(|w| lower.contains(w)) {
+            let category = if ["radius", "radii", "rounded", "corner"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
                 TokenCategory::Radius
             } else if lower.contains("blur") {
                 TokenCategory::Blur
@@ -131,7 +170,11 @@ fn to_token_value(path: &str, ty: Option<&str>, value: &Value) -> Result<Option<
         Some("typography") => {
             let family = match &value["fontFamily"] {
                 Value::String(s) => s.clone(),
-                Value::Array(list) => list.first().and_then(Value::as_str).unwrap_or_default().to_owned(),
+                Value::Array(list) => list
+                    .first()
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
                 _ => String::new(),
             };
             Ok(Some((
@@ -141,7 +184,9 @@ fn to_token_value(path: &str, ty: Option<&str>, value: &Value) -> Result<Option<
                     font_weight: font_weight(&value["fontWeight"]),
                     font_size: dimension(&value["fontSize"])?,
                     line_height_px: None,
-                    letter_spacing_px: dimension(&value["letterSpacing"]).ok().filter(|l| *l != 0.0),
+                    letter_spacing_px: dimension(&value["letterSpacing"])
+                        .ok()
+                        .filter(|l| *l != 0.0),
                 },
             )))
         }
@@ -155,7 +200,12 @@ fn to_token_value(path: &str, ty: Option<&str>, value: &Value) -> Result<Option<
         // Other DTCG types (fontFamily, duration, cubicBezier, …) have nothing to check here.
         Some(_) => Ok(None),
         None => match value {
-            Value::String(s) if s.starts_with('#') => Ok(Some((TokenCategory::Color, TokenValue::Color { hex: colour(value)?.to_hex() }))),
+            Value::String(s) if s.starts_with('#') => Ok(Some((
+                TokenCategory::Color,
+                TokenValue::Color {
+                    hex: colour(value)?.to_hex(),
+                },
+            ))),
             _ => Err("no $type on the token or its groups".into()),
         },
     }
@@ -165,17 +215,28 @@ fn colour(value: &Value) -> Result<Rgba, String> {
     match value {
         Value::String(s) => Rgba::from_hex(s).map_err(|e| e.to_string()),
         Value::Object(map) => {
-            let space = map.get("colorSpace").and_then(Value::as_str).unwrap_or("srgb");
+            let space = map
+                .get("colorSpace")
+                .and_then(Value::as_str)
+                .unwrap_or("srgb");
             let alpha = map.get("alpha").and_then(Value::as_f64).unwrap_or(1.0);
-            if let Some(components) = map.get("components").and_then(Value::as_array).filter(|_| space == "srgb") {
+            if let Some(components) = map
+                .get("components")
+                .and_then(Value::as_array)
+                .filter(|_| space == "srgb")
+            {
                 let c: Vec<f64> = components.iter().filter_map(Value::as_f64).collect();
                 if let [r, g, b] = c[..] {
                     return Ok(Rgba::new(r, g, b, alpha));
                 }
             }
             match map.get("hex").and_then(Value::as_str) {
-                Some(hex) => Rgba::from_hex(hex).map(|c| c.with_opacity(alpha)).map_err(|e| e.to_string()),
-                None => Err(format!("colour in {space:?} without a hex fallback is not supported")),
+                Some(hex) => Rgba::from_hex(hex)
+                    .map(|c| c.with_opacity(alpha))
+                    .map_err(|e| e.to_string()),
+                None => Err(format!(
+                    "colour in {space:?} without a hex fallback is not supported"
+                )),
             }
         }
         _ => Err("a colour must be a hex string or a DTCG colour object".into()),
@@ -204,7 +265,8 @@ fn dimension(value: &Value) -> Result<f64, String> {
         }
         _ => None,
     };
-    px.filter(|v| v.is_finite()).ok_or_else(|| format!("{value} is not a dimension (px or rem)"))
+    px.filter(|v| v.is_finite())
+        .ok_or_else(|| format!("{value} is not a dimension (px or rem)"))
 }
 
 fn font_weight(value: &Value) -> f64 {
@@ -226,7 +288,15 @@ fn font_weight(value: &Value) -> f64 {
 }
 
 fn shadow(value: &Value) -> Result<ShadowLayer, String> {
-    let length = |key: &str| dimension(&value[key]).or_else(|_| if value[key].is_null() { Ok(0.0) } else { Err(format!("bad shadow {key}")) });
+    let length = |key: &str| {
+        dimension(&value[key]).or_else(|_| {
+            if value[key].is_null() {
+                Ok(0.0)
+            } else {
+                Err(format!("bad shadow {key}"))
+            }
+        })
+    };
     Ok(ShadowLayer {
         inset: value["inset"].as_bool().unwrap_or(false),
         color: colour(&value["color"])?.to_hex(),
@@ -256,31 +326,66 @@ mod tests {
         }"##;
         let imported = parse_dtcg(file).unwrap();
         let find = |name: &str| imported.tokens.iter().find(|t| t.name == name).unwrap();
-        assert_eq!(find("color/brand").value, TokenValue::Color { hex: "#3366CC".into() });
-        assert_eq!(find("color/new").value, TokenValue::Color { hex: "#FF0000".into() });
-        assert_eq!(find("color/link").value, TokenValue::Color { hex: "#3366CC".into() });
+        assert_eq!(
+            find("color/brand").value,
+            TokenValue::Color {
+                hex: "#3366CC".into()
+            }
+        );
+        assert_eq!(
+            find("color/new").value,
+            TokenValue::Color {
+                hex: "#FF0000".into()
+            }
+        );
+        assert_eq!(
+            find("color/link").value,
+            TokenValue::Color {
+                hex: "#3366CC".into()
+            }
+        );
         assert_eq!(find("spacing/md").value, TokenValue::Dimension { px: 16.0 });
         assert_eq!(find("radius/card").category, TokenCategory::Radius);
-        assert!(imported.tokens.iter().all(|t| t.name != "font/size" && t.name != "duration/fast"));
+        assert!(
+            imported
+                .tokens
+                .iter()
+                .all(|t| t.name != "font/size" && t.name != "duration/fast")
+        );
         assert!(imported.skipped.is_empty(), "{:?}", imported.skipped);
     }
 
     #[test]
     fn bad_entries_are_skipped_with_reasons_and_bad_files_rejected() {
-        let file = br##"{"c": {"$type": "color", "ok": {"$value": "#000"}, "bad": {"$value": "red"},
+        let file =
+            br##"{"c": {"$type": "color", "ok": {"$value": "#000"}, "bad": {"$value": "red"},
                          "loop": {"$value": "{c.loop}"}, "dangling": {"$value": "{c.nope}"}}}"##;
         let imported = parse_dtcg(file).unwrap();
         assert_eq!(imported.tokens.len(), 1);
         assert_eq!(imported.skipped.len(), 3, "{:?}", imported.skipped);
-        for bad in [&b"not json"[..], b"[1,2]", b"{}", b"{\"a\": {\"$value\": 1}}", b"\"#fff\""] {
-            assert!(matches!(parse_dtcg(bad), Err(AnalysisError::InvalidTokens(_))), "{}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b"not json"[..],
+            b"[1,2]",
+            b"{}",
+            b"{\"a\": {\"$value\": 1}}",
+            b"\"#fff\"",
+        ] {
+            assert!(
+                matches!(parse_dtcg(bad), Err(AnalysisError::InvalidTokens(_))),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
     #[test]
     fn deep_nesting_is_bounded_without_recursion() {
         let depth = 100;
-        let json = format!("{}{}", "{\"g\":".repeat(depth), "{\"$type\":\"color\",\"$value\":\"#fff\"}");
+        let json = format!(
+            "{}{}",
+            "{\"g\":".repeat(depth),
+            "{\"$type\":\"color\",\"$value\":\"#fff\"}"
+        );
         let json = format!("{json}{}", "}".repeat(depth));
         // serde_json's own limit (128) applies first; either way a clear error, never a crash.
         assert!(parse_dtcg(json.as_bytes()).is_err());

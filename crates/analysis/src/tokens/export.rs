@@ -37,7 +37,9 @@ impl FromStr for TokenFormat {
             "tailwind" | "tailwind-v4" => Ok(Self::Tailwind),
             "tailwind-v3" => Ok(Self::TailwindV3),
             "scss" => Ok(Self::Scss),
-            other => Err(format!("unknown token format {other:?}: use dtcg, css, tailwind, tailwind-v3 or scss")),
+            other => Err(format!(
+                "unknown token format {other:?}: use dtcg, css, tailwind, tailwind-v3 or scss"
+            )),
         }
     }
 }
@@ -83,7 +85,13 @@ fn dtcg_value(value: &TokenValue) -> (&'static str, Value) {
     match value {
         TokenValue::Color { hex } => ("color", dtcg_colour(hex)),
         TokenValue::Dimension { px } => ("dimension", dimension(*px)),
-        TokenValue::Typography { font_family, font_weight, font_size, line_height_px, letter_spacing_px } => {
+        TokenValue::Typography {
+            font_family,
+            font_weight,
+            font_size,
+            line_height_px,
+            letter_spacing_px,
+        } => {
             let line_height = match line_height_px {
                 Some(l) if *font_size > 0.0 => round(l / font_size),
                 _ => 1.2,
@@ -113,7 +121,11 @@ fn dtcg_value(value: &TokenValue) -> (&'static str, Value) {
                     })
                 })
                 .collect();
-            let value = if layers.len() == 1 { layers.into_iter().next().unwrap_or(Value::Null) } else { Value::Array(layers) };
+            let value = if layers.len() == 1 {
+                layers.into_iter().next().unwrap_or(Value::Null)
+            } else {
+                Value::Array(layers)
+            };
             ("shadow", value)
         }
     }
@@ -127,7 +139,9 @@ fn dtcg(tokens: &[Token], slugs: &[String]) -> Value {
         let group = root
             .entry(token.category.as_str())
             .or_insert_with(|| Value::Object(Map::new()));
-        let Value::Object(group) = group else { continue };
+        let Value::Object(group) = group else {
+            continue;
+        };
         let (kind, value) = dtcg_value(&token.value);
         let mut entry = Map::new();
         entry.insert("$type".into(), kind.into());
@@ -135,7 +149,8 @@ fn dtcg(tokens: &[Token], slugs: &[String]) -> Value {
         if let Some(description) = &token.description {
             entry.insert("$description".into(), description.clone().into());
         }
-        let mut extension = json!({ "name": token.name, "source": token.source, "usageCount": token.usage_count });
+        let mut extension =
+            json!({ "name": token.name, "source": token.source, "usageCount": token.usage_count });
         if let (Some(id), Value::Object(ext)) = (&token.source_id, &mut extension) {
             ext.insert("sourceId".into(), id.clone().into());
         }
@@ -162,7 +177,13 @@ fn css_declarations(tokens: &[Token], slugs: &[String]) -> Vec<(String, String)>
     for (token, slug) in tokens.iter().zip(slugs) {
         let name = format!("{}-{slug}", css_prefix(token.category));
         match &token.value {
-            TokenValue::Typography { font_family, font_weight, font_size, line_height_px, letter_spacing_px } => {
+            TokenValue::Typography {
+                font_family,
+                font_weight,
+                font_size,
+                line_height_px,
+                letter_spacing_px,
+            } => {
                 out.push((name.clone(), token.value.css()));
                 out.push((format!("{name}-family"), css_font_family(font_family)));
                 out.push((format!("{name}-size"), format!("{}px", num(*font_size))));
@@ -205,7 +226,13 @@ fn tailwind_v4(tokens: &[Token], slugs: &[String]) -> String {
     let mut families = BTreeSet::new();
     for (token, slug) in tokens.iter().zip(slugs) {
         match &token.value {
-            TokenValue::Typography { font_family, font_weight, font_size, line_height_px, letter_spacing_px } => {
+            TokenValue::Typography {
+                font_family,
+                font_weight,
+                font_size,
+                line_height_px,
+                letter_spacing_px,
+            } => {
                 families.insert(font_family.clone());
                 let _ = writeln!(out, "  --text-{slug}: {}px;", num(*font_size));
                 if let Some(l) = line_height_px {
@@ -217,7 +244,12 @@ fn tailwind_v4(tokens: &[Token], slugs: &[String]) -> String {
                 let _ = writeln!(out, "  --text-{slug}--font-weight: {};", num(*font_weight));
             }
             value => {
-                let _ = writeln!(out, "  --{}-{slug}: {};", css_prefix(token.category), value.css());
+                let _ = writeln!(
+                    out,
+                    "  --{}-{slug}: {};",
+                    css_prefix(token.category),
+                    value.css()
+                );
             }
         }
     }
@@ -238,13 +270,22 @@ fn tailwind_v4(tokens: &[Token], slugs: &[String]) -> String {
 fn tailwind_v3(tokens: &[Token], slugs: &[String]) -> Value {
     let mut extend: Map<String, Value> = Map::new();
     let mut put = |key: &str, name: &str, value: Value| {
-        if let Value::Object(map) = extend.entry(key).or_insert_with(|| Value::Object(Map::new())) {
+        if let Value::Object(map) = extend
+            .entry(key)
+            .or_insert_with(|| Value::Object(Map::new()))
+        {
             map.insert(name.to_owned(), value);
         }
     };
     for (token, slug) in tokens.iter().zip(slugs) {
         match &token.value {
-            TokenValue::Typography { font_family, font_weight, font_size, line_height_px, letter_spacing_px } => {
+            TokenValue::Typography {
+                font_family,
+                font_weight,
+                font_size,
+                line_height_px,
+                letter_spacing_px,
+            } => {
                 let mut options = Map::new();
                 if let Some(l) = line_height_px {
                     options.insert("lineHeight".into(), format!("{}px", num(*l)).into());
@@ -253,9 +294,17 @@ fn tailwind_v3(tokens: &[Token], slugs: &[String]) -> Value {
                     options.insert("letterSpacing".into(), format!("{}px", num(*l)).into());
                 }
                 options.insert("fontWeight".into(), num(*font_weight).into());
-                put("fontSize", slug, json!([format!("{}px", num(*font_size)), options]));
+                put(
+                    "fontSize",
+                    slug,
+                    json!([format!("{}px", num(*font_size)), options]),
+                );
                 if !font_family.is_empty() {
-                    put("fontFamily", &kebab(font_family), json!([font_family, "sans-serif"]));
+                    put(
+                        "fontFamily",
+                        &kebab(font_family),
+                        json!([font_family, "sans-serif"]),
+                    );
                 }
             }
             value => {
@@ -295,8 +344,20 @@ mod tests {
 
     fn sample() -> Vec<Token> {
         vec![
-            token("Brand/Primary", TokenCategory::Color, TokenValue::Color { hex: "#3366CC".into() }),
-            token("brand primary", TokenCategory::Color, TokenValue::Color { hex: "#3366CC80".into() }),
+            token(
+                "Brand/Primary",
+                TokenCategory::Color,
+                TokenValue::Color {
+                    hex: "#3366CC".into(),
+                },
+            ),
+            token(
+                "brand primary",
+                TokenCategory::Color,
+                TokenValue::Color {
+                    hex: "#3366CC80".into(),
+                },
+            ),
             token(
                 "Body/Medium",
                 TokenCategory::Typography,
@@ -308,8 +369,16 @@ mod tests {
                     letter_spacing_px: None,
                 },
             ),
-            token("16", TokenCategory::Spacing, TokenValue::Dimension { px: 16.0 }),
-            token("8", TokenCategory::Radius, TokenValue::Dimension { px: 8.0 }),
+            token(
+                "16",
+                TokenCategory::Spacing,
+                TokenValue::Dimension { px: 16.0 },
+            ),
+            token(
+                "8",
+                TokenCategory::Radius,
+                TokenValue::Dimension { px: 8.0 },
+            ),
             token(
                 "Elevation/1",
                 TokenCategory::Shadow,
@@ -336,19 +405,29 @@ mod tests {
         assert!(out.contains("  --font-body-medium: 500 16px/24px \"Inter\", sans-serif;\n"));
         assert!(out.contains("  --spacing-16: 16px;\n"));
         assert!(out.contains("  --radius-8: 8px;\n"));
-        assert!(out.contains("  --shadow-1: 0px 4px 8px 0px #00000040;\n"), "{out}");
+        assert!(
+            out.contains("  --shadow-1: 0px 4px 8px 0px #00000040;\n"),
+            "{out}"
+        );
     }
 
     #[test]
     fn dtcg_follows_the_2025_format() {
-        let out: Value = serde_json::from_str(&export_tokens(&sample(), TokenFormat::Dtcg)).unwrap();
+        let out: Value =
+            serde_json::from_str(&export_tokens(&sample(), TokenFormat::Dtcg)).unwrap();
         let primary = &out["color"]["brand-primary"];
         assert_eq!(primary["$type"], "color");
         assert_eq!(primary["$value"]["colorSpace"], "srgb");
         assert_eq!(primary["$value"]["hex"], "#3366cc");
         assert_eq!(out["color"]["brand-primary-2"]["$value"]["alpha"], 0.502);
-        assert_eq!(out["spacing"]["16"]["$value"], json!({"value": 16.0, "unit": "px"}));
-        assert_eq!(out["typography"]["body-medium"]["$value"]["lineHeight"], 1.5);
+        assert_eq!(
+            out["spacing"]["16"]["$value"],
+            json!({"value": 16.0, "unit": "px"})
+        );
+        assert_eq!(
+            out["typography"]["body-medium"]["$value"]["lineHeight"],
+            1.5
+        );
         assert_eq!(out["shadow"]["1"]["$value"]["offsetY"]["value"], 4.0);
         assert_eq!(primary["$extensions"]["dev.handoff"]["usageCount"], 2);
     }
@@ -372,7 +451,8 @@ mod tests {
 
     #[test]
     fn tailwind_v3_is_a_theme_extend_config() {
-        let out: Value = serde_json::from_str(&export_tokens(&sample(), TokenFormat::TailwindV3)).unwrap();
+        let out: Value =
+            serde_json::from_str(&export_tokens(&sample(), TokenFormat::TailwindV3)).unwrap();
         let extend = &out["theme"]["extend"];
         assert_eq!(extend["colors"]["brand-primary"], "#3366CC");
         assert_eq!(extend["borderRadius"]["8"], "8px");
@@ -391,7 +471,10 @@ mod tests {
 
     #[test]
     fn export_is_stable_and_handles_no_tokens() {
-        assert_eq!(export_tokens(&sample(), TokenFormat::Css), export_tokens(&sample(), TokenFormat::Css));
+        assert_eq!(
+            export_tokens(&sample(), TokenFormat::Css),
+            export_tokens(&sample(), TokenFormat::Css)
+        );
         assert_eq!(export_tokens(&[], TokenFormat::Css), ":root {\n}\n");
         assert_eq!(export_tokens(&[], TokenFormat::Dtcg), "{}\n");
     }
@@ -412,7 +495,10 @@ mod tests {
 
     #[test]
     fn formats_parse_from_cli_names() {
-        assert_eq!("tailwind-v3".parse::<TokenFormat>(), Ok(TokenFormat::TailwindV3));
+        assert_eq!(
+            "tailwind-v3".parse::<TokenFormat>(),
+            Ok(TokenFormat::TailwindV3)
+        );
         assert!("yaml".parse::<TokenFormat>().is_err());
     }
 }

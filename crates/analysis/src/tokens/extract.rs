@@ -6,7 +6,10 @@ use std::collections::{BTreeMap, HashMap};
 use handoff_figma::model::{Effect, EffectType, Paint, VariableBinding, VariableValue};
 use handoff_figma::{Design, Node};
 
-use super::{MAX_NODE_IDS_PER_TOKEN, ShadowLayer, Token, TokenCategory, TokenSource, TokenValue, TokensReport, num};
+use super::{
+    MAX_NODE_IDS_PER_TOKEN, ShadowLayer, Token, TokenCategory, TokenSource, TokenValue,
+    TokensReport, num,
+};
 use crate::model::{rgba, solid_colour};
 use crate::scope::Scope;
 
@@ -24,11 +27,23 @@ struct Collector {
 }
 
 impl Collector {
-    fn add(&mut self, design: &Design, category: TokenCategory, key: Key, value: TokenValue, node: Option<&Node>) {
-        let token = self.tokens.entry((category, key.clone())).or_insert_with(|| new_token(design, category, &key, value));
+    fn add(
+        &mut self,
+        design: &Design,
+        category: TokenCategory,
+        key: Key,
+        value: TokenValue,
+        node: Option<&Node>,
+    ) {
+        let token = self
+            .tokens
+            .entry((category, key.clone()))
+            .or_insert_with(|| new_token(design, category, &key, value));
         if let Some(node) = node {
             token.usage_count += 1;
-            if token.node_ids.len() < MAX_NODE_IDS_PER_TOKEN && token.node_ids.last() != Some(&node.id) {
+            if token.node_ids.len() < MAX_NODE_IDS_PER_TOKEN
+                && token.node_ids.last() != Some(&node.id)
+            {
                 token.node_ids.push(node.id.clone());
             }
         }
@@ -37,7 +52,12 @@ impl Collector {
     fn into_tokens(self) -> Vec<Token> {
         let mut tokens: Vec<Token> = self.tokens.into_values().collect();
         tokens.sort_by(|a, b| {
-            (a.category, a.source, &a.name, &a.source_id).cmp(&(b.category, b.source, &b.name, &b.source_id))
+            (a.category, a.source, &a.name, &a.source_id).cmp(&(
+                b.category,
+                b.source,
+                &b.name,
+                &b.source_id,
+            ))
         });
         tokens
     }
@@ -48,28 +68,49 @@ fn new_token(design: &Design, category: TokenCategory, key: &Key, value: TokenVa
         Key::Style(id) => {
             let style = design.styles.get(id);
             let name = style.map_or_else(|| id.clone(), |s| s.name.clone());
-            let description = style.map(|s| s.description.clone()).filter(|d| !d.is_empty());
+            let description = style
+                .map(|s| s.description.clone())
+                .filter(|d| !d.is_empty());
             (name, TokenSource::Style, Some(id.clone()), description)
         }
         Key::Variable(id) => {
             let variable = design.variables.as_ref().and_then(|v| v.variables.get(id));
             let name = variable.map_or_else(|| id.clone(), |v| v.name.clone());
-            let description = variable.map(|v| v.description.clone()).filter(|d| !d.is_empty());
+            let description = variable
+                .map(|v| v.description.clone())
+                .filter(|d| !d.is_empty());
             (name, TokenSource::Variable, Some(id.clone()), description)
         }
         Key::Raw(name) => (name.clone(), TokenSource::Usage, None, None),
     };
-    Token { name, category, value, source, source_id, description, usage_count: 0, node_ids: Vec::new() }
+    Token {
+        name,
+        category,
+        value,
+        source,
+        source_id,
+        description,
+        usage_count: 0,
+        node_ids: Vec::new(),
+    }
 }
 
 /// The style id a node applies for a purpose (`fill`, `stroke`, `text`, `effect`); responses
 /// use both singular and plural keys.
 fn style_id<'a>(node: &'a Node, singular: &str, plural: &str) -> Option<&'a str> {
-    node.styles.get(singular).or_else(|| node.styles.get(plural)).map(String::as_str)
+    node.styles
+        .get(singular)
+        .or_else(|| node.styles.get(plural))
+        .map(String::as_str)
 }
 
 /// The variable bound to paint `index` of a node, through the paint or the node's list binding.
-fn paint_variable<'a>(node: &'a Node, field: &str, paint: &'a Paint, index: usize) -> Option<&'a str> {
+fn paint_variable<'a>(
+    node: &'a Node,
+    field: &str,
+    paint: &'a Paint,
+    index: usize,
+) -> Option<&'a str> {
     if let Some(binding) = paint.bound_variables.get("color") {
         return binding.variable_ids().first().copied();
     }
@@ -81,7 +122,9 @@ fn paint_variable<'a>(node: &'a Node, field: &str, paint: &'a Paint, index: usiz
 }
 
 fn node_variable<'a>(node: &'a Node, field: &str) -> Option<&'a str> {
-    node.bound_variables.get(field).and_then(|b| b.variable_ids().first().copied())
+    node.bound_variables
+        .get(field)
+        .and_then(|b| b.variable_ids().first().copied())
 }
 
 fn colour_token_key(style: Option<&str>, variable: Option<&str>, hex: &str) -> Key {
@@ -92,17 +135,34 @@ fn colour_token_key(style: Option<&str>, variable: Option<&str>, hex: &str) -> K
     }
 }
 
-fn collect_paints(c: &mut Collector, design: &Design, node: &Node, paints: &[Paint], field: &str, style: Option<&str>) {
+fn collect_paints(
+    c: &mut Collector,
+    design: &Design,
+    node: &Node,
+    paints: &[Paint],
+    field: &str,
+    style: Option<&str>,
+) {
     for (index, paint) in paints.iter().enumerate() {
-        let Some(colour) = solid_colour(paint) else { continue };
+        let Some(colour) = solid_colour(paint) else {
+            continue;
+        };
         let hex = colour.to_hex();
         let key = colour_token_key(style, paint_variable(node, field, paint, index), &hex);
-        c.add(design, TokenCategory::Color, key, TokenValue::Color { hex }, Some(node));
+        c.add(
+            design,
+            TokenCategory::Color,
+            key,
+            TokenValue::Color { hex },
+            Some(node),
+        );
     }
 }
 
 fn collect_typography(c: &mut Collector, design: &Design, node: &Node) {
-    let Some(text) = node.text.as_deref() else { return };
+    let Some(text) = node.text.as_deref() else {
+        return;
+    };
     let s = &text.style;
     let family = s.font_family.clone().unwrap_or_default();
     let weight = s.font_weight.unwrap_or(400.0);
@@ -121,25 +181,59 @@ fn collect_typography(c: &mut Collector, design: &Design, node: &Node) {
     c.add(design, TokenCategory::Typography, key, value, Some(node));
 }
 
-const SPACING_FIELDS: [&str; 6] =
-    ["paddingLeft", "paddingRight", "paddingTop", "paddingBottom", "itemSpacing", "counterAxisSpacing"];
+const SPACING_FIELDS: [&str; 6] = [
+    "paddingLeft",
+    "paddingRight",
+    "paddingTop",
+    "paddingBottom",
+    "itemSpacing",
+    "counterAxisSpacing",
+];
 
 fn collect_spacing(c: &mut Collector, design: &Design, node: &Node) {
     let l = &node.layout;
-    let values = [l.padding_left, l.padding_right, l.padding_top, l.padding_bottom, l.item_spacing, l.counter_axis_spacing];
+    let values = [
+        l.padding_left,
+        l.padding_right,
+        l.padding_top,
+        l.padding_bottom,
+        l.item_spacing,
+        l.counter_axis_spacing,
+    ];
     for (field, value) in SPACING_FIELDS.iter().zip(values) {
-        let Some(px) = value.filter(|v| v.is_finite() && *v > 0.0) else { continue };
-        let key = node_variable(node, field).map_or_else(|| Key::Raw(num(px)), |id| Key::Variable(id.to_owned()));
-        c.add(design, TokenCategory::Spacing, key, TokenValue::Dimension { px }, Some(node));
+        let Some(px) = value.filter(|v| v.is_finite() && *v > 0.0) else {
+            continue;
+        };
+        let key = node_variable(node, field)
+            .map_or_else(|| Key::Raw(num(px)), |id| Key::Variable(id.to_owned()));
+        c.add(
+            design,
+            TokenCategory::Spacing,
+            key,
+            TokenValue::Dimension { px },
+            Some(node),
+        );
     }
 }
 
-const RADIUS_FIELDS: [&str; 4] = ["topLeftRadius", "topRightRadius", "bottomRightRadius", "bottomLeftRadius"];
+const RADIUS_FIELDS: [&str; 4] = [
+    "topLeftRadius",
+    "topRightRadius",
+    "bottomRightRadius",
+    "bottomLeftRadius",
+];
 
 fn collect_radii(c: &mut Collector, design: &Design, node: &Node) {
     let radii: Vec<(Option<&str>, f64)> = match (node.rectangle_corner_radii, node.corner_radius) {
-        (Some(corners), _) => RADIUS_FIELDS.iter().zip(corners).map(|(f, r)| (node_variable(node, f), r)).collect(),
-        (None, Some(r)) => vec![(node_variable(node, "cornerRadius").or_else(|| node_variable(node, RADIUS_FIELDS[0])), r)],
+        (Some(corners), _) => RADIUS_FIELDS
+            .iter()
+            .zip(corners)
+            .map(|(f, r)| (node_variable(node, f), r))
+            .collect(),
+        (None, Some(r)) => vec![(
+            node_variable(node, "cornerRadius").or_else(|| node_variable(node, RADIUS_FIELDS[0])),
+            r,
+        )],
         (None, None) => Vec::new(),
     };
     let mut seen = Vec::new();
@@ -149,7 +243,13 @@ fn collect_radii(c: &mut Collector, design: &Design, node: &Node) {
         }
         seen.push(px.to_bits());
         let key = variable.map_or_else(|| Key::Raw(num(px)), |id| Key::Variable(id.to_owned()));
-        c.add(design, TokenCategory::Radius, key, TokenValue::Dimension { px }, Some(node));
+        c.add(
+            design,
+            TokenCategory::Radius,
+            key,
+            TokenValue::Dimension { px },
+            Some(node),
+        );
     }
 }
 
@@ -162,7 +262,10 @@ fn shadow_layer(effect: &Effect) -> Option<ShadowLayer> {
     let offset = effect.offset.unwrap_or_default();
     Some(ShadowLayer {
         inset,
-        color: effect.color.as_ref().map_or_else(|| "#00000040".to_owned(), |c| rgba(c).to_hex()),
+        color: effect
+            .color
+            .as_ref()
+            .map_or_else(|| "#00000040".to_owned(), |c| rgba(c).to_hex()),
         offset_x: offset.x,
         offset_y: offset.y,
         blur: effect.radius,
@@ -180,7 +283,10 @@ fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
 
     if !layers.is_empty() {
         let value = TokenValue::Shadow { layers };
-        let key = style.map_or_else(|| Key::Raw(format!("shadow {}", value.css())), |id| Key::Style(id.to_owned()));
+        let key = style.map_or_else(
+            || Key::Raw(format!("shadow {}", value.css())),
+            |id| Key::Style(id.to_owned()),
+        );
         c.add(design, TokenCategory::Shadow, key, value, Some(node));
     }
     for effect in visible {
@@ -193,27 +299,49 @@ fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
             Some(id) => Key::Style(id.to_owned()),
             None => Key::Raw(format!("{kind} {}", num(effect.radius))),
         };
-        c.add(design, TokenCategory::Blur, key, TokenValue::Dimension { px: effect.radius }, Some(node));
+        c.add(
+            design,
+            TokenCategory::Blur,
+            key,
+            TokenValue::Dimension { px: effect.radius },
+            Some(node),
+        );
     }
 }
 
 /// Tokens from the variables endpoint (when attached): colours, and numbers whose scope or name
 /// says spacing or radius. Values are taken in each collection's default mode.
 fn collect_declared_variables(c: &mut Collector, design: &Design) {
-    let Some(variables) = design.variables.as_ref() else { return };
+    let Some(variables) = design.variables.as_ref() else {
+        return;
+    };
     for (id, variable) in &variables.variables {
-        let mode = variables.variable_collections.get(&variable.variable_collection_id).map(|c| c.default_mode_id.as_str());
-        let value = mode.and_then(|m| variable.values_by_mode.get(m)).or_else(|| variable.values_by_mode.values().next());
+        let mode = variables
+            .variable_collections
+            .get(&variable.variable_collection_id)
+            .map(|c| c.default_mode_id.as_str());
+        let value = mode
+            .and_then(|m| variable.values_by_mode.get(m))
+            .or_else(|| variable.values_by_mode.values().next());
         let name = variable.name.to_ascii_lowercase();
         let scoped = |scope: &str, words: &[&str]| {
             variable.scopes.iter().any(|s| s == scope) || words.iter().any(|w| name.contains(w))
         };
         let token = match value {
-            Some(VariableValue::Color(color)) => Some((TokenCategory::Color, TokenValue::Color { hex: rgba(color).to_hex() })),
-            Some(VariableValue::Number(px)) if scoped("CORNER_RADIUS", &["radius", "radii", "rounded"]) => {
+            Some(VariableValue::Color(color)) => Some((
+                TokenCategory::Color,
+                TokenValue::Color {
+                    hex: rgba(color).to_hex(),
+                },
+            )),
+            Some(VariableValue::Number(px))
+                if scoped("CORNER_RADIUS", &["radius", "radii", "rounded"]) =>
+            {
                 Some((TokenCategory::Radius, TokenValue::Dimension { px: *px }))
             }
-            Some(VariableValue::Number(px)) if scoped("GAP", &["spacing", "space", "gap", "padding"]) => {
+            Some(VariableValue::Number(px))
+                if scoped("GAP", &["spacing", "space", "gap", "padding"]) =>
+            {
                 Some((TokenCategory::Spacing, TokenValue::Dimension { px: *px }))
             }
             _ => None,
@@ -232,8 +360,22 @@ pub fn tokens_of(design: &Design, scope: &Scope) -> Vec<Token> {
         if !node.visible {
             continue;
         }
-        collect_paints(&mut c, design, node, &node.fills, "fills", style_id(node, "fill", "fills"));
-        collect_paints(&mut c, design, node, &node.strokes, "strokes", style_id(node, "stroke", "strokes"));
+        collect_paints(
+            &mut c,
+            design,
+            node,
+            &node.fills,
+            "fills",
+            style_id(node, "fill", "fills"),
+        );
+        collect_paints(
+            &mut c,
+            design,
+            node,
+            &node.strokes,
+            "strokes",
+            style_id(node, "stroke", "strokes"),
+        );
         collect_typography(&mut c, design, node);
         collect_spacing(&mut c, design, node);
         collect_radii(&mut c, design, node);
@@ -249,10 +391,18 @@ pub fn tokens_report(design: &Design, scope: &Scope) -> TokensReport {
     for token in &tokens {
         *counts.entry(token.category).or_default() += 1;
     }
-    TokensReport { file_name: design.file.name.clone(), scope: scope.describe(), counts, tokens }
+    TokensReport {
+        file_name: design.file.name.clone(),
+        scope: scope.describe(),
+        counts,
+        tokens,
+    }
 }
 
 /// The CSS `box-shadow` of a node's shadow effects, as tokens render it.
 pub(crate) fn shadow_css(effects: &[&Effect]) -> String {
-    TokenValue::Shadow { layers: effects.iter().filter_map(|e| shadow_layer(e)).collect() }.css()
+    TokenValue::Shadow {
+        layers: effects.iter().filter_map(|e| shadow_layer(e)).collect(),
+    }
+    .css()
 }

@@ -13,14 +13,16 @@ use serde::{Deserialize, Serialize};
 
 pub use dtcg_import::{ImportedTokens, parse_dtcg};
 pub use export::{TokenFormat, export_tokens};
-pub use extract::{tokens_report, tokens_of};
 pub(crate) use extract::shadow_css;
+pub use extract::{tokens_of, tokens_report};
 pub use names::token_slugs;
 
 use crate::markdown::cell;
 
 /// What a token describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenCategory {
     Color,
@@ -54,7 +56,9 @@ impl TokenCategory {
 }
 
 /// Where a token was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenSource {
     /// A named Figma style.
@@ -107,7 +111,11 @@ pub enum TokenValue {
 /// Numbers without needless decimals: 16 → "16", 0.5 → "0.5", 1/3 → "0.33".
 pub(crate) fn num(value: f64) -> String {
     let rounded = (value * 100.0).round() / 100.0;
-    if rounded == 0.0 { "0".to_owned() } else { format!("{rounded}") }
+    if rounded == 0.0 {
+        "0".to_owned()
+    } else {
+        format!("{rounded}")
+    }
 }
 
 impl TokenValue {
@@ -116,9 +124,23 @@ impl TokenValue {
         match self {
             TokenValue::Color { hex } => hex.clone(),
             TokenValue::Dimension { px } => format!("{}px", num(*px)),
-            TokenValue::Typography { font_family, font_weight, font_size, line_height_px, .. } => {
-                let line = line_height_px.map(|l| format!("/{}px", num(l))).unwrap_or_default();
-                format!("{} {}px{} {}", num(*font_weight), num(*font_size), line, css_font_family(font_family))
+            TokenValue::Typography {
+                font_family,
+                font_weight,
+                font_size,
+                line_height_px,
+                ..
+            } => {
+                let line = line_height_px
+                    .map(|l| format!("/{}px", num(l)))
+                    .unwrap_or_default();
+                format!(
+                    "{} {}px{} {}",
+                    num(*font_weight),
+                    num(*font_size),
+                    line,
+                    css_font_family(font_family)
+                )
             }
             TokenValue::Shadow { layers } => layers
                 .iter()
@@ -141,7 +163,10 @@ impl TokenValue {
 
 /// A quoted font family list with a generic fallback.
 pub(crate) fn css_font_family(family: &str) -> String {
-    let clean: String = family.chars().filter(|c| !matches!(c, '"' | '\\' | ';' | '{' | '}' | '\n' | '\r')).collect();
+    let clean: String = family
+        .chars()
+        .filter(|c| !matches!(c, '"' | '\\' | ';' | '{' | '}' | '\n' | '\r'))
+        .collect();
     format!("\"{clean}\", sans-serif")
 }
 
@@ -181,17 +206,31 @@ pub struct TokensReport {
 impl TokensReport {
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
-        let _ = writeln!(md, "# Design Tokens\n\n**File**: {} ({})\n", cell(&self.file_name), self.scope);
+        let _ = writeln!(
+            md,
+            "# Design Tokens\n\n**File**: {} ({})\n",
+            cell(&self.file_name),
+            self.scope
+        );
         if self.tokens.is_empty() {
             md.push_str("No tokens found: no styles, variables or styled nodes in scope.\n");
             return md;
         }
         for category in TokenCategory::ALL {
-            let tokens: Vec<&Token> = self.tokens.iter().filter(|t| t.category == category).collect();
+            let tokens: Vec<&Token> = self
+                .tokens
+                .iter()
+                .filter(|t| t.category == category)
+                .collect();
             if tokens.is_empty() {
                 continue;
             }
-            let _ = writeln!(md, "## {} ({})\n\n| Name | Value | Source | Uses |\n|---|---|---|---:|", title(category), tokens.len());
+            let _ = writeln!(
+                md,
+                "## {} ({})\n\n| Name | Value | Source | Uses |\n|---|---|---|---:|",
+                title(category),
+                tokens.len()
+            );
             for t in tokens {
                 let source = match t.source {
                     TokenSource::Style => "style",
@@ -199,7 +238,14 @@ impl TokensReport {
                     TokenSource::Usage => "raw value",
                     TokenSource::File => "token file",
                 };
-                let _ = writeln!(md, "| {} | `{}` | {} | {} |", cell(&t.name), cell(&t.value.css()), source, t.usage_count);
+                let _ = writeln!(
+                    md,
+                    "| {} | `{}` | {} | {} |",
+                    cell(&t.name),
+                    cell(&t.value.css()),
+                    source,
+                    t.usage_count
+                );
             }
             md.push('\n');
         }

@@ -24,7 +24,11 @@ pub(crate) fn kebab(name: &str) -> String {
             previous_lower = false;
         }
     }
-    if out.is_empty() { "token".to_owned() } else { out }
+    if out.is_empty() {
+        "token".to_owned()
+    } else {
+        out
+    }
 }
 
 /// Words that repeat the category; a leading one is dropped so `color/primary` does not become
@@ -105,6 +109,9 @@ mod tests {
             token("primary", TokenCategory::Spacing),
             token("🙂", TokenCategory::Color),
         ];
-        assert_eq!(token_slugs(&tokens), ["primary", "primary-2", "primary-3", "primary", "token"]);
+        assert_eq!(
+            token_slugs(&tokens),
+            ["primary", "primary-2", "primary-3", "primary", "token"]
+        );
     }
 }

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use handoff_figma::Design;
 
 pub fn fixture(name: &str) -> Design {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let bytes = std::fs::read(&path).unwrap();
     handoff_figma::parse_design(&bytes).unwrap()
 }
@@ -28,7 +30,10 @@ pub fn shared_fixtures() -> Vec<(String, Design)> {
         .into_iter()
         .map(|p| {
             let design = handoff_figma::parse_design(&std::fs::read(&p).unwrap()).unwrap();
-            (p.file_name().unwrap().to_string_lossy().into_owned(), design)
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                design,
+            )
         })
         .collect()
 }
