@@ -1,0 +1,153 @@
+//! `handoff analyze`: design analysis reports of a saved Figma response, offline.
+
+use std::io::{Read, Write};
+
+use handoff_analysis::{
+    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report, effort_report,
+    export_tokens, health_report, parse_dtcg, project_report, relationships_report, tokens_report,
+};
+use handoff_figma::{Design, ParseError};
+
+use super::CliError;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Report {
+    Project,
+    Tokens,
+    Compliance,
+    Health,
+    Effort,
+    Relationships,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    Json,
+    Md,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A saved `GET /v1/files/:key` or `/nodes` response (or a plugin payload); `-` reads stdin.
+    #[arg(value_name = "FILE|-")]
+    pub input: String,
+    /// Which report to produce.
+    #[arg(long, value_enum, default_value = "project")]
+    pub report: Report,
+    /// Analyse only this node and its subtree (repeatable; `1:2` or `1-2`).
+    #[arg(long = "node", value_name = "ID")]
+    pub nodes: Vec<String>,
+    /// Output: JSON (the report struct) or Markdown.
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: OutputFormat,
+    /// Compliance: check against this W3C design token (DTCG) file instead of the file's own styles.
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<String>,
+    /// Compliance: check against the styles and variables of another saved Figma file.
+    #[arg(long, value_name = "FILE", conflicts_with = "tokens")]
+    pub against: Option<String>,
+    /// Tokens: print the tokens in this format instead of the report
+    /// (dtcg, css, tailwind, tailwind-v3, scss).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_token_format)]
+    pub token_format: Option<TokenFormat>,
+}
+
+fn parse_token_format(text: &str) -> Result<TokenFormat, String> {
+    text.parse()
+}
+
+pub fn run(args: Args) -> Result<(), CliError> {
+    if args.token_format.is_some() && args.report != Report::Tokens {
+        return Err(CliError::input("--token-format only applies to --report tokens"));
+    }
+    if (args.tokens.is_some() || args.against.is_some()) && args.report != Report::Compliance {
+        return Err(CliError::input("--tokens and --against only apply to --report compliance"));
+    }
+    let design = load_design(&args.input)?;
+    let scope = Scope::of(&design, &args.nodes).map_err(CliError::input)?;
+    let json = args.format == OutputFormat::Json;
+    let render = |value: Result<String, serde_json::Error>| value.map_err(|e| CliError::runtime(format!("cannot render the report: {e}")));
+    let output = match args.report {
+        Report::Project => {
+            let r = project_report(&design, &scope);
+            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+        }
+        Report::Tokens => {
+            let r = tokens_report(&design, &scope);
+            match args.token_format {
+                Some(format) => export_tokens(&r.tokens, format),
+                None if json => render(serde_json::to_string_pretty(&r))?,
+                None => r.to_markdown(),
+            }
+        }
+        Report::Compliance => {
+            let imported;
+            let other;
+            let system = if let Some(path) = &args.tokens {
+                let bytes = read_input(path)?;
+                imported = parse_dtcg(&bytes).map_err(|e| CliError::input(format!("{path}: {e}")))?;
+                for reason in &imported.skipped {
+                    eprintln!("note: {path}: skipped {reason}");
+                }
+                DesignSystem::Tokens(&imported.tokens)
+            } else if let Some(path) = &args.against {
+                other = load_design(path)?;
+                DesignSystem::Other(&other)
+            } else {
+                DesignSystem::Own
+            };
+            let r = compliance_report(&design, &scope, &system, &ComplianceOptions::default());
+            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+        }
+        Report::Health => {
+            let r = health_report(&design, &scope, &HealthOptions::default());
+            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+        }
+        Report::Effort => {
+            let r = effort_report(&design, &scope);
+            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+        }
+        Report::Relationships => {
+            let r = relationships_report(&design, &scope);
+            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| if output.ends_with('\n') { Ok(()) } else { stdout.write_all(b"\n") })
+        .and_then(|()| stdout.flush())
+        .map_err(|error| CliError::runtime(format!("cannot write the output: {error}")))
+}
+
+fn load_design(input: &str) -> Result<Design, CliError> {
+    if input.starts_with("http://") || input.starts_with("https://") || input.contains("figma.com/") {
+        return Err(CliError::input(format!(
+            "`{input}` is a link: `handoff analyze` works offline on a saved Figma response for now. \
+             Save it with the Figma REST API (GET /v1/files/:key or /nodes) and pass the file"
+        )));
+    }
+    let bytes = read_input(input)?;
+    let name = if input == "-" { "<stdin>" } else { input };
+    parse(&bytes).map_err(|error| CliError::input(format!("{name}: {error}")))
+}
+
+/// A REST response, else a plugin payload; the REST error wins when neither parses.
+fn parse(bytes: &[u8]) -> Result<Design, ParseError> {
+    match handoff_figma::parse_design(bytes) {
+        Err(error @ ParseError::NotFigma { .. }) => handoff_figma::parse_plugin_payload(bytes).map_err(|_| error),
+        other => other,
+    }
+}
+
+fn read_input(input: &str) -> Result<Vec<u8>, CliError> {
+    if input == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|error| CliError::input(format!("cannot read standard input: {error}")))?;
+        return Ok(bytes);
+    }
+    std::fs::read(input).map_err(|error| CliError::input(format!("cannot read `{input}`: {error}")))
+}
