@@ -243,6 +243,9 @@ fn describe_one(
                 },
             );
         }
+        if let Some(align) = values::text_align(&text.style) {
+            push("align", Value::Plain(align));
+        }
         push("text", Value::Quoted(styled_text(text)));
     }
     if choice.children_beyond_depth > 0 {

@@ -362,6 +362,28 @@ fn align_word(align: &AxisAlign) -> Option<&'static str> {
     }
 }
 
+/// Text alignment, which Figma keeps on the node rather than in the named
+/// text style: `center`, `right`, `justify`, then `vcenter`/`bottom`.
+pub(crate) fn text_align(style: &TypeStyle) -> Option<String> {
+    let mut tokens = Vec::new();
+    match style.text_align_horizontal.as_deref() {
+        Some("CENTER") => tokens.push("center"),
+        Some("RIGHT") => tokens.push("right"),
+        Some("JUSTIFIED") => tokens.push("justify"),
+        _ => {}
+    }
+    match style.text_align_vertical.as_deref() {
+        Some("CENTER") => tokens.push("vcenter"),
+        Some("BOTTOM") => tokens.push("bottom"),
+        _ => {}
+    }
+    if tokens.is_empty() {
+        None
+    } else {
+        Some(tokens.join(","))
+    }
+}
+
 /// A type style: `family weight size/line-height` then optional extras.
 pub(crate) fn type_style(style: &TypeStyle) -> Option<String> {
     let mut tokens = Vec::new();
@@ -408,17 +430,6 @@ pub(crate) fn type_style(style: &TypeStyle) -> Option<String> {
         .filter(|decoration| *decoration != "NONE")
     {
         tokens.push(decoration.to_ascii_lowercase());
-    }
-    match style.text_align_horizontal.as_deref() {
-        Some("CENTER") => tokens.push("center".to_owned()),
-        Some("RIGHT") => tokens.push("right".to_owned()),
-        Some("JUSTIFIED") => tokens.push("justify".to_owned()),
-        _ => {}
-    }
-    match style.text_align_vertical.as_deref() {
-        Some("CENTER") => tokens.push("vcenter".to_owned()),
-        Some("BOTTOM") => tokens.push("bottom".to_owned()),
-        _ => {}
     }
     for (name, value) in [
         ("para", style.paragraph_spacing),
