@@ -2,9 +2,9 @@
 //!
 //! Repeated style values move to `globalVars` under content-addressed keys
 //! (named Figma styles keep their name); values used once stay inline.
-//! Repeated node bodies (everything but id, name, text and child counts)
-//! become element templates. Use counts are taken after templating, so a
-//! style used only by one template is inlined into it.
+//! Repeated node bodies (everything but id, name, text and a few
+//! per-instance fields) become element templates. Use counts are taken after
+//! templating, so a style used only by one template is inlined into it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -17,15 +17,18 @@ pub(crate) fn is_instance_specific(prop: &Prop) -> bool {
     matches!(prop.key, "text" | "more" | "on" | "note" | "links")
 }
 
+/// A template body: type label and the shared props.
+pub(crate) type Body = (String, Vec<Prop>);
+
 /// The shared parts of the output.
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
-    /// (group prefix order) key → content.
+    /// Key → content, for every value that moved to global vars.
     pub vars: BTreeMap<String, String>,
-    /// Style content → key, for the values that moved to `vars`.
-    pub keys: HashMap<(super::describe::Group, String, Option<String>), String>,
-    /// Template id → (type label, body props).
-    pub templates: BTreeMap<String, (String, Vec<Prop>)>,
+    /// Style value → its global var key.
+    pub keys: HashMap<Value, String>,
+    /// Template id → body.
+    pub templates: BTreeMap<String, Body>,
     /// Per record: the template it uses.
     pub record_template: Vec<Option<String>>,
 }
@@ -43,31 +46,37 @@ fn content_key(prefix: &str, content: &str, taken: &HashMap<String, String>) -> 
     }
 }
 
+fn body_of(record: &Record) -> (&str, Vec<&Prop>) {
+    let props = record
+        .props
+        .iter()
+        .filter(|prop| !is_instance_specific(prop))
+        .collect();
+    (record.type_label.as_str(), props)
+}
+
+fn value_len(value: &Value) -> usize {
+    match value {
+        Value::Style { content, .. } => content.len(),
+        Value::Plain(text) | Value::Quoted(text) => text.len(),
+    }
+}
+
 pub(crate) fn deduplicate(records: &[Record]) -> Shared {
     let mut shared = Shared::default();
 
     // Templates: bodies seen at least twice whose text is worth a reference.
-    let body_of = |record: &Record| -> (String, Vec<Prop>) {
-        let props: Vec<Prop> = record
-            .props
-            .iter()
-            .filter(|prop| !is_instance_specific(prop))
-            .cloned()
-            .collect();
-        (record.type_label.clone(), props)
-    };
-    let mut body_counts: HashMap<(String, Vec<Prop>), usize> = HashMap::new();
-    for record in records {
-        let body = body_of(record);
+    let bodies: Vec<(&str, Vec<&Prop>)> = records.iter().map(body_of).collect();
+    let mut body_counts: HashMap<&(&str, Vec<&Prop>), usize> = HashMap::new();
+    for body in &bodies {
         if body.1.len() >= 2 {
             *body_counts.entry(body).or_default() += 1;
         }
     }
-    let mut template_ids: HashMap<(String, Vec<Prop>), String> = HashMap::new();
+    let mut template_ids: HashMap<&(&str, Vec<&Prop>), String> = HashMap::new();
     let mut taken_templates: HashMap<String, String> = HashMap::new();
-    for record in records {
-        let body = body_of(record);
-        let worth = body_counts.get(&body).is_some_and(|count| *count >= 2)
+    for body in &bodies {
+        let worth = body_counts.get(body).is_some_and(|count| *count >= 2)
             && body
                 .1
                 .iter()
@@ -78,14 +87,18 @@ pub(crate) fn deduplicate(records: &[Record]) -> Shared {
             shared.record_template.push(None);
             continue;
         }
-        let id = match template_ids.get(&body) {
+        let id = match template_ids.get(body) {
             Some(id) => id.clone(),
             None => {
                 let signature = format!("{body:?}");
                 let id = content_key("EL-", &signature, &taken_templates);
                 taken_templates.insert(id.clone(), signature);
-                template_ids.insert(body.clone(), id.clone());
-                shared.templates.insert(id.clone(), body.clone());
+                template_ids.insert(body, id.clone());
+                let owned: Body = (
+                    body.0.to_owned(),
+                    body.1.iter().map(|prop| (*prop).clone()).collect(),
+                );
+                shared.templates.insert(id.clone(), owned);
                 id
             }
         };
@@ -93,67 +106,80 @@ pub(crate) fn deduplicate(records: &[Record]) -> Shared {
     }
 
     // Style use counts after templating.
-    let mut uses: HashMap<(super::describe::Group, String, Option<String>), usize> = HashMap::new();
-    let mut count = |props: &[Prop]| {
-        for prop in props {
-            if let Value::Style {
-                group,
-                content,
-                named,
-            } = &prop.value
-            {
-                *uses
-                    .entry((*group, content.clone(), named.clone()))
-                    .or_default() += 1;
+    let mut uses: HashMap<&Value, usize> = HashMap::new();
+    for (record, template) in records.iter().zip(&shared.record_template) {
+        for prop in &record.props {
+            if template.is_some() && !is_instance_specific(prop) {
+                continue;
+            }
+            if matches!(prop.value, Value::Style { .. }) {
+                *uses.entry(&prop.value).or_default() += 1;
             }
         }
-    };
-    for (record, template) in records.iter().zip(&shared.record_template) {
-        match template {
-            Some(_) => count(
-                &record
-                    .props
-                    .iter()
-                    .filter(|p| is_instance_specific(p))
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            ),
-            None => count(&record.props),
-        }
     }
+    let mut template_uses: Vec<&Value> = Vec::new();
     for (_, props) in shared.templates.values() {
-        count(props);
+        template_uses.extend(
+            props
+                .iter()
+                .map(|prop| &prop.value)
+                .filter(|value| matches!(value, Value::Style { .. })),
+        );
+    }
+    let mut counted: HashMap<Value, usize> = uses
+        .into_iter()
+        .map(|(value, count)| (value.clone(), count))
+        .collect();
+    for value in template_uses {
+        *counted.entry(value.clone()).or_default() += 1;
     }
 
     // Keys: named styles by name, repeated unnamed values by content.
     let mut taken: HashMap<String, String> = HashMap::new();
-    let mut entries: Vec<_> = uses.into_iter().collect();
-    entries.sort();
-    for ((group, content, named), used) in entries {
-        let key = match &named {
+    let mut entries: Vec<(Value, usize)> = counted.into_iter().collect();
+    entries.sort_by(|a, b| sort_key(&a.0).cmp(&sort_key(&b.0)));
+    for (value, used) in entries {
+        let Value::Style {
+            group,
+            content,
+            named,
+        } = &value
+        else {
+            continue;
+        };
+        let key = match named {
             Some(name) => {
                 let mut key = name.clone();
                 let mut suffix = 2;
-                while taken.get(&key).is_some_and(|existing| *existing != content) {
+                while taken.get(&key).is_some_and(|existing| existing != content) {
                     key = format!("{name} ({suffix})");
                     suffix += 1;
                 }
                 key
             }
-            None if used >= 2 => content_key(group.prefix(), &content, &taken),
+            None if used >= 2 => content_key(group.prefix(), content, &taken),
             None => continue,
         };
         taken.insert(key.clone(), content.clone());
         shared.vars.insert(key.clone(), content.clone());
-        shared.keys.insert((group, content, named), key);
+        shared.keys.insert(value, key);
     }
     shared
 }
 
-fn value_len(value: &Value) -> usize {
+/// Deterministic order for key assignment (collisions resolve the same way every run).
+fn sort_key(value: &Value) -> (u8, &str, &str) {
     match value {
-        Value::Style { content, .. } => content.len(),
-        Value::Plain(text) | Value::Quoted(text) => text.len(),
+        Value::Style {
+            group,
+            content,
+            named,
+        } => (
+            *group as u8,
+            named.as_deref().unwrap_or(""),
+            content.as_str(),
+        ),
+        Value::Plain(text) | Value::Quoted(text) => (u8::MAX, "", text.as_str()),
     }
 }
 
@@ -161,19 +187,12 @@ impl Shared {
     /// The key a style value moved to, if it did.
     pub fn key_of(&self, value: &Value) -> Option<&str> {
         match value {
-            Value::Style {
-                group,
-                content,
-                named,
-            } => self
-                .keys
-                .get(&(*group, content.clone(), named.clone()))
-                .map(String::as_str),
+            Value::Style { .. } => self.keys.get(value).map(String::as_str),
             _ => None,
         }
     }
 
-    /// Global var keys and template ids a record's line refers to.
+    /// The template a record uses and the global var keys its line refers to.
     pub fn references(
         &self,
         record_number: usize,
@@ -184,15 +203,10 @@ impl Shared {
             .get(record_number)
             .and_then(|t| t.as_deref());
         let mut vars = HashSet::new();
-        let own: Vec<&Prop> = match template {
-            Some(_) => record
-                .props
-                .iter()
-                .filter(|p| is_instance_specific(p))
-                .collect(),
-            None => record.props.iter().collect(),
-        };
-        for prop in own {
+        for prop in &record.props {
+            if template.is_some() && !is_instance_specific(prop) {
+                continue;
+            }
             if let Some(key) = self.key_of(&prop.value) {
                 vars.insert(key);
             }
