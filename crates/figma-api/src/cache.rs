@@ -1,6 +1,7 @@
-//! Where responses are cached: a small trait the store implements, the key layout, and the lz4
-//! envelope the values travel in.
+//! Where responses are cached: a small trait shaped after the store's Figma records, an
+//! in-memory implementation for tests and one-shot use, and a no-op one.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,87 +9,63 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use serde_json::Value;
 
 /// A cache backend failed; the client then goes to Figma instead of failing the request.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("response cache unavailable: {0}")]
 pub struct CacheError(pub String);
 
-/// Proof of holding a lock; only its holder's token releases it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LockToken(pub String);
+/// Proof of holding a lock, whatever the backend needs to release it.
+pub struct CacheLock(Box<dyn Any + Send + Sync>);
 
-/// Storage for cached Figma responses, shared by every instance (Redis) or one process (embedded).
+impl CacheLock {
+    pub fn new<T: Any + Send + Sync>(inner: T) -> Self {
+        CacheLock(Box::new(inner))
+    }
+
+    /// The backend's own guard, if it is a `T`.
+    pub fn into_inner<T: Any>(self) -> Option<T> {
+        self.0.downcast::<T>().ok().map(|boxed| *boxed)
+    }
+}
+
+impl std::fmt::Debug for CacheLock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CacheLock")
+    }
+}
+
+/// Storage for cached Figma answers, shared by every instance (Redis) or one process (embedded).
 ///
-/// Values are opaque bytes (the client compresses them); keys are `figma:…` strings built by the
-/// client. Records: `figma:{fileKey}:{version}:{request}` (TTL days) and
-/// `figma:{fileKey}:meta:{credential fingerprint}` (TTL seconds).
+/// Records, as the store lays them out: `figma:{fileKey}:{version}:{request}` (raw response body,
+/// compressed and expired by the backend, TTL days) and `figma:{fileKey}:meta` (a small JSON
+/// document the client owns, TTL minutes). The lock serialises fetches across instances.
 #[async_trait]
 pub trait ResponseCache: Send + Sync + 'static {
-    /// The value under `key`, if present and not expired.
-    async fn get(&self, key: &str) -> Result<Option<Bytes>, CacheError>;
-    /// Stores `value` under `key` for `ttl`, replacing any previous value.
-    async fn put(&self, key: &str, value: Bytes, ttl: Duration) -> Result<(), CacheError>;
-    /// Takes the short lock named `key` for `ttl` unless someone holds it; `None` when held.
-    async fn try_lock(&self, key: &str, ttl: Duration) -> Result<Option<LockToken>, CacheError>;
-    /// Releases the lock if `token` still holds it (an expired lock may belong to someone else).
-    async fn unlock(&self, key: &str, token: &LockToken) -> Result<(), CacheError>;
-}
-
-/// Key of a cached response for one file version and one request.
-pub(crate) fn response_key(file_key: &str, version: &str, request: &str) -> String {
-    format!("figma:{file_key}:{version}:{request}")
-}
-
-/// Key of the cached `/meta` answer of one file for one credential. Per credential, because the
-/// meta call is also the access check that guards the shared, version-keyed responses.
-pub(crate) fn meta_key(file_key: &str, credential_fingerprint: &str) -> String {
-    format!("figma:{file_key}:meta:{credential_fingerprint}")
-}
-
-/// Key of the lock held while one instance fetches `response_key`.
-pub(crate) fn lock_key(response_key: &str) -> String {
-    format!("{response_key}:lock")
-}
-
-/// Envelope: magic, format version, uncompressed length (u64 LE), lz4 block.
-const MAGIC: &[u8; 3] = b"HF1";
-const HEADER_LEN: usize = MAGIC.len() + 8;
-
-/// Compresses a response for the cache.
-pub(crate) fn encode(raw: &[u8]) -> Bytes {
-    let compressed = lz4_flex::block::compress(raw);
-    let mut out = Vec::with_capacity(HEADER_LEN + compressed.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&(raw.len() as u64).to_le_bytes());
-    out.extend_from_slice(&compressed);
-    Bytes::from(out)
-}
-
-/// Decompresses a cached response; a damaged or oversized entry is an error (then a cache miss),
-/// never a panic or a huge allocation.
-pub(crate) fn decode(stored: &[u8], max_len: u64) -> Result<Bytes, String> {
-    let header = stored
-        .get(..HEADER_LEN)
-        .ok_or_else(|| "entry shorter than its header".to_owned())?;
-    if &header[..MAGIC.len()] != MAGIC {
-        return Err("entry has an unknown format".into());
-    }
-    let mut len_bytes = [0u8; 8];
-    len_bytes.copy_from_slice(&header[MAGIC.len()..]);
-    let len = u64::from_le_bytes(len_bytes);
-    // lz4 expands at most ~255×, so a claimed size beyond that is a lie as well.
-    let plausible = (stored.len() as u64 - HEADER_LEN as u64).saturating_mul(256);
-    if len > max_len || len > plausible {
-        return Err(format!("entry claims an implausible size of {len} bytes"));
-    }
-    let len = usize::try_from(len).map_err(|_| "entry too large for this platform".to_owned())?;
-    let raw = lz4_flex::block::decompress(&stored[HEADER_LEN..], len)
-        .map_err(|e| format!("entry does not decompress: {e}"))?;
-    if raw.len() != len {
-        return Err("entry decompressed to the wrong size".into());
-    }
-    Ok(Bytes::from(raw))
+    /// A response body cached for this file version and request.
+    async fn get_response(
+        &self,
+        file_key: &str,
+        version: &str,
+        request: &str,
+    ) -> Result<Option<Bytes>, CacheError>;
+    /// Caches a response body for this file version and request.
+    async fn put_response(
+        &self,
+        file_key: &str,
+        version: &str,
+        request: &str,
+        body: Bytes,
+    ) -> Result<(), CacheError>;
+    /// The file's meta record, if present and not expired.
+    async fn get_meta(&self, file_key: &str) -> Result<Option<Value>, CacheError>;
+    /// Replaces the file's meta record.
+    async fn put_meta(&self, file_key: &str, meta: &Value) -> Result<(), CacheError>;
+    /// Takes the short lock `name` for `ttl` unless someone holds it; `None` when held.
+    async fn try_lock(&self, name: &str, ttl: Duration) -> Result<Option<CacheLock>, CacheError>;
+    /// Releases a lock if it is still ours (an expired one may belong to someone else now).
+    async fn unlock(&self, lock: CacheLock) -> Result<(), CacheError>;
 }
 
 /// A cache that never hits and always grants locks: for one-shot use without a store.
@@ -97,35 +74,71 @@ pub struct NoCache;
 
 #[async_trait]
 impl ResponseCache for NoCache {
-    async fn get(&self, _key: &str) -> Result<Option<Bytes>, CacheError> {
+    async fn get_response(&self, _: &str, _: &str, _: &str) -> Result<Option<Bytes>, CacheError> {
         Ok(None)
     }
-    async fn put(&self, _key: &str, _value: Bytes, _ttl: Duration) -> Result<(), CacheError> {
+    async fn put_response(&self, _: &str, _: &str, _: &str, _: Bytes) -> Result<(), CacheError> {
         Ok(())
     }
-    async fn try_lock(&self, _key: &str, _ttl: Duration) -> Result<Option<LockToken>, CacheError> {
-        Ok(Some(LockToken(String::new())))
+    async fn get_meta(&self, _: &str) -> Result<Option<Value>, CacheError> {
+        Ok(None)
     }
-    async fn unlock(&self, _key: &str, _token: &LockToken) -> Result<(), CacheError> {
+    async fn put_meta(&self, _: &str, _: &Value) -> Result<(), CacheError> {
+        Ok(())
+    }
+    async fn try_lock(&self, _: &str, _: Duration) -> Result<Option<CacheLock>, CacheError> {
+        Ok(Some(CacheLock::new(())))
+    }
+    async fn unlock(&self, _: CacheLock) -> Result<(), CacheError> {
         Ok(())
     }
 }
 
 /// An unbounded in-process cache with TTLs, for tests and single short-lived processes.
 /// Servers use the store (Redis or redb) instead.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MemoryCache {
-    values: Mutex<HashMap<String, (Instant, Bytes)>>,
-    locks: Mutex<HashMap<String, (Instant, String)>>,
+    response_ttl: Duration,
+    meta_ttl: Duration,
+    values: Mutex<HashMap<String, (Instant, Entry)>>,
+    locks: Mutex<HashMap<String, (Instant, u64)>>,
     next_token: AtomicU64,
 }
 
+#[derive(Debug, Clone)]
+enum Entry {
+    Response(Bytes),
+    Meta(Value),
+}
+
+struct MemoryLock {
+    name: String,
+    token: u64,
+}
+
+impl Default for MemoryCache {
+    fn default() -> Self {
+        MemoryCache::new()
+    }
+}
+
 impl MemoryCache {
+    /// Responses kept 7 days and meta records 5 minutes, like the store's defaults.
     pub fn new() -> Self {
-        MemoryCache::default()
+        MemoryCache::with_ttls(Duration::from_secs(7 * 24 * 3600), Duration::from_secs(300))
     }
 
-    /// Keys currently stored and not expired (for tests and diagnostics).
+    pub fn with_ttls(response_ttl: Duration, meta_ttl: Duration) -> Self {
+        MemoryCache {
+            response_ttl,
+            meta_ttl,
+            values: Mutex::default(),
+            locks: Mutex::default(),
+            next_token: AtomicU64::new(0),
+        }
+    }
+
+    /// Keys currently stored and not expired, in the store's layout (for tests and diagnostics).
     pub fn keys(&self) -> Vec<String> {
         let now = Instant::now();
         let values = self.values.lock().unwrap_or_else(|e| e.into_inner());
@@ -137,43 +150,100 @@ impl MemoryCache {
         keys.sort();
         keys
     }
+
+    fn get(&self, key: &str) -> Option<Entry> {
+        let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        match values.get(key) {
+            Some((expires, entry)) if *expires > Instant::now() => Some(entry.clone()),
+            Some(_) => {
+                values.remove(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn put(&self, key: String, entry: Entry, ttl: Duration) {
+        let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
+        values.insert(key, (Instant::now() + ttl, entry));
+    }
+}
+
+fn response_key(file_key: &str, version: &str, request: &str) -> String {
+    format!("figma:{file_key}:{version}:{request}")
+}
+
+fn meta_key(file_key: &str) -> String {
+    format!("figma:{file_key}:meta")
 }
 
 #[async_trait]
 impl ResponseCache for MemoryCache {
-    async fn get(&self, key: &str) -> Result<Option<Bytes>, CacheError> {
-        let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
-        match values.get(key) {
-            Some((expires, value)) if *expires > Instant::now() => Ok(Some(value.clone())),
-            Some(_) => {
-                values.remove(key);
-                Ok(None)
-            }
-            None => Ok(None),
-        }
+    async fn get_response(
+        &self,
+        file_key: &str,
+        version: &str,
+        request: &str,
+    ) -> Result<Option<Bytes>, CacheError> {
+        Ok(match self.get(&response_key(file_key, version, request)) {
+            Some(Entry::Response(body)) => Some(body),
+            _ => None,
+        })
     }
 
-    async fn put(&self, key: &str, value: Bytes, ttl: Duration) -> Result<(), CacheError> {
-        let mut values = self.values.lock().unwrap_or_else(|e| e.into_inner());
-        values.insert(key.to_owned(), (Instant::now() + ttl, value));
+    async fn put_response(
+        &self,
+        file_key: &str,
+        version: &str,
+        request: &str,
+        body: Bytes,
+    ) -> Result<(), CacheError> {
+        self.put(
+            response_key(file_key, version, request),
+            Entry::Response(body),
+            self.response_ttl,
+        );
         Ok(())
     }
 
-    async fn try_lock(&self, key: &str, ttl: Duration) -> Result<Option<LockToken>, CacheError> {
-        let now = Instant::now();
-        let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
-        if locks.get(key).is_some_and(|(expires, _)| *expires > now) {
-            return Ok(None);
-        }
-        let token = self.next_token.fetch_add(1, Ordering::Relaxed).to_string();
-        locks.insert(key.to_owned(), (now + ttl, token.clone()));
-        Ok(Some(LockToken(token)))
+    async fn get_meta(&self, file_key: &str) -> Result<Option<Value>, CacheError> {
+        Ok(match self.get(&meta_key(file_key)) {
+            Some(Entry::Meta(meta)) => Some(meta),
+            _ => None,
+        })
     }
 
-    async fn unlock(&self, key: &str, token: &LockToken) -> Result<(), CacheError> {
+    async fn put_meta(&self, file_key: &str, meta: &Value) -> Result<(), CacheError> {
+        self.put(meta_key(file_key), Entry::Meta(meta.clone()), self.meta_ttl);
+        Ok(())
+    }
+
+    async fn try_lock(&self, name: &str, ttl: Duration) -> Result<Option<CacheLock>, CacheError> {
+        let now = Instant::now();
         let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
-        if locks.get(key).is_some_and(|(_, held)| *held == token.0) {
-            locks.remove(key);
+        if locks.get(name).is_some_and(|(expires, _)| *expires > now) {
+            return Ok(None);
+        }
+        let token = self.next_token.fetch_add(1, Ordering::Relaxed);
+        locks.insert(name.to_owned(), (now + ttl, token));
+        Ok(Some(CacheLock::new(MemoryLock {
+            name: name.to_owned(),
+            token,
+        })))
+    }
+
+    async fn unlock(&self, lock: CacheLock) -> Result<(), CacheError> {
+        let Some(lock) = lock.into_inner::<MemoryLock>() else {
+            return Err(CacheError(
+                "a lock from another cache was released here".into(),
+            ));
+        };
+        let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
+        if locks
+            .get(&lock.name)
+            .is_some_and(|(_, held)| *held == lock.token)
+        {
+            locks.remove(&lock.name);
         }
         Ok(())
     }
@@ -183,72 +253,60 @@ impl ResponseCache for MemoryCache {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use serde_json::json;
 
-    #[test]
-    fn envelope_round_trips() {
-        let raw = br#"{"document":{"id":"0:0","children":[]}}"#.repeat(100);
-        let stored = encode(&raw);
-        assert!(stored.len() < raw.len());
-        assert_eq!(decode(&stored, u64::MAX).unwrap(), Bytes::from(raw));
-        assert_eq!(decode(&encode(b""), 0).unwrap(), Bytes::new());
-    }
-
-    #[test]
-    fn damaged_entries_are_errors() {
-        let stored = encode(&b"hello world ".repeat(50));
-        assert!(decode(&stored[..5], u64::MAX).is_err());
-        assert!(decode(b"XXX00000000abc", u64::MAX).is_err());
-        // A lying length prefix must not allocate gigabytes.
-        let mut lying = stored.to_vec();
-        lying[3..11].copy_from_slice(&u64::MAX.to_le_bytes());
-        assert!(decode(&lying, u64::MAX).is_err());
-        let mut truncated = stored.to_vec();
-        truncated.truncate(stored.len() - 3);
-        assert!(decode(&truncated, u64::MAX).is_err());
-        assert!(decode(&stored, 10).is_err(), "over the size limit");
+    #[tokio::test]
+    async fn memory_cache_honours_ttls() {
+        let cache = MemoryCache::with_ttls(Duration::from_secs(60), Duration::ZERO);
+        cache
+            .put_response("k", "1", "file", Bytes::from_static(b"body"))
+            .await
+            .unwrap();
+        cache.put_meta("k", &json!({"a": 1})).await.unwrap();
+        assert_eq!(
+            cache.get_response("k", "1", "file").await.unwrap(),
+            Some(Bytes::from_static(b"body"))
+        );
+        assert_eq!(cache.get_response("k", "2", "file").await.unwrap(), None);
+        assert_eq!(cache.get_meta("k").await.unwrap(), None, "meta TTL of zero");
+        assert_eq!(cache.keys(), vec!["figma:k:1:file".to_owned()]);
     }
 
     #[tokio::test]
-    async fn memory_cache_honours_ttl_and_lock_ownership() {
+    async fn memory_locks_are_exclusive_until_released_or_expired() {
         let cache = MemoryCache::new();
-        cache
-            .put("a", Bytes::from_static(b"1"), Duration::from_secs(60))
-            .await
-            .unwrap();
-        cache
-            .put("b", Bytes::from_static(b"2"), Duration::ZERO)
-            .await
-            .unwrap();
-        assert_eq!(
-            cache.get("a").await.unwrap(),
-            Some(Bytes::from_static(b"1"))
-        );
-        assert_eq!(cache.get("b").await.unwrap(), None);
-
-        let token = cache
+        let held = cache
             .try_lock("l", Duration::from_secs(60))
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(
-            cache.try_lock("l", Duration::from_secs(60)).await.unwrap(),
-            None
-        );
-        cache
-            .unlock("l", &LockToken("someone else".into()))
-            .await
-            .unwrap();
-        assert_eq!(
-            cache.try_lock("l", Duration::from_secs(60)).await.unwrap(),
-            None
-        );
-        cache.unlock("l", &token).await.unwrap();
         assert!(
             cache
                 .try_lock("l", Duration::from_secs(60))
                 .await
                 .unwrap()
-                .is_some()
+                .is_none()
         );
+        cache.unlock(held).await.unwrap();
+        let short = cache.try_lock("l", Duration::ZERO).await.unwrap();
+        assert!(short.is_some());
+        assert!(
+            cache
+                .try_lock("l", Duration::from_secs(60))
+                .await
+                .unwrap()
+                .is_some(),
+            "expired"
+        );
+        // Releasing the expired lock must not free the new holder's.
+        cache.unlock(short.unwrap()).await.unwrap();
+        assert!(
+            cache
+                .try_lock("l", Duration::from_secs(60))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(cache.unlock(CacheLock::new(5u8)).await.is_err());
     }
 }

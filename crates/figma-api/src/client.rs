@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use crate::auth::FigmaAuth;
-use crate::cache::{self, ResponseCache};
+use crate::cache::ResponseCache;
 use crate::config::FigmaClientConfig;
 use crate::endpoint::{ApiRequest, Endpoint, FileQuery, NodesQuery, RenderQuery};
 use crate::error::FigmaError;
+use crate::meta_record;
 use crate::responses::{self, FileMeta, ImageFills, ImageRenders};
 use crate::single_flight::SingleFlight;
 use crate::transport::Transport;
@@ -92,9 +93,12 @@ impl FigmaClient {
         file_key: &str,
     ) -> Result<Fetched<FileMeta>, FigmaError> {
         let request = ApiRequest::plain(Endpoint::Meta, file_key)?;
-        let key = cache::meta_key(&request.file_key, &auth.fingerprint());
-        if let Some(stored) = self.inner.read_cache(&key).await
-            && let Ok(meta) = responses::parse_meta(&stored)
+        let fingerprint = auth.fingerprint();
+        let max_age = self.config().meta_ttl;
+        if !max_age.is_zero()
+            && let Some(record) = self.inner.read_meta_record(&request.file_key).await
+            && let Some(meta) =
+                meta_record::lookup(&record, &fingerprint, meta_record::now_ms(), max_age)
         {
             return Ok(Fetched {
                 version: meta.version.clone(),
@@ -104,14 +108,18 @@ impl FigmaClient {
         }
         let inner = Arc::clone(&self.inner);
         let auth = auth.clone();
+        let flight = format!("meta:{}#{fingerprint}", request.file_key);
         let (meta, from_cache) = self
             .inner
             .metas
-            .run(key.clone(), move || async move {
+            .run(flight, move || async move {
                 let body = inner.transport.get(&auth, &request).await?;
                 let meta = responses::parse_meta(&body)?;
-                let ttl = inner.transport.config().meta_ttl;
-                inner.write_cache(&key, body, ttl).await;
+                if !max_age.is_zero() {
+                    inner
+                        .write_meta_record(&request.file_key, &fingerprint, &meta, max_age)
+                        .await;
+                }
                 Ok((meta, false))
             })
             .await?;
@@ -188,8 +196,11 @@ impl FigmaClient {
         request: ApiRequest,
     ) -> Result<Fetched<Bytes>, FigmaError> {
         let version = self.file_meta(auth, &request.file_key).await?.version;
-        let key = cache::response_key(&request.file_key, &version, &request.cache_name());
-        if let Some(body) = self.inner.read_cache(&key).await {
+        let slot = Slot {
+            request,
+            version: version.clone(),
+        };
+        if let Some(body) = self.inner.read_response(&slot).await {
             return Ok(Fetched {
                 value: body,
                 version,
@@ -198,15 +209,16 @@ impl FigmaClient {
         }
         // Per credential: Figma's budgets and access are per user, so one user's 429 or 403 is
         // not handed to another. Different users still collapse through the cache lock.
-        let flight = format!("{key}#{}", auth.fingerprint());
+        let flight = format!("{}#{}", slot.name(), auth.fingerprint());
         let inner = Arc::clone(&self.inner);
         let auth = auth.clone();
         let (value, from_cache) = self
             .inner
             .responses
-            .run(flight, move || async move {
-                inner.fill(&auth, &request, &key).await
-            })
+            .run(
+                flight,
+                move || async move { inner.fill(&auth, &slot).await },
+            )
             .await?;
         Ok(Fetched {
             value,
@@ -216,34 +228,44 @@ impl FigmaClient {
     }
 }
 
+/// One cached answer: a request at a file version.
+struct Slot {
+    request: ApiRequest,
+    version: String,
+}
+
+impl Slot {
+    /// Also the name of the lock taken while fetching it.
+    fn name(&self) -> String {
+        format!(
+            "figma:{}:{}:{}",
+            self.request.file_key,
+            self.version,
+            self.request.cache_name()
+        )
+    }
+}
+
 impl Inner {
-    /// Fetches `request` into the cache under `key`, unless another instance is already doing
-    /// so: then waits (up to `lock_wait`) for its result to appear.
-    async fn fill(
-        &self,
-        auth: &FigmaAuth,
-        request: &ApiRequest,
-        key: &str,
-    ) -> Result<(Bytes, bool), FigmaError> {
+    /// Fetches `slot` into the cache, unless another instance is already doing so: then waits
+    /// (up to `lock_wait`) for its result to appear, or for its lock to go.
+    async fn fill(&self, auth: &FigmaAuth, slot: &Slot) -> Result<(Bytes, bool), FigmaError> {
         let config = self.transport.config();
-        let lock_key = cache::lock_key(key);
+        let lock_name = slot.name();
         let deadline = Instant::now() + config.lock_wait;
         let mut pause = LOCK_POLL_MIN;
         loop {
-            if let Some(body) = self.read_cache(key).await {
+            if let Some(body) = self.read_response(slot).await {
                 return Ok((body, true));
             }
-            match self.cache.try_lock(&lock_key, config.lock_ttl).await {
-                Ok(Some(token)) => {
+            match self.cache.try_lock(&lock_name, config.lock_ttl).await {
+                Ok(Some(lock)) => {
                     // Filled between our read and our lock?
-                    let result = match self.read_cache(key).await {
+                    let result = match self.read_response(slot).await {
                         Some(body) => Ok((body, true)),
-                        None => self
-                            .fetch_and_store(auth, request, key)
-                            .await
-                            .map(|b| (b, false)),
+                        None => self.fetch_and_store(auth, slot).await.map(|b| (b, false)),
                     };
-                    if let Err(e) = self.cache.unlock(&lock_key, &token).await {
+                    if let Err(e) = self.cache.unlock(lock).await {
                         tracing::warn!(error = %e, "could not release the Figma fetch lock");
                     }
                     return result;
@@ -254,8 +276,8 @@ impl Inner {
                 }
                 Ok(None) => {
                     tracing::warn!(
-                        endpoint = request.endpoint.label(),
-                        file_key = %request.file_key,
+                        endpoint = slot.request.endpoint.label(),
+                        file_key = %slot.request.file_key,
                         "another instance held the Figma fetch lock too long; fetching anyway"
                     );
                     break;
@@ -266,64 +288,69 @@ impl Inner {
                 }
             }
         }
-        self.fetch_and_store(auth, request, key)
-            .await
-            .map(|b| (b, false))
+        self.fetch_and_store(auth, slot).await.map(|b| (b, false))
     }
 
-    async fn fetch_and_store(
-        &self,
-        auth: &FigmaAuth,
-        request: &ApiRequest,
-        key: &str,
-    ) -> Result<Bytes, FigmaError> {
-        let body = self.transport.get(auth, request).await?;
+    async fn fetch_and_store(&self, auth: &FigmaAuth, slot: &Slot) -> Result<Bytes, FigmaError> {
+        let body = self.transport.get(auth, &slot.request).await?;
         let checked = body.clone();
-        let check_request = request.clone();
-        off_runtime(body.len(), move || {
-            responses::check(&check_request, &checked)
-        })
-        .await??;
-        self.write_cache(key, body.clone(), self.transport.config().cache_ttl)
+        let request = slot.request.clone();
+        off_runtime(body.len(), move || responses::check(&request, &checked)).await??;
+        let stored = self
+            .cache
+            .put_response(
+                &slot.request.file_key,
+                &slot.version,
+                &slot.request.cache_name(),
+                body.clone(),
+            )
             .await;
+        if let Err(e) = stored {
+            tracing::warn!(error = %e, "Figma response cache write failed");
+        }
         Ok(body)
     }
 
-    /// A cached value, or `None` on a miss, a damaged entry or an unavailable cache (the
-    /// request then goes to Figma rather than failing).
-    async fn read_cache(&self, key: &str) -> Option<Bytes> {
-        let stored = match self.cache.get(key).await {
-            Ok(stored) => stored?,
-            Err(e) => {
-                tracing::warn!(error = %e, "Figma response cache read failed");
-                return None;
-            }
-        };
-        let limit = self.transport.config().max_response_bytes;
-        let decoded = off_runtime(stored.len() * 4, move || cache::decode(&stored, limit)).await;
-        match decoded {
-            Ok(Ok(body)) => Some(body),
-            Ok(Err(why)) => {
-                tracing::warn!(key, why, "ignoring a damaged Figma cache entry");
-                None
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "Figma cache decode failed");
-                None
-            }
-        }
+    /// A cached response, or `None` on a miss or an unavailable or damaged cache (the request
+    /// then goes to Figma rather than failing).
+    async fn read_response(&self, slot: &Slot) -> Option<Bytes> {
+        let cached = self
+            .cache
+            .get_response(
+                &slot.request.file_key,
+                &slot.version,
+                &slot.request.cache_name(),
+            )
+            .await;
+        cached
+            .inspect_err(|e| tracing::warn!(error = %e, "Figma response cache read failed"))
+            .ok()
+            .flatten()
     }
 
-    async fn write_cache(&self, key: &str, body: Bytes, ttl: Duration) {
-        let encoded = match off_runtime(body.len(), move || cache::encode(&body)).await {
-            Ok(encoded) => encoded,
-            Err(e) => {
-                tracing::warn!(error = %e, "Figma cache encode failed");
-                return;
-            }
-        };
-        if let Err(e) = self.cache.put(key, encoded, ttl).await {
-            tracing::warn!(error = %e, "Figma response cache write failed");
+    async fn read_meta_record(&self, file_key: &str) -> Option<serde_json::Value> {
+        self.cache
+            .get_meta(file_key)
+            .await
+            .inspect_err(|e| tracing::warn!(error = %e, "Figma meta cache read failed"))
+            .ok()
+            .flatten()
+    }
+
+    /// Adds this credential's check to the file's meta record. Concurrent writers may drop each
+    /// other's entries; that costs one extra `/meta` call, never a wrong answer.
+    async fn write_meta_record(
+        &self,
+        file_key: &str,
+        fingerprint: &str,
+        meta: &FileMeta,
+        max_age: Duration,
+    ) {
+        let current = self.read_meta_record(file_key).await;
+        let record =
+            meta_record::with_check(current, fingerprint, meta, meta_record::now_ms(), max_age);
+        if let Err(e) = self.cache.put_meta(file_key, &record).await {
+            tracing::warn!(error = %e, "Figma meta cache write failed");
         }
     }
 }

@@ -30,12 +30,12 @@ pub struct FigmaClientConfig {
     pub max_retry_after: Duration,
     /// Largest response body accepted (after gzip decoding).
     pub max_response_bytes: u64,
-    /// Lifetime of cached responses, keyed by file version.
-    pub cache_ttl: Duration,
-    /// Lifetime of a cached `/meta` answer (the file's current version, per credential). This is
-    /// how stale a cached response can be: a new version is noticed once this expires.
+    /// How long a credential's `/meta` answer (the file's current version) is trusted. This is how
+    /// stale a cached response can be: a new version is noticed once this expires. (Response
+    /// lifetimes belong to the cache: the store's `figma_ttl_secs`.)
     pub meta_ttl: Duration,
-    /// Lifetime of the cross-instance lock taken while fetching a response.
+    /// Lifetime of the cross-instance lock taken while fetching a response; above
+    /// `request_timeout`, so that a slow fetch keeps it.
     pub lock_ttl: Duration,
     /// How long a request waits for another instance to fill the cache before fetching itself.
     pub lock_wait: Duration,
@@ -54,10 +54,9 @@ impl Default for FigmaClientConfig {
             retry_max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(20),
             max_response_bytes: 2 * 1024 * 1024 * 1024,
-            cache_ttl: Duration::from_secs(7 * 24 * 3600),
             meta_ttl: Duration::from_secs(30),
-            lock_ttl: Duration::from_secs(60),
-            lock_wait: Duration::from_secs(60),
+            lock_ttl: Duration::from_secs(200),
+            lock_wait: Duration::from_secs(200),
             user_agent: concat!("handoff/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::error::FigmaError;
@@ -11,6 +12,8 @@ use crate::error::FigmaError;
 pub const MAX_NODE_IDS: usize = 500;
 const MAX_FILE_KEY_LEN: usize = 128;
 const MAX_NODE_ID_LEN: usize = 256;
+/// Longest request name kept readable in a cache key (the store allows 1 KiB segments).
+const MAX_CACHE_NAME_LEN: usize = 256;
 
 /// One of the Figma REST endpoints the client calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -240,8 +243,18 @@ impl ApiRequest {
         Ok(url)
     }
 
-    /// This request's part of a cache key: endpoint and parameters, in a fixed order.
+    /// This request's part of a cache key: endpoint and parameters, in a fixed order; a digest
+    /// of them when they are too long for a key (hundreds of node ids).
     pub fn cache_name(&self) -> String {
+        let full = self.full_cache_name();
+        if full.len() <= MAX_CACHE_NAME_LEN {
+            return full;
+        }
+        let digest = Sha256::digest(full.as_bytes());
+        format!("{}~{}", self.endpoint.label(), hex::encode(&digest[..16]))
+    }
+
+    fn full_cache_name(&self) -> String {
         let mut name = self.endpoint.label().to_owned();
         for (i, (key, value)) in self.query.iter().enumerate() {
             name.push(if i == 0 { '?' } else { '&' });
@@ -392,6 +405,21 @@ mod tests {
             "https://api.figma.com/v1/images/K?ids=3%3A4&scale=2&format=svg"
         );
         assert_eq!(req.cache_name(), "images?ids=3:4&scale=2&format=svg");
+    }
+
+    #[test]
+    fn long_requests_get_a_digest_name() {
+        let many = NodesQuery {
+            ids: (0..400).map(|i| format!("12345:{i}")).collect(),
+            depth: None,
+        };
+        let name = ApiRequest::nodes("K", &many).unwrap().cache_name();
+        assert!(name.starts_with("nodes~") && name.len() == 6 + 32, "{name}");
+        let fewer = NodesQuery {
+            ids: (0..399).map(|i| format!("12345:{i}")).collect(),
+            depth: None,
+        };
+        assert_ne!(ApiRequest::nodes("K", &fewer).unwrap().cache_name(), name);
     }
 
     #[test]

@@ -12,12 +12,14 @@ mod client;
 mod config;
 mod endpoint;
 mod error;
+mod meta_record;
 mod responses;
 mod single_flight;
+mod store_cache;
 mod transport;
 
 pub use auth::FigmaAuth;
-pub use cache::{CacheError, LockToken, MemoryCache, NoCache, ResponseCache};
+pub use cache::{CacheError, CacheLock, MemoryCache, NoCache, ResponseCache};
 pub use client::{Fetched, FigmaClient};
 pub use config::{DEFAULT_FIGMA_API_BASE, FigmaClientConfig, parse_api_base};
 pub use endpoint::{Endpoint, FileQuery, ImageFormat, MAX_NODE_IDS, NodesQuery, RenderQuery};

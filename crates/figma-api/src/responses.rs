@@ -3,14 +3,14 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::endpoint::{ApiRequest, Endpoint, truncate};
 use crate::error::FigmaError;
 
 /// What `GET /v1/files/:key/meta` says about a file.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileMeta {
     pub name: String,
     /// Figma's version id of the file's current state; changes on every saved edit.

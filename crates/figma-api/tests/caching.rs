@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use common::*;
 use handoff_figma_api::{
-    CacheError, FigmaClient, FileQuery, ImageFormat, LockToken, MemoryCache, NodesQuery,
+    CacheError, CacheLock, FigmaClient, FileQuery, ImageFormat, MemoryCache, NodesQuery,
     RenderQuery, ResponseCache,
 };
 use serde_json::json;
@@ -235,55 +235,27 @@ async fn instances_sharing_a_cache_collapse_through_its_lock() {
     assert_eq!(fetched.iter().filter(|f| !f.from_cache).count(), 1);
 }
 
-#[tokio::test]
-async fn damaged_cache_entries_are_refetched() {
-    let server = MockServer::start().await;
-    mount_meta(&server, "4").await;
-    Mock::given(method("GET"))
-        .and(path(file_path()))
-        .respond_with(ResponseTemplate::new(200).set_body_json(file_body("4")))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let cache = Arc::new(MemoryCache::new());
-    cache
-        .put(
-            &format!("figma:{FILE_KEY}:4:file"),
-            Bytes::from_static(b"HF1\xff\xff\xff\xff\xff\xff\xff\x7fgarbage"),
-            Duration::from_secs(60),
-        )
-        .await
-        .unwrap();
-    let client = client(&server, cache.clone());
-    let fetched = client
-        .file(&pat(), FILE_KEY, &FileQuery::default())
-        .await
-        .unwrap();
-    assert!(!fetched.from_cache);
-    assert!(
-        client
-            .file(&pat(), FILE_KEY, &FileQuery::default())
-            .await
-            .unwrap()
-            .from_cache
-    );
-}
-
 /// A store that is down: every operation fails.
 struct BrokenCache;
 
 #[async_trait]
 impl ResponseCache for BrokenCache {
-    async fn get(&self, _: &str) -> Result<Option<Bytes>, CacheError> {
+    async fn get_response(&self, _: &str, _: &str, _: &str) -> Result<Option<Bytes>, CacheError> {
         Err(CacheError("connection refused".into()))
     }
-    async fn put(&self, _: &str, _: Bytes, _: Duration) -> Result<(), CacheError> {
+    async fn put_response(&self, _: &str, _: &str, _: &str, _: Bytes) -> Result<(), CacheError> {
         Err(CacheError("connection refused".into()))
     }
-    async fn try_lock(&self, _: &str, _: Duration) -> Result<Option<LockToken>, CacheError> {
+    async fn get_meta(&self, _: &str) -> Result<Option<serde_json::Value>, CacheError> {
         Err(CacheError("connection refused".into()))
     }
-    async fn unlock(&self, _: &str, _: &LockToken) -> Result<(), CacheError> {
+    async fn put_meta(&self, _: &str, _: &serde_json::Value) -> Result<(), CacheError> {
+        Err(CacheError("connection refused".into()))
+    }
+    async fn try_lock(&self, _: &str, _: Duration) -> Result<Option<CacheLock>, CacheError> {
+        Err(CacheError("connection refused".into()))
+    }
+    async fn unlock(&self, _: CacheLock) -> Result<(), CacheError> {
         Err(CacheError("connection refused".into()))
     }
 }
