@@ -70,8 +70,10 @@ async fn token_never_appears_in_logs_debug_or_errors() {
         let err = client.local_variables(&auth, FILE_KEY).await.unwrap_err();
         texts.push(format!("{auth:?} {client:?} {ok:?} {err} {err:?}"));
     }
-    let unreachable =
+    let mut unreachable =
         handoff_figma_api::FigmaClientConfig::with_api_base("http://127.0.0.1:9").unwrap();
+    unreachable.retry_min_delay = std::time::Duration::from_millis(1);
+    unreachable.max_retries = 1;
     let client = handoff_figma_api::FigmaClient::new(unreachable, Arc::new(NoCache)).unwrap();
     let err = client.file_meta(&pat(), FILE_KEY).await.unwrap_err();
     texts.push(format!("{err} {err:?}"));
