@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use handoff_analysis::{
-    ComplianceOptions, DesignSystem, HealthOptions, Scope, compliance_report, effort_report, health_report,
-    project_report, relationships_report, tokens_report,
+    ComplianceOptions, DesignSystem, HealthOptions, Scope, compliance_report, effort_report,
+    health_report, project_report, relationships_report, tokens_report,
 };
 use handoff_figma::Design;
 
@@ -19,10 +19,17 @@ fn main() {
 }
 
 static DESIGN: LazyLock<Design> = LazyLock::new(|| {
-    let path = std::env::var_os("HANDOFF_BENCH_FILE").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/out/gen-100k.json")
+    let path = std::env::var_os("HANDOFF_BENCH_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/out/gen-100k.json")
+        });
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (see the header of benches/reports.rs)",
+            path.display()
+        )
     });
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (see the header of benches/reports.rs)", path.display()));
     handoff_figma::parse_design(&bytes).unwrap()
 });
 
@@ -32,11 +39,23 @@ fn all_six_reports() -> usize {
     let scope = Scope::whole(design);
     let project = project_report(design, &scope);
     let tokens = tokens_report(design, &scope);
-    let compliance = compliance_report(design, &scope, &DesignSystem::Own, &ComplianceOptions::default());
+    let compliance = compliance_report(
+        design,
+        &scope,
+        &DesignSystem::Own,
+        &ComplianceOptions::default(),
+    );
     let health = health_report(design, &scope, &HealthOptions::default());
     let effort = effort_report(design, &scope);
     let relationships = relationships_report(design, &scope);
-    divan::black_box((&project, &tokens, &compliance, &health, &effort, &relationships));
+    divan::black_box((
+        &project,
+        &tokens,
+        &compliance,
+        &health,
+        &effort,
+        &relationships,
+    ));
     project.nodes as usize
 }
 
@@ -55,7 +74,14 @@ fn tokens(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 5)]
 fn compliance(bencher: divan::Bencher) {
     let design = &*DESIGN;
-    bencher.bench(|| compliance_report(design, &Scope::whole(design), &DesignSystem::Own, &ComplianceOptions::default()));
+    bencher.bench(|| {
+        compliance_report(
+            design,
+            &Scope::whole(design),
+            &DesignSystem::Own,
+            &ComplianceOptions::default(),
+        )
+    });
 }
 
 #[divan::bench(sample_count = 5)]

@@ -116,6 +116,15 @@ impl Tally {
         self.compliant += 1;
         self.total += 1;
     }
+    /// True once no more findings will be listed; callers then skip formatting them.
+    fn full(&self) -> bool {
+        self.sink.kept.len() >= self.sink.limit
+    }
+    /// A failure that is counted but not listed.
+    fn miss(&mut self) {
+        self.total += 1;
+        self.sink.count += 1;
+    }
     fn fail(&mut self, node: &Node, found: String, suggestion: String, delta_e: Option<f64>) {
         self.total += 1;
         self.sink
@@ -203,6 +212,7 @@ impl<'a> Checker<'a> {
             .or_insert_with(|| nearest_colour(colours, colour));
         match nearest {
             Some((_, _, d)) if d <= self.options.color_delta_e => t.pass(),
+            _ if t.full() => t.miss(),
             Some((token, value, d)) => t.fail(
                 node,
                 format!("colour {colour}"),
@@ -254,18 +264,19 @@ impl<'a> Checker<'a> {
             .typography
             .iter()
             .min_by(|a, b| score(a).total_cmp(&score(b)));
-        let found = format!("{family} {} {}px", num(weight), num(size));
+        let found = || format!("{family} {} {}px", num(weight), num(size));
         match best {
             Some(token) if score(token) <= tol => t.pass(),
+            _ if t.full() => t.miss(),
             Some(token) => t.fail(
                 node,
-                found,
+                found(),
                 format!("Use text style `{}` ({})", token.name, token.value.css()),
                 None,
             ),
             None => t.fail(
                 node,
-                found,
+                found(),
                 "The design system defines no text styles".into(),
                 None,
             ),
@@ -283,13 +294,14 @@ impl<'a> Checker<'a> {
         };
         match nearest_dimension(tokens, px) {
             Some((_, v)) if (v - px).abs() <= self.options.dimension_tolerance_px => t.pass(),
+            None if on_grid(px, base) => t.pass(),
+            _ if t.full() => t.miss(),
             Some((token, v)) => t.fail(
                 node,
                 format!("{what} {}px", num(px)),
                 format!("Use `{}` ({}px)", token.name, num(v)),
                 None,
             ),
-            None if on_grid(px, base) => t.pass(),
             None => {
                 let nearest = (px / base).round().max(1.0) * base;
                 t.fail(

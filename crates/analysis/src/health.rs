@@ -115,6 +115,15 @@ impl Tally {
         self.total += 1;
     }
 
+    /// True once no more findings will be listed; callers then skip formatting them.
+    fn full(&self) -> bool {
+        self.sink.kept.len() >= self.sink.limit
+    }
+    /// A failure that is counted but not listed.
+    fn miss(&mut self) {
+        self.total += 1;
+        self.sink.count += 1;
+    }
     fn fail(&mut self, severity: Severity, node: &Node, found: String, suggestion: String) {
         self.total += 1;
         self.sink.push(severity, node, found, suggestion, None);
@@ -286,6 +295,8 @@ fn token_usage(design: &Design, scope: &Scope, inside: &[bool], limit: usize) ->
                     || node.bound_variables.contains_key(field);
                 if bound {
                     t.pass();
+                } else if t.full() {
+                    t.miss();
                 } else if let Some(colour) = solid_colour(paint) {
                     t.fail(
                         Severity::Warning,
@@ -299,6 +310,8 @@ fn token_usage(design: &Design, scope: &Scope, inside: &[bool], limit: usize) ->
         if node.text.is_some() {
             if has_style(["text", "texts"]) || node.bound_variables.contains_key("fontSize") {
                 t.pass();
+            } else if t.full() {
+                t.miss();
             } else {
                 t.fail(
                     Severity::Warning,

@@ -3,11 +3,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use handoff_figma::model::PaintType;
+use handoff_figma::model::{PaintType, TypeStyle};
 use handoff_figma::{Design, NodeType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::colour::Rgba;
 use crate::markdown::{cell, percent};
 use crate::model::{
     self, inside_instance, is_top_level_frame, rounded_size, structural_signatures,
@@ -102,8 +103,8 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
         component_reuse_rate: 0.0,
         detached_copies: Vec::new(),
     };
-    let mut fonts: HashMap<(String, String, u64), u64> = HashMap::new();
-    let mut colors: HashMap<String, u64> = HashMap::new();
+    let mut fonts: HashMap<(&str, &str, u64), u64> = HashMap::new();
+    let mut colors: HashMap<[u8; 4], u64> = HashMap::new();
     let mut styles_used: BTreeSet<&str> = BTreeSet::new();
     let mut variables: BTreeSet<&str> = BTreeSet::new();
 
@@ -136,24 +137,27 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
                 report.text_nodes += 1;
                 if let Some(text) = node.text.as_deref() {
                     let base = &text.style;
-                    let key = |style: &handoff_figma::model::TypeStyle| {
+                    fn key<'a>(
+                        style: &'a TypeStyle,
+                        base: &'a TypeStyle,
+                    ) -> (&'a str, &'a str, u64) {
                         let family = style
                             .font_family
-                            .clone()
-                            .or_else(|| base.font_family.clone())
+                            .as_deref()
+                            .or(base.font_family.as_deref())
                             .unwrap_or_default();
                         let weight = style
                             .font_style
-                            .clone()
-                            .or_else(|| base.font_style.clone())
+                            .as_deref()
+                            .or(base.font_style.as_deref())
                             .unwrap_or_default();
                         let size = style.font_size.or(base.font_size).unwrap_or(0.0);
                         (family, weight, size.to_bits())
-                    };
+                    }
                     let mut seen = BTreeSet::new();
-                    seen.insert(key(base));
+                    seen.insert(key(base, base));
                     for style in text.style_override_table.values() {
-                        seen.insert(key(style));
+                        seen.insert(key(style, base));
                     }
                     for combination in seen {
                         *fonts.entry(combination).or_default() += 1;
@@ -171,7 +175,7 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
             .filter(|p| p.paint_type == PaintType::Image)
             .count() as u64;
         for colour in model::solid_colours(&node.fills).chain(model::solid_colours(&node.strokes)) {
-            *colors.entry(colour.to_hex()).or_default() += 1;
+            *colors.entry(colour.to_bytes()).or_default() += 1;
         }
         styles_used.extend(node.styles.values().map(String::as_str));
         let bindings = node
@@ -194,8 +198,8 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
     report.fonts = fonts
         .into_iter()
         .map(|((family, style, size), count)| FontUsage {
-            family,
-            style,
+            family: family.to_owned(),
+            style: style.to_owned(),
             size: f64::from_bits(size),
             count,
         })
@@ -209,7 +213,16 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
     });
     report.colors = colors
         .into_iter()
-        .map(|(hex, count)| ColorUsage { hex, count })
+        .map(|([r, g, b, a], count)| ColorUsage {
+            hex: Rgba::new(
+                f64::from(r) / 255.0,
+                f64::from(g) / 255.0,
+                f64::from(b) / 255.0,
+                f64::from(a) / 255.0,
+            )
+            .to_hex(),
+            count,
+        })
         .collect();
     report
         .colors

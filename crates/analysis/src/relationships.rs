@@ -96,7 +96,7 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
     let mut frames: BTreeMap<u32, FrameUsage> = BTreeMap::new();
     let mut max_depth = 0;
     let mut max_nesting = 0;
-    let entry = |components: &mut BTreeMap<String, ComponentNode>, id: &str| -> () {
+    let entry = |components: &mut BTreeMap<String, ComponentNode>, id: &str| {
         components.entry(id.to_owned()).or_insert_with(|| {
             let meta = design.components.get(id);
             ComponentNode {

@@ -38,7 +38,8 @@ fn recount(json: &Value) -> Recount {
     let mut r = Recount::default();
     const FRAME_TYPES: [&str; 4] = ["FRAME", "SECTION", "COMPONENT", "COMPONENT_SET"];
     // (node, depth, parent type)
-    let mut stack: Vec<(&Value, u64, Option<&str>)> = roots.into_iter().map(|n| (n, 1, None)).collect();
+    let mut stack: Vec<(&Value, u64, Option<&str>)> =
+        roots.into_iter().map(|n| (n, 1, None)).collect();
     while let Some((node, depth, parent_type)) = stack.pop() {
         let ty = node["type"].as_str().unwrap_or("");
         r.nodes += 1;
@@ -54,7 +55,9 @@ fn recount(json: &Value) -> Recount {
             "COMPONENT_SET" => r.component_sets += 1,
             "INSTANCE" => {
                 r.instances += 1;
-                *r.instances_by_component.entry(node["componentId"].as_str().unwrap_or("").to_owned()).or_default() += 1;
+                *r.instances_by_component
+                    .entry(node["componentId"].as_str().unwrap_or("").to_owned())
+                    .or_default() += 1;
             }
             "TEXT" => r.text_nodes += 1,
             _ => {}
@@ -90,7 +93,11 @@ fn check(bytes: &[u8], label: &str) {
         instances_by_component: report.instances_by_component.clone(),
     };
     assert_eq!(got, recount(&json), "{label}");
-    assert_eq!(report.instances_by_component.values().sum::<u64>(), report.instances, "{label}");
+    assert_eq!(
+        report.instances_by_component.values().sum::<u64>(),
+        report.instances,
+        "{label}"
+    );
     assert!(report.fonts.iter().all(|f| f.count > 0) && report.colors.iter().all(|c| c.count > 0));
     assert!((0.0..=1.0).contains(&report.component_reuse_rate));
 }
@@ -101,15 +108,28 @@ fn shared_fixtures_match_a_plain_recount() {
     for (name, _) in common::shared_fixtures() {
         check(&std::fs::read(dir.join(&name)).unwrap(), &name);
     }
-    check(&std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shop.file.json")).unwrap(), "shop");
+    check(
+        &std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/shop.file.json"))
+            .unwrap(),
+        "shop",
+    );
 }
 
 fn generate(dir: &Path, nodes: u32, seed: u32, kind: &str) -> Vec<u8> {
-    let generator = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/gen_figma.py");
+    let generator =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/gen_figma.py");
     let out = dir.join(format!("gen-{kind}-{nodes}-{seed}.json"));
     let status = Command::new("python3")
         .arg(&generator)
-        .args(["--nodes", &nodes.to_string(), "--seed", &seed.to_string(), "--kind", kind, "--out"])
+        .args([
+            "--nodes",
+            &nodes.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--kind",
+            kind,
+            "--out",
+        ])
         .arg(&out)
         .stderr(std::process::Stdio::null())
         .status()

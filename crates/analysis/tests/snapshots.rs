@@ -4,8 +4,9 @@
 mod common;
 
 use handoff_analysis::{
-    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report, effort_report, export_tokens,
-    health_report, project_report, relationships_report, tokens_report,
+    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report,
+    effort_report, export_tokens, health_report, project_report, relationships_report,
+    tokens_report,
 };
 
 #[test]
@@ -17,11 +18,22 @@ fn every_report_over_every_shared_fixture() {
         insta::assert_json_snapshot!(format!("{name}.tokens"), tokens_report(&design, &scope));
         insta::assert_json_snapshot!(
             format!("{name}.compliance"),
-            compliance_report(&design, &scope, &DesignSystem::Own, &ComplianceOptions::default())
+            compliance_report(
+                &design,
+                &scope,
+                &DesignSystem::Own,
+                &ComplianceOptions::default()
+            )
         );
-        insta::assert_json_snapshot!(format!("{name}.health"), health_report(&design, &scope, &HealthOptions::default()));
+        insta::assert_json_snapshot!(
+            format!("{name}.health"),
+            health_report(&design, &scope, &HealthOptions::default())
+        );
         insta::assert_json_snapshot!(format!("{name}.effort"), effort_report(&design, &scope));
-        insta::assert_json_snapshot!(format!("{name}.relationships"), relationships_report(&design, &scope));
+        insta::assert_json_snapshot!(
+            format!("{name}.relationships"),
+            relationships_report(&design, &scope)
+        );
     }
 }
 
@@ -29,16 +41,34 @@ fn every_report_over_every_shared_fixture() {
 fn every_markdown_rendering_and_token_format_of_the_hand_built_file() {
     let design = common::shop();
     let scope = Scope::whole(&design);
-    insta::assert_snapshot!("shop.project.md", project_report(&design, &scope).to_markdown());
+    insta::assert_snapshot!(
+        "shop.project.md",
+        project_report(&design, &scope).to_markdown()
+    );
     let tokens = tokens_report(&design, &scope);
     insta::assert_snapshot!("shop.tokens.md", tokens.to_markdown());
     insta::assert_snapshot!(
         "shop.compliance.md",
-        compliance_report(&design, &scope, &DesignSystem::Own, &ComplianceOptions::default()).to_markdown()
+        compliance_report(
+            &design,
+            &scope,
+            &DesignSystem::Own,
+            &ComplianceOptions::default()
+        )
+        .to_markdown()
     );
-    insta::assert_snapshot!("shop.health.md", health_report(&design, &scope, &HealthOptions::default()).to_markdown());
-    insta::assert_snapshot!("shop.effort.md", effort_report(&design, &scope).to_markdown());
-    insta::assert_snapshot!("shop.relationships.md", relationships_report(&design, &scope).to_markdown());
+    insta::assert_snapshot!(
+        "shop.health.md",
+        health_report(&design, &scope, &HealthOptions::default()).to_markdown()
+    );
+    insta::assert_snapshot!(
+        "shop.effort.md",
+        effort_report(&design, &scope).to_markdown()
+    );
+    insta::assert_snapshot!(
+        "shop.relationships.md",
+        relationships_report(&design, &scope).to_markdown()
+    );
     for (label, format) in [
         ("dtcg", TokenFormat::Dtcg),
         ("css", TokenFormat::Css),
@@ -46,6 +76,9 @@ fn every_markdown_rendering_and_token_format_of_the_hand_built_file() {
         ("tailwind-v3", TokenFormat::TailwindV3),
         ("scss", TokenFormat::Scss),
     ] {
-        insta::assert_snapshot!(format!("shop.tokens.{label}"), export_tokens(&tokens.tokens, format));
+        insta::assert_snapshot!(
+            format!("shop.tokens.{label}"),
+            export_tokens(&tokens.tokens, format)
+        );
     }
 }

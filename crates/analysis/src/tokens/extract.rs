@@ -1,6 +1,7 @@
 //! Finding tokens in a design: named styles, variables (bound, and the variables endpoint when
 //! attached) and raw values, each with the nodes that use it.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use handoff_figma::model::{Effect, EffectType, Paint, VariableBinding, VariableValue};
@@ -35,10 +36,13 @@ impl Collector {
         value: TokenValue,
         node: Option<&Node>,
     ) {
-        let token = self
-            .tokens
-            .entry((category, key.clone()))
-            .or_insert_with(|| new_token(design, category, &key, value));
+        let token = match self.tokens.entry((category, key)) {
+            Entry::Occupied(slot) => slot.into_mut(),
+            Entry::Vacant(slot) => {
+                let token = new_token(design, category, &slot.key().1, value);
+                slot.insert(token)
+            }
+        };
         if let Some(node) = node {
             token.usage_count += 1;
             if token.node_ids.len() < MAX_NODE_IDS_PER_TOKEN
