@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let started = std::time::Instant::now();
     let design = match parse_design(&bytes) {
         Ok(design) => design,
         Err(error) => {

@@ -14,14 +14,12 @@ pub(crate) fn num(value: f64) -> String {
         return "0".to_owned();
     }
     let rounded = (value * 100.0).round() / 100.0;
-    let mut text = format!("{rounded:.2}");
-    while text.ends_with('0') {
-        text.pop();
+    if rounded == rounded.trunc() && rounded.abs() < 1e15 {
+        // Integral: the common case, printed without float formatting.
+        return (rounded as i64).to_string();
     }
-    if text.ends_with('.') {
-        text.pop();
-    }
-    if text == "-0" { "0".to_owned() } else { text }
+    // Shortest round-trip form of the rounded value, e.g. `0.3`, `-4.25`.
+    rounded.to_string()
 }
 
 /// `#RRGGBB`, or `#RRGGBBAA` when not opaque; `opacity` multiplies alpha.

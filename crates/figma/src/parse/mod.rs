@@ -150,12 +150,30 @@ fn parse_raw(input: &[u8]) -> Result<RawResponse, ParseError> {
     if first != Some(b'{') {
         return Err(classify_non_object(input));
     }
+    // Fast path without path tracking; errors are rare, so on one the input is
+    // parsed again with tracking to name the JSON path.
     let mut json = serde_json::Deserializer::from_slice(input);
     json.disable_recursion_limit();
-    let raw = deserialize_with_path(ResponseSeed, &mut json, input)?;
+    let fast = seed(input)
+        .deserialize(serde_stacker::Deserializer::new(&mut json))
+        .and_then(|raw| json.end().map(|()| raw));
+    if let Ok(raw) = fast {
+        return Ok(raw);
+    }
+    let mut json = serde_json::Deserializer::from_slice(input);
+    json.disable_recursion_limit();
+    let raw = deserialize_with_path(seed(input), &mut json, input)?;
     json.end()
         .map_err(|error| ParseError::from_json(input, &error, None))?;
     Ok(raw)
+}
+
+/// Real responses hold a node per 1–4 KB of JSON; reserving for the dense
+/// case avoids re-copying a large arena while it grows.
+fn seed(input: &[u8]) -> ResponseSeed {
+    ResponseSeed {
+        node_capacity: input.len() / 1_000,
+    }
 }
 
 /// Runs a seed over the deserializer with path tracking and on-demand stack

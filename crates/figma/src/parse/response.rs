@@ -95,7 +95,10 @@ enum TopKey {
     Other,
 }
 
-pub(crate) struct ResponseSeed;
+/// Reads a whole response; `node_capacity` pre-sizes the node arena.
+pub(crate) struct ResponseSeed {
+    pub node_capacity: usize,
+}
 
 impl<'de> DeserializeSeed<'de> for ResponseSeed {
     type Value = RawResponse;
@@ -104,11 +107,15 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(ResponseVisitor)
+        deserializer.deserialize_map(ResponseVisitor {
+            node_capacity: self.node_capacity,
+        })
     }
 }
 
-struct ResponseVisitor;
+struct ResponseVisitor {
+    node_capacity: usize,
+}
 
 impl<'de> Visitor<'de> for ResponseVisitor {
     type Value = RawResponse;
@@ -119,6 +126,7 @@ impl<'de> Visitor<'de> for ResponseVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut raw = RawResponse::default();
+        raw.design.nodes.reserve(self.node_capacity);
         while let Some(key) = map.next_key::<TopKey>()? {
             let file = &mut raw.design.file;
             match key {
