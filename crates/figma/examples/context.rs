@@ -35,14 +35,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match design_context(
-        &design,
-        &ContextOptions {
-            format,
-            max_bytes,
-            ..ContextOptions::default()
-        },
-    ) {
+    let parsed = started.elapsed();
+    let options = ContextOptions {
+        format,
+        max_bytes,
+        ..ContextOptions::default()
+    };
+    let result = design_context(&design, &options);
+    if std::env::var_os("HANDOFF_TIMING").is_some() {
+        eprintln!("parse {parsed:?}, context {:?}", started.elapsed() - parsed);
+    }
+    match result {
         Ok(context) => {
             print!("{}", context.text);
             ExitCode::SUCCESS
