@@ -267,8 +267,8 @@ fn block_text(block: &Block) -> String {
     }
 }
 
-/// Parses CommonMark (with tables, task lists and strikethrough). HTML is dropped: templates use
-/// HTML comments only as section markers, which have no meaning outside Markdown.
+/// Parses CommonMark (with tables, task lists and strikethrough). HTML comments (the section
+/// markers) are dropped; other raw HTML is kept as text, never as markup.
 pub(crate) fn parse(markdown: &str) -> Vec<Block> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
     let mut builder = Builder { stack: vec![Frame::Blocks(Vec::new())], marks: Marks::default(), links: Vec::new(), skipped: 0 };
@@ -282,8 +282,16 @@ pub(crate) fn parse(markdown: &str) -> Vec<Block> {
             Event::HardBreak => builder.push_inline(Inline::Break),
             Event::Rule => builder.push_block(Block::Rule),
             Event::TaskListMarker(checked) => {
-                if let Some(Frame::Item(state, _)) = builder.stack.last_mut() {
+                // In loose lists the marker arrives inside the item's paragraph.
+                if let Some(Frame::Item(state, _)) = builder.stack.iter_mut().rev().find(|f| matches!(f, Frame::Item(..))) {
                     *state = Some(checked);
+                }
+            }
+            // Raw HTML is kept as literal text (renderers escape it); comments are section markers.
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let trimmed = html.trim();
+                if !(trimmed.starts_with("<!--") && trimmed.ends_with("-->")) && !trimmed.is_empty() {
+                    builder.push_text(&html, false);
                 }
             }
             _ => {}
