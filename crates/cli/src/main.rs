@@ -23,6 +23,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Print the effective configuration (secrets redacted).
     Config(cmd::config::Args),
+    /// Print the design context of a saved Figma response (offline).
+    Simplify(cmd::simplify::Args),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Config(args) => cmd::config::run(args),
+        Command::Simplify(args) => cmd::simplify::run(args),
     };
     cmd::finish(result)
 }

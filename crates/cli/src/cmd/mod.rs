@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 pub mod config;
 pub mod serve;
+pub mod simplify;
 
 /// How a subcommand failed: the message for stderr and the process exit code.
 #[derive(Debug)]
