@@ -17,7 +17,7 @@ use crate::model::{inside_instance, solid_colour};
 use crate::project::detached_copies;
 use crate::scope::Scope;
 use crate::score::{CategoryScore, Grade, overall, round1, round2, status_light};
-use crate::tokens::{Token, TokenCategory, TokenSource, TokenValue, num, tokens_of};
+use crate::tokens::{Token, TokenCategory, TokenValue, num, system_tokens_of};
 
 /// What to check against.
 #[derive(Debug, Clone, Copy)]
@@ -369,10 +369,7 @@ pub fn compliance_report(
             } else {
                 design
             };
-            owned = tokens_of(source, &Scope::whole(source))
-                .into_iter()
-                .filter(|t| t.source != TokenSource::Usage)
-                .collect();
+            owned = system_tokens_of(source);
             (&owned, matches!(system, DesignSystem::Own))
         }
     };

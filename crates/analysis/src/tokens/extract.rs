@@ -11,6 +11,7 @@ use super::{
     MAX_NODE_IDS_PER_TOKEN, ShadowLayer, Token, TokenCategory, TokenSource, TokenValue,
     TokensReport, num,
 };
+use crate::colour::Rgba;
 use crate::model::{rgba, solid_colour};
 use crate::scope::Scope;
 
@@ -20,11 +21,17 @@ enum Key {
     Style(String),
     Variable(String),
     Raw(String),
+    /// A raw colour, by its 8-bit channels (named by its hex when the token is created).
+    RawColour([u8; 4]),
+    /// A raw length, by the bits of its f64 (named by the number).
+    RawPx(u64),
 }
 
 #[derive(Default)]
 struct Collector {
     tokens: HashMap<(TokenCategory, Key), Token>,
+    /// Only styles and variables (the design system), no raw values.
+    system_only: bool,
 }
 
 impl Collector {
@@ -33,13 +40,16 @@ impl Collector {
         design: &Design,
         category: TokenCategory,
         key: Key,
-        value: TokenValue,
+        value: impl FnOnce() -> TokenValue,
         node: Option<&Node>,
     ) {
+        if self.system_only && matches!(key, Key::Raw(_) | Key::RawColour(_) | Key::RawPx(_)) {
+            return;
+        }
         let token = match self.tokens.entry((category, key)) {
             Entry::Occupied(slot) => slot.into_mut(),
             Entry::Vacant(slot) => {
-                let token = new_token(design, category, &slot.key().1, value);
+                let token = new_token(design, category, &slot.key().1, value());
                 slot.insert(token)
             }
         };
@@ -86,6 +96,15 @@ fn new_token(design: &Design, category: TokenCategory, key: &Key, value: TokenVa
             (name, TokenSource::Variable, Some(id.clone()), description)
         }
         Key::Raw(name) => (name.clone(), TokenSource::Usage, None, None),
+        Key::RawColour([r, g, b, a]) => {
+            let hex = if *a == 255 {
+                format!("{r:02x}{g:02x}{b:02x}")
+            } else {
+                format!("{r:02x}{g:02x}{b:02x}{a:02x}")
+            };
+            (hex, TokenSource::Usage, None, None)
+        }
+        Key::RawPx(bits) => (num(f64::from_bits(*bits)), TokenSource::Usage, None, None),
     };
     Token {
         name,
@@ -131,11 +150,11 @@ fn node_variable<'a>(node: &'a Node, field: &str) -> Option<&'a str> {
         .and_then(|b| b.variable_ids().first().copied())
 }
 
-fn colour_token_key(style: Option<&str>, variable: Option<&str>, hex: &str) -> Key {
+fn colour_token_key(style: Option<&str>, variable: Option<&str>, colour: Rgba) -> Key {
     match (style, variable) {
         (Some(id), _) => Key::Style(id.to_owned()),
         (None, Some(id)) => Key::Variable(id.to_owned()),
-        (None, None) => Key::Raw(hex.trim_start_matches('#').to_ascii_lowercase()),
+        (None, None) => Key::RawColour(colour.to_bytes()),
     }
 }
 
@@ -151,13 +170,14 @@ fn collect_paints(
         let Some(colour) = solid_colour(paint) else {
             continue;
         };
-        let hex = colour.to_hex();
-        let key = colour_token_key(style, paint_variable(node, field, paint, index), &hex);
+        let key = colour_token_key(style, paint_variable(node, field, paint, index), colour);
         c.add(
             design,
             TokenCategory::Color,
             key,
-            TokenValue::Color { hex },
+            || TokenValue::Color {
+                hex: colour.to_hex(),
+            },
             Some(node),
         );
     }
@@ -168,11 +188,11 @@ fn collect_typography(c: &mut Collector, design: &Design, node: &Node) {
         return;
     };
     let s = &text.style;
-    let family = s.font_family.clone().unwrap_or_default();
+    let family = s.font_family.as_deref().unwrap_or_default();
     let weight = s.font_weight.unwrap_or(400.0);
     let Some(size) = s.font_size else { return };
-    let value = TokenValue::Typography {
-        font_family: family.clone(),
+    let value = || TokenValue::Typography {
+        font_family: family.to_owned(),
         font_weight: weight,
         font_size: size,
         line_height_px: s.line_height_px,
@@ -180,6 +200,7 @@ fn collect_typography(c: &mut Collector, design: &Design, node: &Node) {
     };
     let key = match style_id(node, "text", "texts") {
         Some(id) => Key::Style(id.to_owned()),
+        None if c.system_only => return,
         None => Key::Raw(format!("{family} {} {}", num(size), num(weight))),
     };
     c.add(design, TokenCategory::Typography, key, value, Some(node));
@@ -208,13 +229,15 @@ fn collect_spacing(c: &mut Collector, design: &Design, node: &Node) {
         let Some(px) = value.filter(|v| v.is_finite() && *v > 0.0) else {
             continue;
         };
-        let key = node_variable(node, field)
-            .map_or_else(|| Key::Raw(num(px)), |id| Key::Variable(id.to_owned()));
+        let key = node_variable(node, field).map_or_else(
+            || Key::RawPx(px.to_bits()),
+            |id| Key::Variable(id.to_owned()),
+        );
         c.add(
             design,
             TokenCategory::Spacing,
             key,
-            TokenValue::Dimension { px },
+            move || TokenValue::Dimension { px },
             Some(node),
         );
     }
@@ -246,12 +269,15 @@ fn collect_radii(c: &mut Collector, design: &Design, node: &Node) {
             continue;
         }
         seen.push(px.to_bits());
-        let key = variable.map_or_else(|| Key::Raw(num(px)), |id| Key::Variable(id.to_owned()));
+        let key = variable.map_or_else(
+            || Key::RawPx(px.to_bits()),
+            |id| Key::Variable(id.to_owned()),
+        );
         c.add(
             design,
             TokenCategory::Radius,
             key,
-            TokenValue::Dimension { px },
+            move || TokenValue::Dimension { px },
             Some(node),
         );
     }
@@ -291,7 +317,7 @@ fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
             || Key::Raw(format!("shadow {}", value.css())),
             |id| Key::Style(id.to_owned()),
         );
-        c.add(design, TokenCategory::Shadow, key, value, Some(node));
+        c.add(design, TokenCategory::Shadow, key, || value, Some(node));
     }
     for effect in visible {
         let kind = match effect.effect_type {
@@ -307,7 +333,7 @@ fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
             design,
             TokenCategory::Blur,
             key,
-            TokenValue::Dimension { px: effect.radius },
+            || TokenValue::Dimension { px: effect.radius },
             Some(node),
         );
     }
@@ -351,14 +377,26 @@ fn collect_declared_variables(c: &mut Collector, design: &Design) {
             _ => None,
         };
         if let Some((category, value)) = token {
-            c.add(design, category, Key::Variable(id.clone()), value, None);
+            c.add(design, category, Key::Variable(id.clone()), || value, None);
         }
     }
 }
 
 /// All tokens of the nodes in `scope` (plus declared variables), sorted.
 pub fn tokens_of(design: &Design, scope: &Scope) -> Vec<Token> {
-    let mut c = Collector::default();
+    collect(design, scope, false)
+}
+
+/// Only the design system: styles and variables of the whole design, with their usage.
+pub(crate) fn system_tokens_of(design: &Design) -> Vec<Token> {
+    collect(design, &Scope::whole(design), true)
+}
+
+fn collect(design: &Design, scope: &Scope, system_only: bool) -> Vec<Token> {
+    let mut c = Collector {
+        system_only,
+        ..Collector::default()
+    };
     collect_declared_variables(&mut c, design);
     for node in scope.nodes(design) {
         if !node.visible {
