@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
-    /// `redis://`, `rediss://` (TLS), `unix:///path`, or `redis+cluster://host:port,host:port`
-    /// (a comma-separated node list). Unset = the embedded store under `data_dir`.
+    /// `redis://`, `rediss://` (TLS), `unix:///path`; Redis Cluster as `redis+cluster://h1:p1,h2:p2`
+    /// or a comma-separated list of node URLs. Unset = the embedded store under `data_dir`.
     pub redis_url: Option<String>,
     /// Extra cluster nodes (`redis://host:port`); when non-empty, Redis Cluster mode is used.
     pub redis_cluster_nodes: Vec<String>,

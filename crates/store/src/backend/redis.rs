@@ -70,6 +70,16 @@ pub struct RedisBackend {
 fn cluster_nodes(config: &StoreConfig) -> StoreResult<Vec<String>> {
     let mut nodes = config.redis_cluster_nodes.clone();
     if let Some(url) = &config.redis_url {
+        if url.contains(',') && !url.contains("+cluster://") {
+            // A comma-separated list of node URLs also selects cluster mode.
+            nodes.extend(
+                url.split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned),
+            );
+            return Ok(nodes);
+        }
         for (scheme, node_scheme) in [
             ("redis+cluster://", "redis://"),
             ("rediss+cluster://", "rediss://"),
