@@ -25,6 +25,8 @@ enum Command {
     Config(cmd::config::Args),
     /// Print the design context of a saved Figma response (offline).
     Simplify(cmd::simplify::Args),
+    /// Analyse a saved Figma response: project, tokens, compliance, health, effort, relationships.
+    Analyze(cmd::analyze::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Config(args) => cmd::config::run(args),
         Command::Simplify(args) => cmd::simplify::run(args),
+        Command::Analyze(args) => cmd::analyze::run(args),
     };
     cmd::finish(result)
 }

@@ -151,3 +151,87 @@ fn read_input(input: &str) -> Result<Vec<u8>, CliError> {
     }
     std::fs::read(input).map_err(|error| CliError::input(format!("cannot read `{input}`: {error}")))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn args(input: &str) -> Args {
+        Args {
+            input: input.to_owned(),
+            report: Report::Project,
+            nodes: Vec::new(),
+            format: OutputFormat::Md,
+            tokens: None,
+            against: None,
+            token_format: None,
+        }
+    }
+
+    fn fixture() -> String {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../analysis/tests/fixtures/shop.file.json").to_owned()
+    }
+
+    fn input_error(result: Result<(), CliError>) -> String {
+        let err = result.unwrap_err();
+        assert_eq!(err.code, 2, "{}", err.message);
+        err.message
+    }
+
+    #[test]
+    fn a_figma_link_is_a_clear_input_error() {
+        let message = input_error(run(args("https://www.figma.com/design/abc123/Shop?node-id=1-2")));
+        assert!(message.contains("saved Figma response"), "{message}");
+    }
+
+    #[test]
+    fn unreadable_and_non_figma_files_are_input_errors() {
+        assert!(input_error(run(args("/nonexistent/file.json"))).contains("cannot read"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.json");
+        std::fs::write(&path, b"{\"hello\": [1, 2").unwrap();
+        input_error(run(args(path.to_str().unwrap())));
+    }
+
+    #[test]
+    fn an_unknown_node_is_an_input_error() {
+        let mut a = args(&fixture());
+        a.nodes = vec!["99:99".into()];
+        assert!(input_error(run(a)).contains("99:99"));
+    }
+
+    #[test]
+    fn options_that_do_not_apply_to_the_report_are_rejected() {
+        let mut a = args(&fixture());
+        a.token_format = Some(TokenFormat::Css);
+        assert!(input_error(run(a)).contains("--token-format"));
+        let mut a = args(&fixture());
+        a.tokens = Some("tokens.json".into());
+        assert!(input_error(run(a)).contains("--tokens"));
+    }
+
+    #[test]
+    fn a_bad_token_file_is_an_input_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tokens.json");
+        std::fs::write(&path, b"[]").unwrap();
+        let mut a = args(&fixture());
+        a.report = Report::Compliance;
+        a.tokens = Some(path.to_str().unwrap().to_owned());
+        assert!(input_error(run(a)).contains("token"));
+    }
+
+    #[test]
+    fn every_report_runs_on_a_valid_file() {
+        for report in [Report::Project, Report::Tokens, Report::Compliance, Report::Health, Report::Effort, Report::Relationships] {
+            for format in [OutputFormat::Json, OutputFormat::Md] {
+                let mut a = args(&fixture());
+                a.report = report;
+                a.format = format;
+                a.nodes = vec!["3-0".into()];
+                assert!(run(a).is_ok(), "{report:?} {format:?}");
+            }
+        }
+    }
+}

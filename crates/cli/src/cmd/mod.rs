@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+pub mod analyze;
 pub mod config;
 pub mod serve;
 pub mod simplify;
