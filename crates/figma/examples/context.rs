@@ -4,6 +4,10 @@
 
 use std::process::ExitCode;
 
+// Same allocator as the `handoff` binary, so timings match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use handoff_figma::{ContextOptions, design_context, parse_design};
 
 fn main() -> ExitCode {
