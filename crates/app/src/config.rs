@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::{Figment, Profile};
+use handoff_store::StoreConfig;
 use serde::{Deserialize, Serialize};
 
 /// Environment variable that names the configuration file when `--config` is not given.
@@ -56,8 +57,9 @@ pub struct Config {
     pub templates_dir: Vec<PathBuf>,
     /// Per-user request budgets.
     pub rate_limits: RateLimits,
-    /// Store tuning shared by both backends.
-    pub store: StoreTuning,
+    /// Store tuning shared by both backends (TTLs, timeouts, key prefix). Its `redis_url` and
+    /// `data_dir` are taken from the top-level keys of the same names.
+    pub store: StoreConfig,
     /// MCP server settings.
     pub mcp: McpSettings,
 }
@@ -83,7 +85,7 @@ impl Default for Config {
             secret_key: None,
             templates_dir: Vec::new(),
             rate_limits: RateLimits::default(),
-            store: StoreTuning::default(),
+            store: StoreConfig::default(),
             mcp: McpSettings::default(),
         }
     }
@@ -117,36 +119,6 @@ pub struct RateLimits {
 impl Default for RateLimits {
     fn default() -> Self {
         Self { reads_per_min: 600, generation_per_min: 60, figma_per_min: 10 }
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(default, deny_unknown_fields)]
-pub struct StoreTuning {
-    /// Prefix of every Redis key.
-    pub key_prefix: String,
-    /// Bound on each store operation before it fails as unavailable, in milliseconds.
-    pub op_timeout_ms: u64,
-    /// Sliding session lifetime, in seconds.
-    pub session_ttl_secs: u64,
-    /// Lifetime of stored component analyses and screenshots, in seconds.
-    pub component_ttl_secs: u64,
-    /// Lifetime of cached Figma responses, in seconds.
-    pub figma_cache_ttl_secs: u64,
-    /// Newest generation records kept per user.
-    pub history_limit: u32,
-}
-
-impl Default for StoreTuning {
-    fn default() -> Self {
-        Self {
-            key_prefix: "handoff:".to_owned(),
-            op_timeout_ms: 2_000,
-            session_ttl_secs: 24 * 3600,
-            component_ttl_secs: 30 * 24 * 3600,
-            figma_cache_ttl_secs: 7 * 24 * 3600,
-            history_limit: 1_000,
-        }
     }
 }
 
@@ -242,8 +214,11 @@ impl Config {
         if self.request_timeout_secs == 0 {
             return invalid("request_timeout_secs", "must be greater than 0");
         }
-        if self.store.op_timeout_ms == 0 {
-            return invalid("store.op_timeout_ms", "must be greater than 0");
+        if self.store.operation_timeout_ms == 0 {
+            return invalid("store.operation_timeout_ms", "must be greater than 0");
+        }
+        if self.store.redis_url.is_some() || self.store.data_dir != StoreConfig::default().data_dir {
+            return invalid("store", "set `redis_url` and `data_dir` at the top level, not under [store]");
         }
         if self.store.key_prefix.is_empty() {
             return invalid("store.key_prefix", "must not be empty");
@@ -270,6 +245,15 @@ impl Config {
             );
         }
         Ok(())
+    }
+
+    /// The store's configuration: `[store]` tuning plus the top-level `redis_url` and `data_dir`.
+    pub fn store_config(&self) -> StoreConfig {
+        StoreConfig {
+            redis_url: self.redis_url.as_ref().map(|url| url.expose().to_owned()),
+            data_dir: self.data_dir.clone(),
+            ..self.store.clone()
+        }
     }
 
     /// The configuration as TOML with every secret replaced by `<redacted>`.
@@ -372,7 +356,8 @@ fn describe(err: &figment::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    // figment::Jail's closure type fixes the large error variant; it is test-only.
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::result_large_err)]
     use super::*;
     use figment::Jail;
 

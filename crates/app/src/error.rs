@@ -85,3 +85,21 @@ impl AppError {
         self.code.unwrap_or(self.kind.code())
     }
 }
+
+impl From<handoff_store::StoreError> for AppError {
+    fn from(err: handoff_store::StoreError) -> Self {
+        use handoff_store::StoreError as E;
+        match &err {
+            E::Unavailable { retry_after, .. } => Self::new(ErrorKind::Unavailable, err.to_string())
+                .with_code("store_unavailable")
+                .with_retry_after(*retry_after),
+            E::Locked { .. } => Self::new(ErrorKind::Unavailable, err.to_string()).with_code("store_locked"),
+            E::Invalid { .. } => Self::bad_request(err.to_string()),
+            E::TooLarge { .. } => Self::new(ErrorKind::PayloadTooLarge, err.to_string()),
+            E::Corrupt { .. } | E::Backend(_) => {
+                tracing::error!(error = %err, "store failure");
+                Self::internal("internal storage error")
+            }
+        }
+    }
+}

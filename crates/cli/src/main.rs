@@ -27,6 +27,16 @@ enum Command {
     Simplify(cmd::simplify::Args),
     /// Analyse a saved Figma response: project, tokens, compliance, health, effort, relationships.
     Analyze(cmd::analyze::Args),
+    /// Manage users in the store (works on the embedded store while the server is stopped).
+    Users(cmd::users::Args),
+    /// Manage API keys (`hk_…`), shown once at creation.
+    Keys(cmd::keys::Args),
+    /// Export, import or migrate the store (embedded ↔ Redis).
+    Store(cmd::store::Args),
+    /// List, show and validate ticket templates.
+    Templates(cmd::templates::Args),
+    /// Generate tickets or docs from a saved Figma response.
+    Generate(cmd::generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +46,11 @@ fn main() -> ExitCode {
         Command::Config(args) => cmd::config::run(args),
         Command::Simplify(args) => cmd::simplify::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
+        Command::Users(args) => cmd::users::run(args),
+        Command::Keys(args) => cmd::keys::run(args),
+        Command::Store(args) => cmd::store::run(args),
+        Command::Templates(args) => cmd::templates::run(args),
+        Command::Generate(args) => cmd::generate::run(args),
     };
     cmd::finish(result)
 }

@@ -1,9 +1,20 @@
-//! `handoff config`.
-use super::CliError;
+//! `handoff config`: the effective configuration, secrets redacted.
+
+use super::{CliError, ConfigArgs};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Show the configuration `serve --bind ADDR` would use.
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+}
 
-pub fn run(_args: Args) -> Result<(), CliError> {
-    Err(CliError::runtime("config: being built in this change"))
+pub fn run(args: Args) -> Result<(), CliError> {
+    let mut overrides = args.config.overrides();
+    overrides.bind = args.bind;
+    let config = args.config.load_with(&overrides)?;
+    print!("{}", config.to_redacted_toml());
+    Ok(())
 }

@@ -1,11 +1,21 @@
 //! One module per subcommand. Each exposes `Args` (clap) and `run(Args) -> Result<(), CliError>`.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use handoff_app::Config;
+use handoff_app::config::{LogFormat, Overrides};
 
 pub mod analyze;
 pub mod config;
+pub mod generate;
+pub mod keys;
 pub mod serve;
 pub mod simplify;
+pub mod store;
+pub mod store_args;
+pub mod templates;
+pub mod users;
 
 /// How a subcommand failed: the message for stderr and the process exit code.
 #[derive(Debug)]
@@ -38,4 +48,68 @@ pub fn finish(result: Result<(), CliError>) -> ExitCode {
             ExitCode::from(err.code)
         }
     }
+}
+
+/// The flags every command that reads configuration or opens the store accepts.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ConfigArgs {
+    /// TOML configuration file (default: $HANDOFF_CONFIG, else none).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Redis or Redis Cluster URL; unset means the embedded store under --data-dir.
+    #[arg(long, value_name = "URL", global = true)]
+    pub redis_url: Option<String>,
+    /// Directory of the embedded store (default ./handoff-data).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Log format: pretty or json.
+    #[arg(long, value_name = "FORMAT", global = true)]
+    pub log_format: Option<String>,
+    /// Log filter, e.g. info or handoff_server=debug.
+    #[arg(long, value_name = "FILTER", global = true)]
+    pub log_level: Option<String>,
+}
+
+impl ConfigArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            redis_url: self.redis_url.clone(),
+            data_dir: self.data_dir.clone(),
+            log_format: self.log_format.clone(),
+            log_level: self.log_level.clone(),
+            ..Overrides::default()
+        }
+    }
+
+    pub fn load(&self) -> Result<Config, CliError> {
+        self.load_with(&self.overrides())
+    }
+
+    pub fn load_with(&self, overrides: &Overrides) -> Result<Config, CliError> {
+        Config::load(self.config.as_deref(), overrides).map_err(CliError::input)
+    }
+}
+
+/// Where log lines go. stdout belongs to command output (and to the protocol for `handoff mcp`),
+/// so logs always go to stderr.
+pub enum LogTarget {
+    Stderr,
+}
+
+pub fn init_logging(config: &Config, target: LogTarget) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let LogTarget::Stderr = target;
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CliError::runtime(format!("cannot start the async runtime: {err}")))
 }

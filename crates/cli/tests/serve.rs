@@ -1,0 +1,122 @@
+//! `handoff serve` as a process: starts with no configuration, stops cleanly on SIGTERM, and refuses
+//! a bad configuration value with a message naming the key.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn handoff() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_handoff"));
+    // A clean environment: the developer's HANDOFF_* settings must not leak into the test.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HANDOFF_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// Starts `handoff serve` on a free port and returns the child and its address, read from the
+/// "handoff is serving" log line.
+#[allow(clippy::zombie_processes)] // the caller owns the child and waits for it
+fn serve(data_dir: &std::path::Path) -> (Child, String) {
+    let mut child = handoff()
+        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
+        .arg(data_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        if line.contains("handoff is serving") {
+            let log: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let addr = log["fields"]["addr"].as_str().unwrap().to_owned();
+            // Keep draining stderr so the child never blocks on a full pipe.
+            std::thread::spawn(move || for _ in lines {});
+            return (child, addr);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("handoff serve did not report its address");
+}
+
+fn get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn serves_health_with_no_configuration_and_exits_zero_on_sigterm() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut child, addr) = serve(data.path());
+    let response = get(&addr, "/health");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("\"status\":\"ok\""), "{response}");
+
+    let sent = Instant::now();
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(sent.elapsed() < Duration::from_secs(5), "still running 5 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+    assert!(sent.elapsed() < Duration::from_secs(2), "took {:?} to stop", sent.elapsed());
+}
+
+#[test]
+fn a_bad_configuration_value_stops_start_up_naming_the_key() {
+    let data = tempfile::tempdir().unwrap();
+    let output = handoff()
+        .args(["serve", "--data-dir"])
+        .arg(data.path())
+        .env("HANDOFF_MAX_BODY_BYTES", "plenty")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("max_body_bytes") && stderr.contains("HANDOFF_MAX_BODY_BYTES"), "{stderr}");
+
+    let output = handoff().args(["serve", "--bind", "nowhere"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("`bind`") && stderr.contains("command-line flag"), "{stderr}");
+}
+
+#[test]
+fn config_prints_the_effective_configuration_without_secrets() {
+    let output = handoff()
+        .args(["config", "--redis-url", "redis://u:sekrit@127.0.0.1:6379"])
+        .env("HANDOFF_FIGMA_TOKEN", "figd_private")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("bind = \"127.0.0.1:3000\""), "{stdout}");
+    assert!(!stdout.contains("sekrit") && !stdout.contains("figd_private"), "{stdout}");
+    assert!(stdout.contains("<redacted>"), "{stdout}");
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let data = tempfile::tempdir().unwrap();
+    let output = handoff().args(["serve", "--bind", &addr, "--data-dir"]).arg(data.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&addr) && stderr.contains("cannot listen"), "{stderr}");
+}
