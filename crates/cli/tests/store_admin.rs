@@ -18,7 +18,11 @@ fn handoff(args: &[&str]) -> Output {
 
 fn ok(args: &[&str]) -> String {
     let out = handoff(args);
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -30,19 +34,39 @@ fn dir_arg(dir: &Path) -> String {
 fn users_and_keys_round_trip_through_export_and_migration() {
     let tmp = tempfile::tempdir().unwrap();
     let data = dir_arg(&tmp.path().join("a"));
-    let id = ok(&["users", "add", "Ann", "--org", "acme", "--data-dir", &data]).trim().to_owned();
+    let id = ok(&["users", "add", "Ann", "--org", "acme", "--data-dir", &data])
+        .trim()
+        .to_owned();
     assert!(id.starts_with("u_"), "{id}");
     let listed = ok(&["users", "list", "--data-dir", &data]);
     assert_eq!(listed, format!("{id}\tacme\tAnn\n"));
 
-    let key = ok(&["keys", "create", "--user", &id, "--label", "ci", "--data-dir", &data]).trim().to_owned();
+    let key = ok(&[
+        "keys",
+        "create",
+        "--user",
+        &id,
+        "--label",
+        "ci",
+        "--data-dir",
+        &data,
+    ])
+    .trim()
+    .to_owned();
     assert!(key.starts_with("hk_") && key.len() == 67, "{key}");
     let keys = ok(&["keys", "list", "--user", &id, "--data-dir", &data]);
     assert!(!keys.contains(&key[3..]), "the key is never shown again");
     let key_id = keys.split('\t').next().unwrap().to_owned();
 
     let export = tmp.path().join("export.jsonl");
-    ok(&["store", "export", "--out", &dir_arg(&export), "--data-dir", &data]);
+    ok(&[
+        "store",
+        "export",
+        "--out",
+        &dir_arg(&export),
+        "--data-dir",
+        &data,
+    ]);
     let copy = dir_arg(&tmp.path().join("b"));
     ok(&["store", "import", &dir_arg(&export), "--data-dir", &copy]);
     assert_eq!(ok(&["users", "list", "--data-dir", &copy]), listed);
@@ -52,10 +76,24 @@ fn users_and_keys_round_trip_through_export_and_migration() {
     let back = dir_arg(&tmp.path().join("c"));
     ok(&["store", "migrate", "--from", &redis.url(), "--to", &back]);
     assert_eq!(ok(&["users", "list", "--data-dir", &back]), listed);
-    assert_eq!(ok(&["keys", "list", "--user", &id, "--data-dir", &back]), keys);
+    assert_eq!(
+        ok(&["keys", "list", "--user", &id, "--data-dir", &back]),
+        keys
+    );
 
-    ok(&["keys", "revoke", "--user", &id, &key_id, "--data-dir", &data]);
-    assert_eq!(ok(&["keys", "list", "--user", &id, "--data-dir", &data]), "");
+    ok(&[
+        "keys",
+        "revoke",
+        "--user",
+        &id,
+        &key_id,
+        "--data-dir",
+        &data,
+    ]);
+    assert_eq!(
+        ok(&["keys", "list", "--user", &id, "--data-dir", &data]),
+        ""
+    );
     ok(&["users", "remove", &id, "--data-dir", &data]);
     assert_eq!(ok(&["users", "list", "--data-dir", &data]), "");
 }
@@ -74,7 +112,10 @@ fn bad_input_is_refused_with_a_clear_message() {
         full.extend(["--data-dir", &data]);
         let out = handoff(&full);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: "), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).starts_with("error: "),
+            "{args:?}"
+        );
         assert!(out.stdout.is_empty());
     }
     let bad = tmp.path().join("bad.jsonl");
@@ -89,8 +130,13 @@ fn a_locked_embedded_store_is_reported_as_such() {
     let tmp = tempfile::tempdir().unwrap();
     let data = dir_arg(tmp.path());
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let config = handoff_store::StoreConfig { data_dir: tmp.path().to_owned(), ..Default::default() };
-    let _held = runtime.block_on(handoff_store::Store::open(&config)).unwrap();
+    let config = handoff_store::StoreConfig {
+        data_dir: tmp.path().to_owned(),
+        ..Default::default()
+    };
+    let _held = runtime
+        .block_on(handoff_store::Store::open(&config))
+        .unwrap();
     let out = handoff(&["users", "list", "--data-dir", &data]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);

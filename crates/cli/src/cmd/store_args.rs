@@ -12,9 +12,14 @@ pub fn store_config(args: &ConfigArgs) -> Result<StoreConfig, CliError> {
 
 /// Opens the store, with a message that says which store could not be opened and why.
 pub async fn open(config: &StoreConfig) -> Result<Store, CliError> {
-    let store = Store::open(config).await.map_err(|err| CliError::runtime(describe(config, &err)))?;
+    let store = Store::open(config)
+        .await
+        .map_err(|err| CliError::runtime(describe(config, &err)))?;
     // Fail now, clearly, rather than on the first command against an unreachable Redis.
-    store.ping().await.map_err(|err| CliError::runtime(describe(config, &err)))?;
+    store
+        .ping()
+        .await
+        .map_err(|err| CliError::runtime(describe(config, &err)))?;
     Ok(store)
 }
 
@@ -22,11 +27,16 @@ fn describe(config: &StoreConfig, err: &handoff_store::StoreError) -> String {
     if config.uses_redis() {
         format!("cannot use the Redis store: {err}")
     } else {
-        format!("cannot use the embedded store in {}: {err}", config.data_dir.display())
+        format!(
+            "cannot use the embedded store in {}: {err}",
+            config.data_dir.display()
+        )
     }
 }
 
 /// Runs an async admin command on a fresh runtime.
-pub fn block_on<T>(future: impl std::future::Future<Output = Result<T, CliError>>) -> Result<T, CliError> {
+pub fn block_on<T>(
+    future: impl std::future::Future<Output = Result<T, CliError>>,
+) -> Result<T, CliError> {
     super::runtime()?.block_on(future)
 }

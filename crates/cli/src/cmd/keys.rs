@@ -1,0 +1,84 @@
+//! `handoff keys create|list|revoke`: API keys. A key is printed once, at creation; only its
+//! sha256 is stored.
+
+use std::io::Write;
+
+use super::users::input_or_runtime;
+use super::{CliError, ConfigArgs, store_args};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+#[derive(clap::Subcommand)]
+pub enum KeysCommand {
+    /// Create a key for a user; prints the key (`hk_…`) once on stdout.
+    Create {
+        #[arg(long, value_name = "ID")]
+        user: String,
+        #[arg(long, value_name = "L", default_value = "")]
+        label: String,
+    },
+    /// List a user's keys: key id, created (ms), last used (ms or -), label.
+    List {
+        #[arg(long, value_name = "ID")]
+        user: String,
+    },
+    /// Revoke a user's key by its key id (or a unique prefix of at least 6 hex digits).
+    Revoke {
+        #[arg(long, value_name = "ID")]
+        user: String,
+        key_id: String,
+    },
+}
+
+pub fn run(args: Args) -> Result<(), CliError> {
+    let config = store_args::store_config(&args.config)?;
+    store_args::block_on(async move {
+        let store = store_args::open(&config).await?;
+        let mut out = std::io::stdout().lock();
+        match args.command {
+            KeysCommand::Create { user, label } => {
+                let created = store
+                    .create_api_key(&user, &label)
+                    .await
+                    .map_err(input_or_runtime)?;
+                writeln!(out, "{}", created.secret).map_err(CliError::runtime)?;
+                eprintln!(
+                    "key id {} for user {user}: store the key now, it cannot be shown again",
+                    created.record.key_id
+                );
+            }
+            KeysCommand::List { user } => {
+                for key in store.list_api_keys(&user).await.map_err(input_or_runtime)? {
+                    let last_used = key
+                        .last_used
+                        .map_or_else(|| "-".to_owned(), |t| t.to_string());
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}",
+                        key.key_id, key.created, last_used, key.label
+                    )
+                    .map_err(CliError::runtime)?;
+                }
+            }
+            KeysCommand::Revoke { user, key_id } => {
+                if !store
+                    .revoke_api_key(&user, &key_id)
+                    .await
+                    .map_err(input_or_runtime)?
+                {
+                    return Err(CliError::input(format!(
+                        "user {user} has no key with id {key_id}"
+                    )));
+                }
+                eprintln!("revoked key {key_id}");
+            }
+        }
+        Ok(())
+    })
+}
