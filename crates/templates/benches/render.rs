@@ -1,2 +1,99 @@
-//! Placeholder so the workspace manifest parses; the templates engineer replaces it.
-fn main() {}
+//! Rendering speed: one component ticket from a cached (compiled) template, and a 500-frame epic.
+//!
+//! Run: `cargo bench -p handoff-templates --bench render`. The epic design is generated with
+//! `shared/fixtures/gen_figma.py --nodes 20000 --seed 7` on first run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+use handoff_figma::{Design, NodeIndex, NodeType};
+use handoff_templates::{
+    DocumentType, Overrides, Platform, Registry, Request, Settings, StringOrList, TeamStandards, TemplateKey,
+    build_context, default_subject, generate_epic, render_ticket,
+};
+
+fn main() {
+    divan::main();
+}
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures")
+}
+
+static REGISTRY: LazyLock<Registry> = LazyLock::new(|| Registry::builtin().unwrap());
+
+static SETTINGS: LazyLock<Settings> = LazyLock::new(|| Settings {
+    file_key: "BenchKey".into(),
+    today: Some("2026-11-25".into()),
+    team_standards: TeamStandards {
+        tech_stack: Some(StringOrList::One("React, TypeScript".into())),
+        ..TeamStandards::default()
+    },
+    ..Settings::default()
+});
+
+static WIZARD: LazyLock<Design> = LazyLock::new(|| {
+    let bytes = std::fs::read(shared().join("figma/code-connect-wizard-demo.file.json")).unwrap();
+    handoff_figma::parse_design(&bytes).unwrap()
+});
+
+static GENERATED: LazyLock<(Design, Vec<NodeIndex>)> = LazyLock::new(|| {
+    let path = std::env::temp_dir().join("handoff-bench-gen20k-seed7.json");
+    if !path.exists() {
+        let status = std::process::Command::new("python3")
+            .arg(shared().join("gen_figma.py"))
+            .args(["--nodes", "20000", "--seed", "7", "--out"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let design = handoff_figma::parse_design(&std::fs::read(&path).unwrap()).unwrap();
+    let frames: Vec<NodeIndex> = design
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.node_type, NodeType::Frame | NodeType::Component | NodeType::Instance))
+        .map(|n| n.index)
+        .take(500)
+        .collect();
+    assert_eq!(frames.len(), 500);
+    (design, frames)
+});
+
+const COMPONENT: TemplateKey = TemplateKey { platform: Platform::Jira, document_type: DocumentType::Component };
+
+/// Template already compiled and context already built: the render itself.
+#[divan::bench]
+fn component_ticket_render(bencher: divan::Bencher) {
+    let template = REGISTRY.resolve(COMPONENT, None, &Overrides::default()).unwrap();
+    let node = default_subject(&WIZARD).unwrap();
+    let context = build_context(&WIZARD, node, COMPONENT, &SETTINGS, Some(&template.spec)).unwrap();
+    bencher.bench(|| render_ticket(&template, divan::black_box(&context)).unwrap());
+}
+
+/// Resolve (warm) + context from the design + render: what one request costs.
+#[divan::bench]
+fn component_ticket_end_to_end(bencher: divan::Bencher) {
+    let node = default_subject(&WIZARD).unwrap();
+    bencher.bench(|| {
+        handoff_templates::generate_ticket(
+            &REGISTRY,
+            &WIZARD,
+            node,
+            Request { key: COMPONENT, settings: &SETTINGS, overrides: &Overrides::default() },
+        )
+        .unwrap()
+    });
+}
+
+/// 500 frames → an epic with 500 child stories.
+#[divan::bench(sample_count = 10)]
+fn epic_500_frames(bencher: divan::Bencher) {
+    let (design, frames) = &*GENERATED;
+    let key = TemplateKey::new(Platform::Jira, DocumentType::Epic);
+    bencher.bench(|| {
+        generate_epic(&REGISTRY, design, frames, DocumentType::Story, Request { key, settings: &SETTINGS, overrides: &Overrides::default() })
+            .unwrap()
+    });
+}
