@@ -82,3 +82,19 @@ impl StoreConfig {
         self.redis_url.is_some() || !self.redis_cluster_nodes.is_empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn missing_fields_take_defaults_and_unknown_fields_are_refused() {
+        let config: StoreConfig = serde_json::from_str(r#"{"redis_url":"redis://h:1"}"#).unwrap();
+        assert_eq!(config.key_prefix, "handoff:");
+        assert_eq!(config.history_limit, 1_000);
+        assert!(config.uses_redis());
+        assert!(!StoreConfig::default().uses_redis());
+        assert!(serde_json::from_str::<StoreConfig>(r#"{"redis_uri":"x"}"#).is_err());
+    }
+}

@@ -206,3 +206,45 @@ pub fn check_logical_key(key: &str) -> StoreResult<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn encoding_is_injective_and_key_safe() {
+        let inputs = ["1:2", "1%3A2", "1%253A2", "{x}", "a b", "\n", "é", "*"];
+        let encoded: Vec<String> = inputs
+            .iter()
+            .map(|i| encode_segment("x", i).unwrap())
+            .collect();
+        let unique: std::collections::HashSet<_> = encoded.iter().collect();
+        assert_eq!(unique.len(), inputs.len());
+        for e in &encoded {
+            assert!(
+                e.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_-.%".contains(&b)),
+                "{e}"
+            );
+        }
+        assert!(encode_segment("x", "").is_err());
+        assert!(encode_segment("x", &"a".repeat(1025)).is_err());
+    }
+
+    #[test]
+    fn import_keys_must_be_known_and_printable() {
+        assert!(check_logical_key("user:{u_1}").is_ok());
+        for bad in [
+            "",
+            "ratelimit:{u}:x",
+            "lock:{x}",
+            "other:1",
+            "user:{a b}",
+            "user:\n",
+            "user:é",
+        ] {
+            assert!(check_logical_key(bad).is_err(), "{bad:?}");
+        }
+    }
+}
