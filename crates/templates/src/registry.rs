@@ -82,7 +82,11 @@ pub struct RegistryConfig {
 
 impl Default for RegistryConfig {
     fn default() -> Self {
-        Self { template_dirs: Vec::new(), limits: Limits::default(), recheck_every: Duration::from_secs(2) }
+        Self {
+            template_dirs: Vec::new(),
+            limits: Limits::default(),
+            recheck_every: Duration::from_secs(2),
+        }
     }
 }
 
@@ -96,7 +100,10 @@ pub struct Registry {
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").field("builtins", &self.builtins.len()).field("dirs", &self.dirs.len()).finish_non_exhaustive()
+        f.debug_struct("Registry")
+            .field("builtins", &self.builtins.len())
+            .field("dirs", &self.dirs.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -110,21 +117,45 @@ impl Registry {
     /// problems in directories are reported by [`Registry::directory_errors`].
     pub fn new(config: RegistryConfig) -> Result<Self, TemplateError> {
         let partials: Partials = Arc::new(
-            builtin::PARTIALS.iter().map(|(name, source)| ((*name).to_owned(), Arc::from(*source))).collect(),
+            builtin::PARTIALS
+                .iter()
+                .map(|(name, source)| ((*name).to_owned(), Arc::from(*source)))
+                .collect(),
         );
         let mut builtins = BTreeMap::new();
         for (path, source) in builtin::TEMPLATES {
             let name = format!("builtin:{path}");
-            let template =
-                CompiledTemplate::compile(&name, TemplateOrigin::Builtin, source, Arc::clone(&partials), config.limits)?;
-            builtins.insert((template.spec.key(), template.spec.tech_stack), template.shared());
+            let template = CompiledTemplate::compile(
+                &name,
+                TemplateOrigin::Builtin,
+                source,
+                Arc::clone(&partials),
+                config.limits,
+            )?;
+            builtins.insert(
+                (template.spec.key(), template.spec.tech_stack),
+                template.shared(),
+            );
         }
         let dirs = config
             .template_dirs
             .into_iter()
-            .map(|root| TemplateDir::new(root, Arc::clone(&partials), config.limits, config.recheck_every))
+            .map(|root| {
+                TemplateDir::new(
+                    root,
+                    Arc::clone(&partials),
+                    config.limits,
+                    config.recheck_every,
+                )
+            })
             .collect();
-        Ok(Self { builtins, partials, dirs, limits: config.limits, overrides: Mutex::new(HashMap::new()) })
+        Ok(Self {
+            builtins,
+            partials,
+            dirs,
+            limits: config.limits,
+            overrides: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Resolves the template for `key`, preferring a variant for `stack`.
@@ -135,10 +166,22 @@ impl Registry {
         overrides: &Overrides,
     ) -> Result<Arc<CompiledTemplate>, TemplateError> {
         if let Some(stored) = &overrides.org {
-            return self.compile_override(key, TemplateOrigin::Org { org_id: stored.owner_id.clone() }, stored);
+            return self.compile_override(
+                key,
+                TemplateOrigin::Org {
+                    org_id: stored.owner_id.clone(),
+                },
+                stored,
+            );
         }
         if let Some(stored) = &overrides.user {
-            return self.compile_override(key, TemplateOrigin::User { user_id: stored.owner_id.clone() }, stored);
+            return self.compile_override(
+                key,
+                TemplateOrigin::User {
+                    user_id: stored.owner_id.clone(),
+                },
+                stored,
+            );
         }
         for dir in &self.dirs {
             let loaded = dir.current();
@@ -146,7 +189,10 @@ impl Registry {
                 return Ok(found);
             }
         }
-        pick(&self.builtins, key, stack).ok_or_else(|| TemplateError::NoTemplate { key, nearest: self.nearest(key) })
+        pick(&self.builtins, key, stack).ok_or_else(|| TemplateError::NoTemplate {
+            key,
+            nearest: self.nearest(key),
+        })
     }
 
     /// Compiles a stored template (or reuses the compiled copy with the same source hash).
@@ -158,12 +204,27 @@ impl Registry {
     ) -> Result<Arc<CompiledTemplate>, TemplateError> {
         let hash = source_hash(&stored.source);
         let cache_key = format!("{}:{hash}", origin.label());
-        if let Some(hit) = self.overrides.lock().unwrap_or_else(PoisonError::into_inner).get(&cache_key) {
+        if let Some(hit) = self
+            .overrides
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&cache_key)
+        {
             return check_key(Arc::clone(hit), key);
         }
         let name = format!("{}:{}", origin.label(), stored.owner_id);
-        let compiled = CompiledTemplate::compile(&name, origin, &stored.source, Arc::clone(&self.partials), self.limits)?.shared();
-        let mut cache = self.overrides.lock().unwrap_or_else(PoisonError::into_inner);
+        let compiled = CompiledTemplate::compile(
+            &name,
+            origin,
+            &stored.source,
+            Arc::clone(&self.partials),
+            self.limits,
+        )?
+        .shared();
+        let mut cache = self
+            .overrides
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= OVERRIDE_CACHE_LIMIT {
             cache.clear();
         }
@@ -190,30 +251,50 @@ impl Registry {
 
     /// Files in the configured directories that failed to load.
     pub fn directory_errors(&self) -> Vec<String> {
-        self.dirs.iter().flat_map(|d| d.current().errors.clone()).collect()
+        self.dirs
+            .iter()
+            .flat_map(|d| d.current().errors.clone())
+            .collect()
     }
 
     /// Checks a user template source: YAML, metadata, Jinja syntax, a render against a sample
     /// context (must succeed) and a strict render (undefined variables become warnings).
     pub fn validate(&self, name: &str, source: &str) -> ValidationReport {
         let mut report = ValidationReport::default();
-        let origin = TemplateOrigin::User { user_id: name.to_owned() };
-        let compiled = match CompiledTemplate::compile(name, origin.clone(), source, Arc::clone(&self.partials), self.limits) {
+        let origin = TemplateOrigin::User {
+            user_id: name.to_owned(),
+        };
+        let compiled = match CompiledTemplate::compile(
+            name,
+            origin.clone(),
+            source,
+            Arc::clone(&self.partials),
+            self.limits,
+        ) {
             Ok(compiled) => compiled,
             Err(err) => {
                 report.errors.push(err.to_string());
                 return report;
             }
         };
-        let sample = crate::context::sample_context(compiled.spec.key());
+        let mut sample = crate::context::sample_context(compiled.spec.key());
+        for variable in &compiled.spec.variables {
+            let value = variable.default.clone().unwrap_or_else(|| serde_json::Value::String(format!("<{}>", variable.name)));
+            sample.vars.insert(variable.name.clone(), value);
+        }
         let value = minijinja::Value::from(minijinja::value::Serde(&sample));
         if let Err(err) = render_all(&compiled, &value) {
             report.errors.push(err.to_string());
             return report;
         }
-        if let Ok(strict) =
-            CompiledTemplate::compile_with(name, origin, source, Arc::clone(&self.partials), self.limits, true)
-            && let Err(err) = render_all(&strict, &value)
+        if let Ok(strict) = CompiledTemplate::compile_with(
+            name,
+            origin,
+            source,
+            Arc::clone(&self.partials),
+            self.limits,
+            true,
+        ) && let Err(err) = render_all(&strict, &value)
         {
             report.warnings.push(err.to_string());
         }
@@ -229,7 +310,8 @@ impl Registry {
         available.dedup();
         let distance = |k: &TemplateKey| {
             let platform = if k.platform == key.platform { 0.0 } else { 1.0 };
-            let doc = 1.0 - strsim::jaro_winkler(k.document_type.as_str(), key.document_type.as_str());
+            let doc =
+                1.0 - strsim::jaro_winkler(k.document_type.as_str(), key.document_type.as_str());
             platform + doc
         };
         available.sort_by(|a, b| distance(a).total_cmp(&distance(b)).then(a.cmp(b)));
@@ -246,12 +328,19 @@ fn render_all(template: &CompiledTemplate, value: &minijinja::Value) -> Result<(
     Ok(())
 }
 
-fn check_key(template: Arc<CompiledTemplate>, key: TemplateKey) -> Result<Arc<CompiledTemplate>, TemplateError> {
+fn check_key(
+    template: Arc<CompiledTemplate>,
+    key: TemplateKey,
+) -> Result<Arc<CompiledTemplate>, TemplateError> {
     if template.spec.key() == key {
         Ok(template)
     } else {
         Err(TemplateError::Invalid {
-            at: SourcePosition { template: template.name.clone(), line: None, column: None },
+            at: SourcePosition {
+                template: template.name.clone(),
+                line: None,
+                column: None,
+            },
             message: format!("stored for {key} but declares {}", template.spec.key()),
         })
     }

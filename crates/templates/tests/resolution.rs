@@ -5,14 +5,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use handoff_templates::{
-    DocumentType, Overrides, Platform, Registry, RegistryConfig, StoredTemplate, TechStack, TemplateError, TemplateKey,
-    TemplateOrigin, render_ticket, sample_context,
+    DocumentType, Overrides, Platform, Registry, RegistryConfig, StoredTemplate, TechStack,
+    TemplateError, TemplateKey, TemplateOrigin, render_ticket, sample_context,
 };
 
-const KEY: TemplateKey = TemplateKey { platform: Platform::Jira, document_type: DocumentType::Component };
+const KEY: TemplateKey = TemplateKey {
+    platform: Platform::Jira,
+    document_type: DocumentType::Component,
+};
 
 fn yaml(id: &str, platform: &str, extra: &str, body: &str) -> String {
-    format!("id: {id}\nversion: '2'\nplatform: {platform}\ndocument_type: component\n{extra}content: |\n  {body}\n")
+    format!(
+        "id: {id}\nversion: '2'\nplatform: {platform}\ndocument_type: component\n{extra}content: |\n  {body}\n"
+    )
 }
 
 fn dir_registry(dir: &std::path::Path) -> Registry {
@@ -27,20 +32,58 @@ fn dir_registry(dir: &std::path::Path) -> Registry {
 #[test]
 fn org_beats_user_beats_dir_beats_builtin() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("jira.yaml"), yaml("team-jira", "jira", "", "from the dir")).unwrap();
+    std::fs::write(
+        dir.path().join("jira.yaml"),
+        yaml("team-jira", "jira", "", "from the dir"),
+    )
+    .unwrap();
     let registry = dir_registry(dir.path());
-    let org = StoredTemplate { owner_id: "acme".into(), source: yaml("org-jira", "jira", "", "from the org") };
-    let user = StoredTemplate { owner_id: "u1".into(), source: yaml("user-jira", "jira", "", "from the user") };
+    let org = StoredTemplate {
+        owner_id: "acme".into(),
+        source: yaml("org-jira", "jira", "", "from the org"),
+    };
+    let user = StoredTemplate {
+        owner_id: "u1".into(),
+        source: yaml("user-jira", "jira", "", "from the user"),
+    };
 
-    let both = Overrides { org: Some(org.clone()), user: Some(user.clone()) };
-    assert_eq!(registry.resolve(KEY, None, &both).unwrap().spec.id, "org-jira");
-    let user_only = Overrides { org: None, user: Some(user) };
+    let both = Overrides {
+        org: Some(org.clone()),
+        user: Some(user.clone()),
+    };
+    assert_eq!(
+        registry.resolve(KEY, None, &both).unwrap().spec.id,
+        "org-jira"
+    );
+    let user_only = Overrides {
+        org: None,
+        user: Some(user),
+    };
     let resolved = registry.resolve(KEY, None, &user_only).unwrap();
     assert_eq!(resolved.spec.id, "user-jira");
-    assert_eq!(resolved.origin, TemplateOrigin::User { user_id: "u1".into() });
-    assert_eq!(registry.resolve(KEY, None, &Overrides::default()).unwrap().spec.id, "team-jira");
+    assert_eq!(
+        resolved.origin,
+        TemplateOrigin::User {
+            user_id: "u1".into()
+        }
+    );
+    assert_eq!(
+        registry
+            .resolve(KEY, None, &Overrides::default())
+            .unwrap()
+            .spec
+            .id,
+        "team-jira"
+    );
     let github = TemplateKey::new(Platform::Github, DocumentType::Component);
-    assert_eq!(registry.resolve(github, None, &Overrides::default()).unwrap().spec.id, "builtin-github-component");
+    assert_eq!(
+        registry
+            .resolve(github, None, &Overrides::default())
+            .unwrap()
+            .spec
+            .id,
+        "builtin-github-component"
+    );
 }
 
 #[test]
@@ -50,35 +93,83 @@ fn directory_changes_are_picked_up_and_bad_files_do_not_break_others() {
     std::fs::write(&path, yaml("v1", "jira", "", "one")).unwrap();
     std::fs::write(dir.path().join("broken.yaml"), "id: [").unwrap();
     let registry = dir_registry(dir.path());
-    assert_eq!(registry.resolve(KEY, None, &Overrides::default()).unwrap().spec.id, "v1");
-    assert_eq!(registry.directory_errors().len(), 1, "{:?}", registry.directory_errors());
+    assert_eq!(
+        registry
+            .resolve(KEY, None, &Overrides::default())
+            .unwrap()
+            .spec
+            .id,
+        "v1"
+    );
+    assert_eq!(
+        registry.directory_errors().len(),
+        1,
+        "{:?}",
+        registry.directory_errors()
+    );
 
     std::thread::sleep(Duration::from_millis(20));
     std::fs::write(&path, yaml("v2-longer", "jira", "", "two")).unwrap();
-    assert_eq!(registry.resolve(KEY, None, &Overrides::default()).unwrap().spec.id, "v2-longer");
+    assert_eq!(
+        registry
+            .resolve(KEY, None, &Overrides::default())
+            .unwrap()
+            .spec
+            .id,
+        "v2-longer"
+    );
 
     std::fs::remove_file(&path).unwrap();
-    assert_eq!(registry.resolve(KEY, None, &Overrides::default()).unwrap().spec.id, "builtin-jira-component");
+    assert_eq!(
+        registry
+            .resolve(KEY, None, &Overrides::default())
+            .unwrap()
+            .spec
+            .id,
+        "builtin-jira-component"
+    );
 }
 
 #[test]
 fn directory_partials_are_includable_but_symlinks_are_not_followed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("partials")).unwrap();
-    std::fs::write(dir.path().join("partials/footer.j2"), "Team footer for {{ figma.component_name }}").unwrap();
-    std::fs::write(dir.path().join("jira.yaml"), yaml("t", "jira", "", "{% include \"partials/footer.j2\" %}")).unwrap();
+    std::fs::write(
+        dir.path().join("partials/footer.j2"),
+        "Team footer for {{ figma.component_name }}",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("jira.yaml"),
+        yaml("t", "jira", "", "{% include \"partials/footer.j2\" %}"),
+    )
+    .unwrap();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.j2"), "SECRET").unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(outside.path().join("secret.j2"), dir.path().join("secret.j2")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.j2"),
+        dir.path().join("secret.j2"),
+    )
+    .unwrap();
     let registry = dir_registry(dir.path());
     let template = registry.resolve(KEY, None, &Overrides::default()).unwrap();
     let ticket = render_ticket(&template, &sample_context(KEY)).unwrap();
-    assert!(ticket.description.contains("Team footer for Button"), "{}", ticket.description);
+    assert!(
+        ticket.description.contains("Team footer for Button"),
+        "{}",
+        ticket.description
+    );
 
-    std::fs::write(dir.path().join("jira.yaml"), yaml("t2", "jira", "", "{% include \"secret.j2\" %}")).unwrap();
+    std::fs::write(
+        dir.path().join("jira.yaml"),
+        yaml("t2", "jira", "", "{% include \"secret.j2\" %}"),
+    )
+    .unwrap();
     let template = registry.resolve(KEY, None, &Overrides::default()).unwrap();
-    let err = render_ticket(&template, &sample_context(KEY)).unwrap_err().to_string();
+    let err = render_ticket(&template, &sample_context(KEY))
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("not found"), "{err}");
 }
 
@@ -86,35 +177,86 @@ fn directory_partials_are_includable_but_symlinks_are_not_followed() {
 fn unlisted_pair_names_the_nearest_and_substitutes_nothing() {
     let registry = Registry::builtin().unwrap();
     let key = TemplateKey::new(Platform::Trello, DocumentType::ApiSpec);
-    let err = registry.resolve(key, None, &Overrides::default()).unwrap_err();
-    let TemplateError::NoTemplate { nearest, .. } = &err else { panic!("{err:?}") };
+    let err = registry
+        .resolve(key, None, &Overrides::default())
+        .unwrap_err();
+    let TemplateError::NoTemplate { nearest, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert!(!nearest.is_empty());
     assert!(nearest.iter().all(|k| registry.builtin_keys().contains(k)));
-    assert!(nearest.iter().any(|k| k.platform == Platform::Trello), "{err}");
+    assert!(
+        nearest.iter().any(|k| k.platform == Platform::Trello),
+        "{err}"
+    );
     assert!(err.to_string().contains("trello/api-spec"), "{err}");
 }
 
 #[test]
 fn tech_stack_variant_wins_when_the_stack_matches() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("generic.yaml"), yaml("generic", "jira", "", "generic")).unwrap();
-    std::fs::write(dir.path().join("vue.yaml"), yaml("vue-variant", "jira", "tech_stack: vue\n", "vue")).unwrap();
+    std::fs::write(
+        dir.path().join("generic.yaml"),
+        yaml("generic", "jira", "", "generic"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("vue.yaml"),
+        yaml("vue-variant", "jira", "tech_stack: vue\n", "vue"),
+    )
+    .unwrap();
     let registry = dir_registry(dir.path());
-    assert_eq!(registry.resolve(KEY, Some(TechStack::Vue), &Overrides::default()).unwrap().spec.id, "vue-variant");
-    assert_eq!(registry.resolve(KEY, Some(TechStack::React), &Overrides::default()).unwrap().spec.id, "generic");
-    assert_eq!(registry.resolve(KEY, None, &Overrides::default()).unwrap().spec.id, "generic");
+    assert_eq!(
+        registry
+            .resolve(KEY, Some(TechStack::Vue), &Overrides::default())
+            .unwrap()
+            .spec
+            .id,
+        "vue-variant"
+    );
+    assert_eq!(
+        registry
+            .resolve(KEY, Some(TechStack::React), &Overrides::default())
+            .unwrap()
+            .spec
+            .id,
+        "generic"
+    );
+    assert_eq!(
+        registry
+            .resolve(KEY, None, &Overrides::default())
+            .unwrap()
+            .spec
+            .id,
+        "generic"
+    );
 }
 
 #[test]
 fn stored_templates_compile_once_per_source_hash() {
     let registry = Registry::builtin().unwrap();
     let source = yaml("cached", "jira", "", "x");
-    let overrides = Overrides { org: Some(StoredTemplate { owner_id: "acme".into(), source: source.clone() }), user: None };
+    let overrides = Overrides {
+        org: Some(StoredTemplate {
+            owner_id: "acme".into(),
+            source: source.clone(),
+        }),
+        user: None,
+    };
     let first = registry.resolve(KEY, None, &overrides).unwrap();
     let second = registry.resolve(KEY, None, &overrides).unwrap();
-    assert!(Arc::ptr_eq(&first, &second), "a warm resolve must reuse the compiled template");
+    assert!(
+        Arc::ptr_eq(&first, &second),
+        "a warm resolve must reuse the compiled template"
+    );
     assert_eq!(first.source_hash, handoff_templates::source_hash(&source));
-    let changed = Overrides { org: Some(StoredTemplate { owner_id: "acme".into(), source: source.replace("x", "y") }), user: None };
+    let changed = Overrides {
+        org: Some(StoredTemplate {
+            owner_id: "acme".into(),
+            source: source.replace("x", "y"),
+        }),
+        user: None,
+    };
     let third = registry.resolve(KEY, None, &changed).unwrap();
     assert_ne!(third.source_hash, first.source_hash);
 }
@@ -124,15 +266,56 @@ fn listing_has_every_builtin_with_metadata() {
     let registry = Registry::builtin().unwrap();
     let rows = registry.list();
     assert_eq!(rows.len(), registry.builtin_keys().len());
-    assert!(rows.iter().all(|r| r.source == "builtin" && !r.version.is_empty() && !r.id.is_empty()));
-    for platform in ["jira", "confluence", "wiki", "github", "gitlab", "linear", "notion", "azure-devops", "figma", "aem"] {
+    assert!(
+        rows.iter()
+            .all(|r| r.source == "builtin" && !r.version.is_empty() && !r.id.is_empty())
+    );
+    for platform in [
+        "jira",
+        "confluence",
+        "wiki",
+        "github",
+        "gitlab",
+        "linear",
+        "notion",
+        "azure-devops",
+        "figma",
+        "aem",
+    ] {
         assert!(rows.iter().any(|r| r.platform == platform), "{platform}");
     }
-    for doc in ["component", "feature", "story", "bug", "epic", "documentation", "api-spec", "design-handoff", "pr-template", "issue-template", "code"] {
+    for doc in [
+        "component",
+        "feature",
+        "story",
+        "bug",
+        "epic",
+        "documentation",
+        "api-spec",
+        "design-handoff",
+        "pr-template",
+        "issue-template",
+        "code",
+    ] {
         assert!(rows.iter().any(|r| r.document_type == doc), "{doc}");
     }
     let json = serde_json::to_value(&rows).unwrap();
     for key in ["platform", "document_type", "id", "version", "source"] {
         assert!(json[0].get(key).is_some(), "{key}");
     }
+}
+
+#[test]
+fn the_documented_example_template_validates_cleanly_and_renders() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/templates.md")).unwrap();
+    let start = doc.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let source = &doc[start..start + doc[start..].find("```").unwrap()];
+    let registry = Registry::builtin().unwrap();
+    let report = registry.validate("docs-example.yaml", source);
+    assert!(report.is_ok() && report.warnings.is_empty(), "{report:?}");
+    let overrides = Overrides { org: Some(StoredTemplate { owner_id: "acme".into(), source: source.to_owned() }), user: None };
+    let template = registry.resolve(KEY, Some(TechStack::Vue), &overrides).unwrap();
+    let ticket = render_ticket(&template, &sample_context(KEY)).unwrap();
+    assert!(ticket.description.contains("Part of") && ticket.description.contains("Acceptance criteria"), "{}", ticket.description);
+    assert!(ticket.labels.contains(&"design".to_owned()), "{:?}", ticket.labels);
 }
