@@ -32,9 +32,12 @@ impl Scope {
         let index = design.id_index();
         let mut ranges = Vec::with_capacity(node_ids.len());
         for id in node_ids {
-            let &at = index
+            // Links spell ids `1-2`; the API spells them `1:2`.
+            let url_form = id.replace('-', ":");
+            let found = index
                 .get(id.as_str())
-                .ok_or_else(|| AnalysisError::UnknownNode(id.clone()))?;
+                .or_else(|| index.get(url_form.as_str()));
+            let &at = found.ok_or_else(|| AnalysisError::UnknownNode(id.clone()))?;
             ranges.push(at as usize..design.subtree_end(at) as usize);
         }
         ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));

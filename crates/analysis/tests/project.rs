@@ -68,6 +68,9 @@ fn a_subtree_scope_counts_only_that_subtree_with_depth_relative_to_it() {
     // Overlapping ids are counted once.
     let overlapping = Scope::of(&design, &["3:0".to_owned(), "3:5".to_owned()]).unwrap();
     assert_eq!(project_report(&design, &overlapping).nodes, 11);
+    // Ids as figma.com links spell them.
+    let linked = Scope::of(&design, &["3-0".to_owned()]).unwrap();
+    assert_eq!(project_report(&design, &linked).nodes, 11);
 }
 
 #[test]
