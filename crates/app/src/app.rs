@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use handoff_figma_api::{FigmaClient, FigmaClientConfig, ResponseCache};
 use handoff_store::Store;
+use handoff_templates::{Registry, RegistryConfig};
 
 use crate::config::Config;
 use crate::error::AppError;
@@ -12,6 +14,8 @@ use crate::error::AppError;
 pub struct App {
     config: Arc<Config>,
     store: Store,
+    figma: FigmaClient,
+    templates: Arc<Registry>,
     started: Instant,
 }
 
@@ -20,7 +24,20 @@ impl App {
     /// store under `data_dir`) and build the service layer over it.
     pub async fn open(config: Config) -> Result<Self, AppError> {
         let store = Store::open(&config.store_config()).await?;
-        Ok(Self { config: Arc::new(config), store, started: Instant::now() })
+        let figma_config = FigmaClientConfig::with_api_base(&config.figma_api_base)
+            .map_err(|err| AppError::bad_request(format!("figma_api_base: {err}")))?;
+        let cache: Arc<dyn ResponseCache> = Arc::new(store.clone());
+        let figma = FigmaClient::new(figma_config, cache)
+            .map_err(|err| AppError::internal(format!("cannot build the Figma client: {err}")))?;
+        let templates = Registry::new(RegistryConfig {
+            template_dirs: config.templates_dir.clone(),
+            ..RegistryConfig::default()
+        })
+        .map_err(|err| AppError::internal(format!("the built-in templates are broken: {err}")))?;
+        for problem in templates.directory_errors() {
+            tracing::warn!(%problem, "a template in templates_dir was not loaded");
+        }
+        Ok(Self { config: Arc::new(config), store, figma, templates: Arc::new(templates), started: Instant::now() })
     }
 
     pub fn config(&self) -> &Config {
@@ -29,6 +46,14 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    pub fn figma(&self) -> &FigmaClient {
+        &self.figma
+    }
+
+    pub fn templates(&self) -> &Arc<Registry> {
+        &self.templates
     }
 
     /// Seconds since this process's `App` was built.

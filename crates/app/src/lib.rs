@@ -2,8 +2,11 @@
 //! operations that the HTTP API, the legacy contract and MCP all call. No transport code lives here.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod error;
+pub mod ops;
+pub mod ratelimit;
 
 pub use app::App;
 pub use config::Config;
