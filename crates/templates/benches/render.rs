@@ -1,7 +1,7 @@
 //! Rendering speed: one component ticket from a cached (compiled) template, and a 500-frame epic.
 //!
 //! Run: `cargo bench -p handoff-templates --bench render`. The epic design is generated with
-//! `shared/fixtures/gen_figma.py --nodes 20000 --seed 7` on first run.
+//! `shared/fixtures/gen_figma.py --nodes 200000 --seed 7` on first run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use handoff_figma::{Design, NodeIndex, NodeType};
 use handoff_templates::{
-    DocumentType, Overrides, Platform, Registry, Request, Settings, StringOrList, TeamStandards, TemplateKey,
-    build_context, default_subject, generate_epic, render_ticket,
+    DocumentType, Overrides, Platform, Registry, Request, Settings, StringOrList, TeamStandards,
+    TemplateKey, build_context, default_subject, generate_epic, render_ticket,
 };
 
 fn main() {
@@ -39,34 +39,53 @@ static WIZARD: LazyLock<Design> = LazyLock::new(|| {
 });
 
 static GENERATED: LazyLock<(Design, Vec<NodeIndex>)> = LazyLock::new(|| {
-    let path = std::env::temp_dir().join("handoff-bench-gen20k-seed7.json");
+    let path = std::env::temp_dir().join("handoff-bench-gen200k-seed7.json");
     if !path.exists() {
         let status = std::process::Command::new("python3")
             .arg(shared().join("gen_figma.py"))
-            .args(["--nodes", "20000", "--seed", "7", "--out"])
+            .args(["--nodes", "200000", "--seed", "7", "--out"])
             .arg(&path)
             .status()
             .unwrap();
         assert!(status.success());
     }
     let design = handoff_figma::parse_design(&std::fs::read(&path).unwrap()).unwrap();
-    let frames: Vec<NodeIndex> = design
-        .nodes
-        .iter()
-        .filter(|n| matches!(n.node_type, NodeType::Frame | NodeType::Component | NodeType::Instance))
-        .map(|n| n.index)
-        .take(500)
-        .collect();
+    // 500 frames of at most 200 layers that do not contain each other, like the screens of a
+    // file: pre-order, skipping the subtree of each frame taken.
+    let mut frames: Vec<NodeIndex> = Vec::new();
+    let mut skip_until = 0;
+    for node in &design.nodes {
+        if node.index < skip_until || node.depth < 2 {
+            continue;
+        }
+        let size = design.subtree_end(node.index) - node.index;
+        if matches!(
+            node.node_type,
+            NodeType::Frame | NodeType::Component | NodeType::Instance
+        ) && size <= 200
+        {
+            frames.push(node.index);
+            skip_until = design.subtree_end(node.index);
+            if frames.len() == 500 {
+                break;
+            }
+        }
+    }
     assert_eq!(frames.len(), 500);
     (design, frames)
 });
 
-const COMPONENT: TemplateKey = TemplateKey { platform: Platform::Jira, document_type: DocumentType::Component };
+const COMPONENT: TemplateKey = TemplateKey {
+    platform: Platform::Jira,
+    document_type: DocumentType::Component,
+};
 
 /// Template already compiled and context already built: the render itself.
 #[divan::bench]
 fn component_ticket_render(bencher: divan::Bencher) {
-    let template = REGISTRY.resolve(COMPONENT, None, &Overrides::default()).unwrap();
+    let template = REGISTRY
+        .resolve(COMPONENT, None, &Overrides::default())
+        .unwrap();
     let node = default_subject(&WIZARD).unwrap();
     let context = build_context(&WIZARD, node, COMPONENT, &SETTINGS, Some(&template.spec)).unwrap();
     bencher.bench(|| render_ticket(&template, divan::black_box(&context)).unwrap());
@@ -81,7 +100,11 @@ fn component_ticket_end_to_end(bencher: divan::Bencher) {
             &REGISTRY,
             &WIZARD,
             node,
-            Request { key: COMPONENT, settings: &SETTINGS, overrides: &Overrides::default() },
+            Request {
+                key: COMPONENT,
+                settings: &SETTINGS,
+                overrides: &Overrides::default(),
+            },
         )
         .unwrap()
     });
@@ -93,7 +116,17 @@ fn epic_500_frames(bencher: divan::Bencher) {
     let (design, frames) = &*GENERATED;
     let key = TemplateKey::new(Platform::Jira, DocumentType::Epic);
     bencher.bench(|| {
-        generate_epic(&REGISTRY, design, frames, DocumentType::Story, Request { key, settings: &SETTINGS, overrides: &Overrides::default() })
-            .unwrap()
+        generate_epic(
+            &REGISTRY,
+            design,
+            frames,
+            DocumentType::Story,
+            Request {
+                key,
+                settings: &SETTINGS,
+                overrides: &Overrides::default(),
+            },
+        )
+        .unwrap()
     });
 }

@@ -3,103 +3,373 @@
 
 /// `(path under builtin/, YAML source)`.
 pub(crate) const TEMPLATES: &[(&str, &str)] = &[
-    ("jira/component.yaml", include_str!("../builtin/jira/component.yaml")),
-    ("jira/feature.yaml", include_str!("../builtin/jira/feature.yaml")),
-    ("jira/story.yaml", include_str!("../builtin/jira/story.yaml")),
+    (
+        "jira/component.yaml",
+        include_str!("../builtin/jira/component.yaml"),
+    ),
+    (
+        "jira/feature.yaml",
+        include_str!("../builtin/jira/feature.yaml"),
+    ),
+    (
+        "jira/story.yaml",
+        include_str!("../builtin/jira/story.yaml"),
+    ),
     ("jira/bug.yaml", include_str!("../builtin/jira/bug.yaml")),
     ("jira/epic.yaml", include_str!("../builtin/jira/epic.yaml")),
     ("jira/code.yaml", include_str!("../builtin/jira/code.yaml")),
-    ("jira/design-handoff.yaml", include_str!("../builtin/jira/design-handoff.yaml")),
-    ("github/component.yaml", include_str!("../builtin/github/component.yaml")),
-    ("github/feature.yaml", include_str!("../builtin/github/feature.yaml")),
-    ("github/story.yaml", include_str!("../builtin/github/story.yaml")),
-    ("github/bug.yaml", include_str!("../builtin/github/bug.yaml")),
-    ("github/epic.yaml", include_str!("../builtin/github/epic.yaml")),
-    ("github/code.yaml", include_str!("../builtin/github/code.yaml")),
-    ("github/issue-template.yaml", include_str!("../builtin/github/issue-template.yaml")),
-    ("github/pr-template.yaml", include_str!("../builtin/github/pr-template.yaml")),
-    ("gitlab/component.yaml", include_str!("../builtin/gitlab/component.yaml")),
-    ("gitlab/feature.yaml", include_str!("../builtin/gitlab/feature.yaml")),
-    ("gitlab/story.yaml", include_str!("../builtin/gitlab/story.yaml")),
-    ("gitlab/bug.yaml", include_str!("../builtin/gitlab/bug.yaml")),
-    ("gitlab/epic.yaml", include_str!("../builtin/gitlab/epic.yaml")),
-    ("gitlab/code.yaml", include_str!("../builtin/gitlab/code.yaml")),
-    ("gitlab/issue-template.yaml", include_str!("../builtin/gitlab/issue-template.yaml")),
-    ("gitlab/pr-template.yaml", include_str!("../builtin/gitlab/pr-template.yaml")),
-    ("linear/component.yaml", include_str!("../builtin/linear/component.yaml")),
-    ("linear/feature.yaml", include_str!("../builtin/linear/feature.yaml")),
-    ("linear/story.yaml", include_str!("../builtin/linear/story.yaml")),
-    ("linear/bug.yaml", include_str!("../builtin/linear/bug.yaml")),
-    ("linear/epic.yaml", include_str!("../builtin/linear/epic.yaml")),
-    ("linear/code.yaml", include_str!("../builtin/linear/code.yaml")),
-    ("azure-devops/component.yaml", include_str!("../builtin/azure-devops/component.yaml")),
-    ("azure-devops/feature.yaml", include_str!("../builtin/azure-devops/feature.yaml")),
-    ("azure-devops/story.yaml", include_str!("../builtin/azure-devops/story.yaml")),
-    ("azure-devops/bug.yaml", include_str!("../builtin/azure-devops/bug.yaml")),
-    ("azure-devops/epic.yaml", include_str!("../builtin/azure-devops/epic.yaml")),
-    ("azure-devops/code.yaml", include_str!("../builtin/azure-devops/code.yaml")),
-    ("confluence/documentation.yaml", include_str!("../builtin/confluence/documentation.yaml")),
-    ("confluence/component.yaml", include_str!("../builtin/confluence/component.yaml")),
-    ("confluence/api-spec.yaml", include_str!("../builtin/confluence/api-spec.yaml")),
-    ("confluence/design-handoff.yaml", include_str!("../builtin/confluence/design-handoff.yaml")),
-    ("confluence/epic.yaml", include_str!("../builtin/confluence/epic.yaml")),
-    ("wiki/documentation.yaml", include_str!("../builtin/wiki/documentation.yaml")),
-    ("wiki/component.yaml", include_str!("../builtin/wiki/component.yaml")),
-    ("wiki/api-spec.yaml", include_str!("../builtin/wiki/api-spec.yaml")),
-    ("notion/documentation.yaml", include_str!("../builtin/notion/documentation.yaml")),
-    ("notion/component.yaml", include_str!("../builtin/notion/component.yaml")),
-    ("notion/feature.yaml", include_str!("../builtin/notion/feature.yaml")),
-    ("notion/story.yaml", include_str!("../builtin/notion/story.yaml")),
-    ("notion/design-handoff.yaml", include_str!("../builtin/notion/design-handoff.yaml")),
-    ("notion/epic.yaml", include_str!("../builtin/notion/epic.yaml")),
-    ("figma/design-handoff.yaml", include_str!("../builtin/figma/design-handoff.yaml")),
-    ("figma/component.yaml", include_str!("../builtin/figma/component.yaml")),
-    ("figma/documentation.yaml", include_str!("../builtin/figma/documentation.yaml")),
-    ("aem/component.yaml", include_str!("../builtin/aem/component.yaml")),
+    (
+        "jira/design-handoff.yaml",
+        include_str!("../builtin/jira/design-handoff.yaml"),
+    ),
+    (
+        "github/component.yaml",
+        include_str!("../builtin/github/component.yaml"),
+    ),
+    (
+        "github/feature.yaml",
+        include_str!("../builtin/github/feature.yaml"),
+    ),
+    (
+        "github/story.yaml",
+        include_str!("../builtin/github/story.yaml"),
+    ),
+    (
+        "github/bug.yaml",
+        include_str!("../builtin/github/bug.yaml"),
+    ),
+    (
+        "github/epic.yaml",
+        include_str!("../builtin/github/epic.yaml"),
+    ),
+    (
+        "github/code.yaml",
+        include_str!("../builtin/github/code.yaml"),
+    ),
+    (
+        "github/issue-template.yaml",
+        include_str!("../builtin/github/issue-template.yaml"),
+    ),
+    (
+        "github/pr-template.yaml",
+        include_str!("../builtin/github/pr-template.yaml"),
+    ),
+    (
+        "gitlab/component.yaml",
+        include_str!("../builtin/gitlab/component.yaml"),
+    ),
+    (
+        "gitlab/feature.yaml",
+        include_str!("../builtin/gitlab/feature.yaml"),
+    ),
+    (
+        "gitlab/story.yaml",
+        include_str!("../builtin/gitlab/story.yaml"),
+    ),
+    (
+        "gitlab/bug.yaml",
+        include_str!("../builtin/gitlab/bug.yaml"),
+    ),
+    (
+        "gitlab/epic.yaml",
+        include_str!("../builtin/gitlab/epic.yaml"),
+    ),
+    (
+        "gitlab/code.yaml",
+        include_str!("../builtin/gitlab/code.yaml"),
+    ),
+    (
+        "gitlab/issue-template.yaml",
+        include_str!("../builtin/gitlab/issue-template.yaml"),
+    ),
+    (
+        "gitlab/pr-template.yaml",
+        include_str!("../builtin/gitlab/pr-template.yaml"),
+    ),
+    (
+        "linear/component.yaml",
+        include_str!("../builtin/linear/component.yaml"),
+    ),
+    (
+        "linear/feature.yaml",
+        include_str!("../builtin/linear/feature.yaml"),
+    ),
+    (
+        "linear/story.yaml",
+        include_str!("../builtin/linear/story.yaml"),
+    ),
+    (
+        "linear/bug.yaml",
+        include_str!("../builtin/linear/bug.yaml"),
+    ),
+    (
+        "linear/epic.yaml",
+        include_str!("../builtin/linear/epic.yaml"),
+    ),
+    (
+        "linear/code.yaml",
+        include_str!("../builtin/linear/code.yaml"),
+    ),
+    (
+        "azure-devops/component.yaml",
+        include_str!("../builtin/azure-devops/component.yaml"),
+    ),
+    (
+        "azure-devops/feature.yaml",
+        include_str!("../builtin/azure-devops/feature.yaml"),
+    ),
+    (
+        "azure-devops/story.yaml",
+        include_str!("../builtin/azure-devops/story.yaml"),
+    ),
+    (
+        "azure-devops/bug.yaml",
+        include_str!("../builtin/azure-devops/bug.yaml"),
+    ),
+    (
+        "azure-devops/epic.yaml",
+        include_str!("../builtin/azure-devops/epic.yaml"),
+    ),
+    (
+        "azure-devops/code.yaml",
+        include_str!("../builtin/azure-devops/code.yaml"),
+    ),
+    (
+        "confluence/documentation.yaml",
+        include_str!("../builtin/confluence/documentation.yaml"),
+    ),
+    (
+        "confluence/component.yaml",
+        include_str!("../builtin/confluence/component.yaml"),
+    ),
+    (
+        "confluence/api-spec.yaml",
+        include_str!("../builtin/confluence/api-spec.yaml"),
+    ),
+    (
+        "confluence/design-handoff.yaml",
+        include_str!("../builtin/confluence/design-handoff.yaml"),
+    ),
+    (
+        "confluence/epic.yaml",
+        include_str!("../builtin/confluence/epic.yaml"),
+    ),
+    (
+        "wiki/documentation.yaml",
+        include_str!("../builtin/wiki/documentation.yaml"),
+    ),
+    (
+        "wiki/component.yaml",
+        include_str!("../builtin/wiki/component.yaml"),
+    ),
+    (
+        "wiki/api-spec.yaml",
+        include_str!("../builtin/wiki/api-spec.yaml"),
+    ),
+    (
+        "notion/documentation.yaml",
+        include_str!("../builtin/notion/documentation.yaml"),
+    ),
+    (
+        "notion/component.yaml",
+        include_str!("../builtin/notion/component.yaml"),
+    ),
+    (
+        "notion/feature.yaml",
+        include_str!("../builtin/notion/feature.yaml"),
+    ),
+    (
+        "notion/story.yaml",
+        include_str!("../builtin/notion/story.yaml"),
+    ),
+    (
+        "notion/design-handoff.yaml",
+        include_str!("../builtin/notion/design-handoff.yaml"),
+    ),
+    (
+        "notion/epic.yaml",
+        include_str!("../builtin/notion/epic.yaml"),
+    ),
+    (
+        "figma/design-handoff.yaml",
+        include_str!("../builtin/figma/design-handoff.yaml"),
+    ),
+    (
+        "figma/component.yaml",
+        include_str!("../builtin/figma/component.yaml"),
+    ),
+    (
+        "figma/documentation.yaml",
+        include_str!("../builtin/figma/documentation.yaml"),
+    ),
+    (
+        "aem/component.yaml",
+        include_str!("../builtin/aem/component.yaml"),
+    ),
     ("aem/code.yaml", include_str!("../builtin/aem/code.yaml")),
-    ("aem/documentation.yaml", include_str!("../builtin/aem/documentation.yaml")),
-    ("aem/feature.yaml", include_str!("../builtin/aem/feature.yaml")),
-    ("trello/component.yaml", include_str!("../builtin/trello/component.yaml")),
-    ("trello/feature.yaml", include_str!("../builtin/trello/feature.yaml")),
-    ("trello/story.yaml", include_str!("../builtin/trello/story.yaml")),
-    ("trello/bug.yaml", include_str!("../builtin/trello/bug.yaml")),
-    ("asana/component.yaml", include_str!("../builtin/asana/component.yaml")),
-    ("asana/feature.yaml", include_str!("../builtin/asana/feature.yaml")),
-    ("asana/story.yaml", include_str!("../builtin/asana/story.yaml")),
+    (
+        "aem/documentation.yaml",
+        include_str!("../builtin/aem/documentation.yaml"),
+    ),
+    (
+        "aem/feature.yaml",
+        include_str!("../builtin/aem/feature.yaml"),
+    ),
+    (
+        "trello/component.yaml",
+        include_str!("../builtin/trello/component.yaml"),
+    ),
+    (
+        "trello/feature.yaml",
+        include_str!("../builtin/trello/feature.yaml"),
+    ),
+    (
+        "trello/story.yaml",
+        include_str!("../builtin/trello/story.yaml"),
+    ),
+    (
+        "trello/bug.yaml",
+        include_str!("../builtin/trello/bug.yaml"),
+    ),
+    (
+        "asana/component.yaml",
+        include_str!("../builtin/asana/component.yaml"),
+    ),
+    (
+        "asana/feature.yaml",
+        include_str!("../builtin/asana/feature.yaml"),
+    ),
+    (
+        "asana/story.yaml",
+        include_str!("../builtin/asana/story.yaml"),
+    ),
     ("asana/bug.yaml", include_str!("../builtin/asana/bug.yaml")),
-    ("asana/epic.yaml", include_str!("../builtin/asana/epic.yaml")),
+    (
+        "asana/epic.yaml",
+        include_str!("../builtin/asana/epic.yaml"),
+    ),
 ];
 
 /// `(include name, Jinja source)`.
 pub(crate) const PARTIALS: &[(&str, &str)] = &[
-    ("shared/api-spec.md.j2", include_str!("../builtin/shared/api-spec.md.j2")),
-    ("shared/bug.md.j2", include_str!("../builtin/shared/bug.md.j2")),
-    ("shared/code.md.j2", include_str!("../builtin/shared/code.md.j2")),
-    ("shared/component.md.j2", include_str!("../builtin/shared/component.md.j2")),
-    ("shared/design-handoff.md.j2", include_str!("../builtin/shared/design-handoff.md.j2")),
-    ("shared/documentation.md.j2", include_str!("../builtin/shared/documentation.md.j2")),
-    ("shared/epic.md.j2", include_str!("../builtin/shared/epic.md.j2")),
-    ("shared/feature.md.j2", include_str!("../builtin/shared/feature.md.j2")),
-    ("shared/issue-template.md.j2", include_str!("../builtin/shared/issue-template.md.j2")),
-    ("shared/pr-template.md.j2", include_str!("../builtin/shared/pr-template.md.j2")),
-    ("shared/sections/criteria.md.j2", include_str!("../builtin/shared/sections/criteria.md.j2")),
-    ("shared/sections/header.md.j2", include_str!("../builtin/shared/sections/header.md.j2")),
-    ("shared/sections/implementation.md.j2", include_str!("../builtin/shared/sections/implementation.md.j2")),
-    ("shared/sections/links.md.j2", include_str!("../builtin/shared/sections/links.md.j2")),
-    ("shared/sections/overview.md.j2", include_str!("../builtin/shared/sections/overview.md.j2")),
-    ("shared/sections/properties.md.j2", include_str!("../builtin/shared/sections/properties.md.j2")),
-    ("shared/sections/requirements.md.j2", include_str!("../builtin/shared/sections/requirements.md.j2")),
-    ("shared/sections/risks.md.j2", include_str!("../builtin/shared/sections/risks.md.j2")),
-    ("shared/sections/subtasks.md.j2", include_str!("../builtin/shared/sections/subtasks.md.j2")),
-    ("shared/sections/testing.md.j2", include_str!("../builtin/shared/sections/testing.md.j2")),
-    ("shared/sections/tokens.md.j2", include_str!("../builtin/shared/sections/tokens.md.j2")),
-    ("shared/story.md.j2", include_str!("../builtin/shared/story.md.j2")),
-    ("shared/tech/aem.md.j2", include_str!("../builtin/shared/tech/aem.md.j2")),
-    ("shared/tech/android-compose.md.j2", include_str!("../builtin/shared/tech/android-compose.md.j2")),
-    ("shared/tech/angular.md.j2", include_str!("../builtin/shared/tech/angular.md.j2")),
-    ("shared/tech/flutter.md.j2", include_str!("../builtin/shared/tech/flutter.md.j2")),
-    ("shared/tech/ios-swiftui.md.j2", include_str!("../builtin/shared/tech/ios-swiftui.md.j2")),
-    ("shared/tech/react.md.j2", include_str!("../builtin/shared/tech/react.md.j2")),
-    ("shared/tech/vue.md.j2", include_str!("../builtin/shared/tech/vue.md.j2")),
-    ("shared/tech/web-components.md.j2", include_str!("../builtin/shared/tech/web-components.md.j2")),
+    (
+        "shared/api-spec.md.j2",
+        include_str!("../builtin/shared/api-spec.md.j2"),
+    ),
+    (
+        "shared/bug.md.j2",
+        include_str!("../builtin/shared/bug.md.j2"),
+    ),
+    (
+        "shared/code.md.j2",
+        include_str!("../builtin/shared/code.md.j2"),
+    ),
+    (
+        "shared/component.md.j2",
+        include_str!("../builtin/shared/component.md.j2"),
+    ),
+    (
+        "shared/design-handoff.md.j2",
+        include_str!("../builtin/shared/design-handoff.md.j2"),
+    ),
+    (
+        "shared/documentation.md.j2",
+        include_str!("../builtin/shared/documentation.md.j2"),
+    ),
+    (
+        "shared/epic.md.j2",
+        include_str!("../builtin/shared/epic.md.j2"),
+    ),
+    (
+        "shared/feature.md.j2",
+        include_str!("../builtin/shared/feature.md.j2"),
+    ),
+    (
+        "shared/issue-template.md.j2",
+        include_str!("../builtin/shared/issue-template.md.j2"),
+    ),
+    (
+        "shared/pr-template.md.j2",
+        include_str!("../builtin/shared/pr-template.md.j2"),
+    ),
+    (
+        "shared/sections/criteria.md.j2",
+        include_str!("../builtin/shared/sections/criteria.md.j2"),
+    ),
+    (
+        "shared/sections/header.md.j2",
+        include_str!("../builtin/shared/sections/header.md.j2"),
+    ),
+    (
+        "shared/sections/implementation.md.j2",
+        include_str!("../builtin/shared/sections/implementation.md.j2"),
+    ),
+    (
+        "shared/sections/links.md.j2",
+        include_str!("../builtin/shared/sections/links.md.j2"),
+    ),
+    (
+        "shared/sections/overview.md.j2",
+        include_str!("../builtin/shared/sections/overview.md.j2"),
+    ),
+    (
+        "shared/sections/properties.md.j2",
+        include_str!("../builtin/shared/sections/properties.md.j2"),
+    ),
+    (
+        "shared/sections/requirements.md.j2",
+        include_str!("../builtin/shared/sections/requirements.md.j2"),
+    ),
+    (
+        "shared/sections/risks.md.j2",
+        include_str!("../builtin/shared/sections/risks.md.j2"),
+    ),
+    (
+        "shared/sections/subtasks.md.j2",
+        include_str!("../builtin/shared/sections/subtasks.md.j2"),
+    ),
+    (
+        "shared/sections/testing.md.j2",
+        include_str!("../builtin/shared/sections/testing.md.j2"),
+    ),
+    (
+        "shared/sections/tokens.md.j2",
+        include_str!("../builtin/shared/sections/tokens.md.j2"),
+    ),
+    (
+        "shared/story.md.j2",
+        include_str!("../builtin/shared/story.md.j2"),
+    ),
+    (
+        "shared/tech/aem.md.j2",
+        include_str!("../builtin/shared/tech/aem.md.j2"),
+    ),
+    (
+        "shared/tech/android-compose.md.j2",
+        include_str!("../builtin/shared/tech/android-compose.md.j2"),
+    ),
+    (
+        "shared/tech/angular.md.j2",
+        include_str!("../builtin/shared/tech/angular.md.j2"),
+    ),
+    (
+        "shared/tech/flutter.md.j2",
+        include_str!("../builtin/shared/tech/flutter.md.j2"),
+    ),
+    (
+        "shared/tech/ios-swiftui.md.j2",
+        include_str!("../builtin/shared/tech/ios-swiftui.md.j2"),
+    ),
+    (
+        "shared/tech/react.md.j2",
+        include_str!("../builtin/shared/tech/react.md.j2"),
+    ),
+    (
+        "shared/tech/vue.md.j2",
+        include_str!("../builtin/shared/tech/vue.md.j2"),
+    ),
+    (
+        "shared/tech/web-components.md.j2",
+        include_str!("../builtin/shared/tech/web-components.md.j2"),
+    ),
 ];

@@ -92,10 +92,25 @@ impl CompiledTemplate {
         let spec = TemplateSpec::parse(name, source)?;
         let mut env = engine::new_environment(limits, partials, strict);
         engine::add_piece(&mut env, CONTENT, name, &spec.content)?;
-        engine::add_piece(&mut env, TITLE, &format!("{name} (title)"), spec.title.as_deref().unwrap_or(DEFAULT_TITLE))?;
-        engine::add_piece(&mut env, SUMMARY, &format!("{name} (summary)"), spec.summary.as_deref().unwrap_or(DEFAULT_SUMMARY))?;
+        engine::add_piece(
+            &mut env,
+            TITLE,
+            &format!("{name} (title)"),
+            spec.title.as_deref().unwrap_or(DEFAULT_TITLE),
+        )?;
+        engine::add_piece(
+            &mut env,
+            SUMMARY,
+            &format!("{name} (summary)"),
+            spec.summary.as_deref().unwrap_or(DEFAULT_SUMMARY),
+        )?;
         for (i, label) in spec.labels.iter().enumerate() {
-            engine::add_piece(&mut env, &format!("#label{i}"), &format!("{name} (labels[{i}])"), label)?;
+            engine::add_piece(
+                &mut env,
+                &format!("#label{i}"),
+                &format!("{name} (labels[{i}])"),
+                label,
+            )?;
         }
         let max_output_bytes = spec
             .output
@@ -118,18 +133,36 @@ impl CompiledTemplate {
 
     /// Renders the body (CommonMark).
     pub fn render_content(&self, context: &Value) -> Result<String, TemplateError> {
-        engine::render_piece(&self.env, CONTENT, &self.name, context, self.max_output_bytes)
+        engine::render_piece(
+            &self.env,
+            CONTENT,
+            &self.name,
+            context,
+            self.max_output_bytes,
+        )
     }
 
     /// Renders the title, on one line.
     pub fn render_title(&self, context: &Value) -> Result<String, TemplateError> {
-        let title = engine::render_piece(&self.env, TITLE, &format!("{} (title)", self.name), context, 4096)?;
+        let title = engine::render_piece(
+            &self.env,
+            TITLE,
+            &format!("{} (title)", self.name),
+            context,
+            4096,
+        )?;
         Ok(one_line(&title))
     }
 
     /// Renders the one-line summary.
     pub fn render_summary(&self, context: &Value) -> Result<String, TemplateError> {
-        let summary = engine::render_piece(&self.env, SUMMARY, &format!("{} (summary)", self.name), context, 16 * 1024)?;
+        let summary = engine::render_piece(
+            &self.env,
+            SUMMARY,
+            &format!("{} (summary)", self.name),
+            context,
+            16 * 1024,
+        )?;
         Ok(one_line(&summary))
     }
 
@@ -137,7 +170,13 @@ impl CompiledTemplate {
     pub fn render_labels(&self, context: &Value) -> Result<Vec<String>, TemplateError> {
         let mut labels = Vec::with_capacity(self.label_count);
         for i in 0..self.label_count {
-            let label = engine::render_piece(&self.env, &format!("#label{i}"), &format!("{} (labels[{i}])", self.name), context, 1024)?;
+            let label = engine::render_piece(
+                &self.env,
+                &format!("#label{i}"),
+                &format!("{} (labels[{i}])", self.name),
+                context,
+                1024,
+            )?;
             let label = one_line(&label);
             if !label.is_empty() {
                 labels.push(label);

@@ -41,13 +41,22 @@ pub(crate) struct TemplateDir {
 }
 
 impl TemplateDir {
-    pub fn new(root: PathBuf, builtin_partials: Partials, limits: Limits, recheck_every: Duration) -> Self {
+    pub fn new(
+        root: PathBuf,
+        builtin_partials: Partials,
+        limits: Limits,
+        recheck_every: Duration,
+    ) -> Self {
         Self {
             root,
             builtin_partials,
             limits,
             recheck_every,
-            state: Mutex::new(State { fingerprint: Vec::new(), checked_at: None, loaded: Arc::new(Loaded::default()) }),
+            state: Mutex::new(State {
+                fingerprint: Vec::new(),
+                checked_at: None,
+                loaded: Arc::new(Loaded::default()),
+            }),
         }
     }
 
@@ -55,7 +64,9 @@ impl TemplateDir {
     /// file was added, removed or modified.
     pub fn current(&self) -> Arc<Loaded> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let due = state.checked_at.is_none_or(|at| at.elapsed() >= self.recheck_every);
+        let due = state
+            .checked_at
+            .is_none_or(|at| at.elapsed() >= self.recheck_every);
         if !due {
             return Arc::clone(&state.loaded);
         }
@@ -63,14 +74,20 @@ impl TemplateDir {
         let mut errors = Vec::new();
         let files = scan(&self.root, &mut errors);
         let fingerprint: Fingerprint = files.iter().map(|(p, m, s)| (p.clone(), *m, *s)).collect();
-        if fingerprint != state.fingerprint || state.loaded.templates.is_empty() && state.loaded.errors.is_empty() {
+        if fingerprint != state.fingerprint
+            || state.loaded.templates.is_empty() && state.loaded.errors.is_empty()
+        {
             state.loaded = Arc::new(self.load(&files, errors));
             state.fingerprint = fingerprint;
         }
         Arc::clone(&state.loaded)
     }
 
-    fn load(&self, files: &[(PathBuf, Option<SystemTime>, u64)], mut errors: Vec<String>) -> Loaded {
+    fn load(
+        &self,
+        files: &[(PathBuf, Option<SystemTime>, u64)],
+        mut errors: Vec<String>,
+    ) -> Loaded {
         let mut sources = Vec::new();
         let mut partials: BTreeMap<String, Arc<str>> = (*self.builtin_partials).clone();
         let mut total = 0u64;
@@ -87,24 +104,42 @@ impl TemplateDir {
                     continue;
                 }
             };
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
             if matches!(ext, "yaml" | "yml") {
                 sources.push((path.clone(), text));
             } else if let Ok(relative) = path.strip_prefix(&self.root) {
-                let name = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let name = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 partials.insert(name, Arc::from(text));
             }
         }
         let partials: Partials = Arc::new(partials);
-        let mut loaded = Loaded { templates: BTreeMap::new(), errors };
+        let mut loaded = Loaded {
+            templates: BTreeMap::new(),
+            errors,
+        };
         for (path, text) in sources {
             let name = path.display().to_string();
             let origin = TemplateOrigin::Directory { path: name.clone() };
-            match CompiledTemplate::compile(&name, origin, &text, Arc::clone(&partials), self.limits) {
+            match CompiledTemplate::compile(
+                &name,
+                origin,
+                &text,
+                Arc::clone(&partials),
+                self.limits,
+            ) {
                 Ok(template) => {
                     let key = (template.spec.key(), template.spec.tech_stack);
                     if let Some(first) = loaded.templates.get(&key) {
-                        loaded.errors.push(format!("{name}: duplicate of {} for {}", first.name, key.0));
+                        loaded
+                            .errors
+                            .push(format!("{name}: duplicate of {} for {}", first.name, key.0));
                     } else {
                         loaded.templates.insert(key, template.shared());
                     }
@@ -130,7 +165,9 @@ fn scan(root: &Path, errors: &mut Vec<String>) -> Vec<(PathBuf, Option<SystemTim
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
             if meta.file_type().is_symlink() {
                 continue;
             }
@@ -140,7 +177,10 @@ fn scan(root: &Path, errors: &mut Vec<String>) -> Vec<(PathBuf, Option<SystemTim
                 }
                 continue;
             }
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
             if matches!(ext, "yaml" | "yml" | "j2" | "jinja" | "md") && found.len() < MAX_FILES {
                 found.push((path, meta.modified().ok(), meta.len()));
             }

@@ -25,7 +25,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { fuel: 2_000_000, recursion: 64, max_output_bytes: 1024 * 1024 }
+        Self {
+            fuel: 2_000_000,
+            recursion: 64,
+            max_output_bytes: 1024 * 1024,
+        }
     }
 }
 
@@ -44,8 +48,16 @@ pub(crate) fn check_include_name(name: &str) -> Result<(), String> {
         || name.contains('\\')
         || name.contains('\0')
         || name.contains(':')
-        || name.split('/').any(|part| part == ".." || part == "." || part.is_empty());
-    if bad { Err(format!("include {name:?} refused: only names of template partials are allowed")) } else { Ok(()) }
+        || name
+            .split('/')
+            .any(|part| part == ".." || part == "." || part.is_empty());
+    if bad {
+        Err(format!(
+            "include {name:?} refused: only names of template partials are allowed"
+        ))
+    } else {
+        Ok(())
+    }
 }
 
 const FORBIDDEN_MARKER: &str = "refused: only names of template partials";
@@ -53,16 +65,30 @@ const FORBIDDEN_MARKER: &str = "refused: only names of template partials";
 /// Names of the pieces of a template inside its environment.
 pub(crate) const CONTENT: &str = "content";
 
-pub(crate) fn new_environment(limits: Limits, partials: Partials, strict: bool) -> Environment<'static> {
+pub(crate) fn new_environment(
+    limits: Limits,
+    partials: Partials,
+    strict: bool,
+) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_fuel(Some(limits.fuel));
     env.set_recursion_limit(limits.recursion);
-    env.set_undefined_behavior(if strict { UndefinedBehavior::Strict } else { UndefinedBehavior::Chainable });
-    if let Ok(syntax) = SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).keep_trailing_newline(true).build() {
+    env.set_undefined_behavior(if strict {
+        UndefinedBehavior::Strict
+    } else {
+        UndefinedBehavior::Chainable
+    });
+    if let Ok(syntax) = SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
         env.set_syntax(syntax);
     }
     env.set_loader(move |name| {
-        check_include_name(name).map_err(|msg| minijinja::Error::new(ErrorKind::InvalidOperation, msg))?;
+        check_include_name(name)
+            .map_err(|msg| minijinja::Error::new(ErrorKind::InvalidOperation, msg))?;
         Ok(partials.get(name).map(|source| source.to_string()))
     });
     filters::register(&mut env);
@@ -88,13 +114,22 @@ pub(crate) fn render_piece(
     context: &Value,
     max_output_bytes: usize,
 ) -> Result<String, TemplateError> {
-    let template = env.get_template(piece).map_err(|err| to_template_error(&err, display_name, ""))?;
-    let mut out = CappedWriter { buf: Vec::with_capacity(4096), cap: max_output_bytes };
+    let template = env
+        .get_template(piece)
+        .map_err(|err| to_template_error(&err, display_name, ""))?;
+    let mut out = CappedWriter {
+        buf: Vec::with_capacity(4096),
+        cap: max_output_bytes,
+    };
     template
         .render_captured_to(context, &mut out)
         .map_err(|err| to_template_error(&err, display_name, template.source()))?;
     String::from_utf8(out.buf).map_err(|_| TemplateError::Render {
-        at: SourcePosition { template: display_name.to_owned(), line: None, column: None },
+        at: SourcePosition {
+            template: display_name.to_owned(),
+            line: None,
+            column: None,
+        },
         message: "output is not valid UTF-8".into(),
         limit: None,
     })
@@ -161,7 +196,11 @@ fn located(err: &minijinja::Error) -> &minijinja::Error {
     best
 }
 
-pub(crate) fn to_template_error(err: &minijinja::Error, display_name: &str, fallback_source: &str) -> TemplateError {
+pub(crate) fn to_template_error(
+    err: &minijinja::Error,
+    display_name: &str,
+    fallback_source: &str,
+) -> TemplateError {
     let limit = limit_of(err);
     let at_err = located(err);
     // Errors inside a partial name the partial; errors in the main pieces name the template file.
@@ -172,7 +211,9 @@ pub(crate) fn to_template_error(err: &minijinja::Error, display_name: &str, fall
         _ => display_name.to_owned(),
     };
     let source = at_err.template_source().unwrap_or(fallback_source);
-    let column = at_err.range().and_then(|range| column_of(source, range.start));
+    let column = at_err
+        .range()
+        .and_then(|range| column_of(source, range.start));
     let mut message = match (at_err.kind(), at_err.detail()) {
         (kind, Some(detail)) => format!("{kind}: {detail}"),
         (kind, None) => kind.to_string(),
@@ -181,7 +222,11 @@ pub(crate) fn to_template_error(err: &minijinja::Error, display_name: &str, fall
         message = format!("{limit} ({message})");
     }
     TemplateError::Render {
-        at: SourcePosition { template, line: at_err.line(), column },
+        at: SourcePosition {
+            template,
+            line: at_err.line(),
+            column,
+        },
         message,
         limit,
     }
@@ -199,7 +244,16 @@ mod tests {
 
     #[test]
     fn include_names_are_checked() {
-        for bad in ["../../etc/passwd", "/etc/passwd", "a/../b", "c:\\x", "shared//x", "", "./x", "a\0b"] {
+        for bad in [
+            "../../etc/passwd",
+            "/etc/passwd",
+            "a/../b",
+            "c:\\x",
+            "shared//x",
+            "",
+            "./x",
+            "a\0b",
+        ] {
             assert!(check_include_name(bad).is_err(), "{bad:?}");
         }
         assert!(check_include_name("shared/component.md.j2").is_ok());

@@ -55,14 +55,22 @@ impl fmt::Display for LimitKind {
 }
 
 fn list(names: &[String]) -> String {
-    if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
+    }
 }
 
 fn keys(list_of: &[TemplateKey]) -> String {
     if list_of.is_empty() {
         "none".to_owned()
     } else {
-        list_of.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        list_of
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -74,17 +82,30 @@ pub enum TemplateError {
     #[error("unknown document type {input:?} (nearest: {})", list(nearest))]
     UnknownDocumentType { input: String, nearest: Vec<String> },
 
-    #[error("unknown output format {input:?} (expected one of: {})", list(expected))]
-    UnknownFormat { input: String, expected: Vec<String> },
+    #[error(
+        "unknown output format {input:?} (expected one of: {})",
+        list(expected)
+    )]
+    UnknownFormat {
+        input: String,
+        expected: Vec<String>,
+    },
 
     #[error("no template for {key} (nearest available: {})", keys(nearest))]
-    NoTemplate { key: TemplateKey, nearest: Vec<TemplateKey> },
+    NoTemplate {
+        key: TemplateKey,
+        nearest: Vec<TemplateKey>,
+    },
 
     #[error("invalid template {at}: {message}")]
     Invalid { at: SourcePosition, message: String },
 
     #[error("rendering {at} failed: {message}")]
-    Render { at: SourcePosition, message: String, limit: Option<LimitKind> },
+    Render {
+        at: SourcePosition,
+        message: String,
+        limit: Option<LimitKind>,
+    },
 
     #[error("{path}: {message}")]
     Io { path: String, message: String },

@@ -49,10 +49,14 @@ fn date(value: &Value, format: Option<&str>) -> Result<String, Error> {
             .map_err(|e| invalid(format!("bad timestamp {seconds}: {e}")))?;
         PrimitiveDateTime::new(at.date(), at.time())
     } else {
-        let text = value.as_str().ok_or_else(|| invalid("date expects a string or Unix seconds"))?;
+        let text = value
+            .as_str()
+            .ok_or_else(|| invalid("date expects a string or Unix seconds"))?;
         parse_moment(text)?
     };
-    moment.format(&items).map_err(|e| invalid(format!("cannot format date: {e}")))
+    moment
+        .format(&items)
+        .map_err(|e| invalid(format!("cannot format date: {e}")))
 }
 
 fn parse_moment(text: &str) -> Result<PrimitiveDateTime, Error> {
@@ -84,7 +88,9 @@ fn percent(value: f64, decimals: Option<u8>) -> Result<String, Error> {
 fn pluralize(value: &Value, singular: &str, plural: Option<&str>) -> Result<String, Error> {
     let count = match value.len() {
         Some(len) if value.as_str().is_none() => len as i64,
-        _ => value.as_i64().ok_or_else(|| invalid("pluralize expects a number or a list"))?,
+        _ => value
+            .as_i64()
+            .ok_or_else(|| invalid("pluralize expects a number or a list"))?,
     };
     let word = if count == 1 {
         singular.to_owned()
@@ -117,13 +123,21 @@ fn token_ref(name: &str, kwargs: Kwargs) -> Result<String, Error> {
         "less" => format!("@{flat}"),
         "js" => format!("tokens.{}", flat.to_lower_camel_case()),
         "name" => flat,
-        other => return Err(invalid(format!("token_ref style {other:?}: use css, scss, less, js or name"))),
+        other => {
+            return Err(invalid(format!(
+                "token_ref style {other:?}: use css, scss, less, js or name"
+            )));
+        }
     })
 }
 
 /// `{{ 16.0 | px }}` → `16px`, `{{ 12.5 | px }}` → `12.5px`.
 fn px(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e15 { format!("{}px", value as i64) } else { format!("{:.2}px", value).replace(".00px", "px") }
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}px", value as i64)
+    } else {
+        format!("{:.2}px", value).replace(".00px", "px")
+    }
 }
 
 /// Escapes CommonMark punctuation so design text cannot inject markup into a ticket.
@@ -164,9 +178,19 @@ mod tests {
 
     #[test]
     fn percent_pluralize_date() {
-        assert_eq!(render("{{ r2 | percent }} {{ r | percent(1) }}").unwrap(), "85% 84.5%");
-        assert_eq!(render("{{ n | pluralize('variant') }} {{ items | pluralize('child', 'children') }}").unwrap(), "3 variants 1 child");
-        assert_eq!(render("{{ '2026-11-05' | date('[day]/[month]/[year]') }}").unwrap(), "05/11/2026");
+        assert_eq!(
+            render("{{ r2 | percent }} {{ r | percent(1) }}").unwrap(),
+            "85% 84.5%"
+        );
+        assert_eq!(
+            render("{{ n | pluralize('variant') }} {{ items | pluralize('child', 'children') }}")
+                .unwrap(),
+            "3 variants 1 child"
+        );
+        assert_eq!(
+            render("{{ '2026-11-05' | date('[day]/[month]/[year]') }}").unwrap(),
+            "05/11/2026"
+        );
         assert_eq!(render("{{ 0 | date }}").unwrap(), "1970-01-01");
         assert!(render("{{ 'yesterday-ish' | date }}").is_err());
         assert!(render("{{ '2026-11-05' | date('[nonsense') }}").is_err());
@@ -174,7 +198,10 @@ mod tests {
 
     #[test]
     fn figma_and_token_helpers() {
-        assert_eq!(render("{{ '1:2' | figma_link }}").unwrap(), "https://www.figma.com/design/KEY123?node-id=1:2");
+        assert_eq!(
+            render("{{ '1:2' | figma_link }}").unwrap(),
+            "https://www.figma.com/design/KEY123?node-id=1:2"
+        );
         assert_eq!(
             render("{{ 'color/primary/500' | token_ref }} {{ 'color/primary/500' | token_ref(style='scss') }} {{ 'color/primary' | token_ref(style='js') }}").unwrap(),
             "var(--color-primary-500) $color-primary-500 tokens.colorPrimary"
@@ -184,6 +211,9 @@ mod tests {
 
     #[test]
     fn markdown_escape_neutralises_markup() {
-        assert_eq!(md_escape("**bold** [x](y)\nz"), "\\*\\*bold\\*\\* \\[x\\](y) z");
+        assert_eq!(
+            md_escape("**bold** [x](y)\nz"),
+            "\\*\\*bold\\*\\* \\[x\\](y) z"
+        );
     }
 }

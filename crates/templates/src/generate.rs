@@ -11,7 +11,10 @@ use crate::registry::{Overrides, Registry};
 use crate::ticket::{DesignRef, Epic, EpicSummary, Link, Priority, Subtask, TemplateUsed, Ticket};
 
 /// Renders `template` with `context` into a ticket.
-pub fn render_ticket(template: &CompiledTemplate, context: &TemplateContext) -> Result<Ticket, TemplateError> {
+pub fn render_ticket(
+    template: &CompiledTemplate,
+    context: &TemplateContext,
+) -> Result<Ticket, TemplateError> {
     let value = Value::from(minijinja::value::Serde(context));
     let description = template.render_content(&value)?;
     let title = template.render_title(&value)?;
@@ -41,7 +44,10 @@ pub fn render_ticket(template: &CompiledTemplate, context: &TemplateContext) -> 
     }
     let mut links: Vec<Link> = context.resources.clone();
     if !figma.screenshot_url.is_empty() {
-        links.push(Link { title: "Screenshot".into(), url: figma.screenshot_url.clone() });
+        links.push(Link {
+            title: "Screenshot".into(),
+            url: figma.screenshot_url.clone(),
+        });
     }
     Ok(Ticket {
         platform: template.spec.platform,
@@ -72,30 +78,53 @@ fn subtasks(context: &TemplateContext) -> Vec<Subtask> {
     match &context.tech.profile {
         Some(profile) => out.push(Subtask {
             title: format!("Build {name} in {}", profile.component_file),
-            description: format!("{} ({}), styled with {}", profile.label, profile.language, profile.styling),
+            description: format!(
+                "{} ({}), styled with {}",
+                profile.label, profile.language, profile.styling
+            ),
         }),
-        None => out.push(Subtask { title: format!("Build {name}"), description: String::new() }),
+        None => out.push(Subtask {
+            title: format!("Build {name}"),
+            description: String::new(),
+        }),
     }
     if !context.figma.variants.is_empty() || !context.figma.properties.is_empty() {
         out.push(Subtask {
             title: format!(
                 "Implement {} propert{} and {} variant{}",
                 context.figma.properties.len(),
-                if context.figma.properties.len() == 1 { "y" } else { "ies" },
+                if context.figma.properties.len() == 1 {
+                    "y"
+                } else {
+                    "ies"
+                },
                 context.figma.variants.len(),
-                if context.figma.variants.len() == 1 { "" } else { "s" }
+                if context.figma.variants.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             ),
             description: String::new(),
         });
     }
     if !context.figma.interactions.is_empty() {
         out.push(Subtask {
-            title: format!("Wire up {} interaction(s)", context.figma.interactions.len()),
+            title: format!(
+                "Wire up {} interaction(s)",
+                context.figma.interactions.len()
+            ),
             description: String::new(),
         });
     }
-    let tests = context.tech.profile.as_ref().map_or_else(|| "Write tests".to_owned(), |p| format!("Write tests in {}", p.test_file));
-    out.push(Subtask { title: tests, description: "One test per acceptance criterion".into() });
+    let tests = context.tech.profile.as_ref().map_or_else(
+        || "Write tests".to_owned(),
+        |p| format!("Write tests in {}", p.test_file),
+    );
+    out.push(Subtask {
+        title: tests,
+        description: "One test per acceptance criterion".into(),
+    });
     out
 }
 
@@ -116,7 +145,13 @@ pub fn generate_ticket(
 ) -> Result<Ticket, TemplateError> {
     let stack = detect_stack(request.settings, None).stack;
     let template = registry.resolve(request.key, stack, request.overrides)?;
-    let context = context::build_context(design, node, request.key, request.settings, Some(&template.spec))?;
+    let context = context::build_context(
+        design,
+        node,
+        request.key,
+        request.settings,
+        Some(&template.spec),
+    )?;
     render_ticket(&template, &context)
 }
 
@@ -131,7 +166,9 @@ pub fn generate_epic(
 ) -> Result<Epic, TemplateError> {
     let (nodes, duplicates_skipped) = context::dedupe(nodes.iter().copied());
     let Some(&first) = nodes.first() else {
-        return Err(TemplateError::Input("an epic needs at least one design node".into()));
+        return Err(TemplateError::Input(
+            "an epic needs at least one design node".into(),
+        ));
     };
     let stack = detect_stack(request.settings, None).stack;
     let child_key = TemplateKey::new(request.key.platform, child_type);
@@ -142,7 +179,13 @@ pub fn generate_epic(
     let mut children = Vec::with_capacity(nodes.len());
     let mut summaries = Vec::with_capacity(nodes.len());
     for &node in &nodes {
-        let context = context::build_context(design, node, child_key, request.settings, Some(&child_template.spec))?;
+        let context = context::build_context(
+            design,
+            node,
+            child_key,
+            request.settings,
+            Some(&child_template.spec),
+        )?;
         let ticket = render_ticket(&child_template, &context)?;
         summaries.push(ChildSummary {
             title: ticket.title.clone(),
@@ -156,7 +199,13 @@ pub fn generate_epic(
         children.push(ticket);
     }
 
-    let mut epic_context = context::build_context(design, first, epic_key, request.settings, Some(&epic_template.spec))?;
+    let mut epic_context = context::build_context(
+        design,
+        first,
+        epic_key,
+        request.settings,
+        Some(&epic_template.spec),
+    )?;
     // The epic is about the file (or page), not its first child.
     epic_context.figma.component_name = request
         .settings
@@ -178,15 +227,37 @@ pub fn generate_epic(
         })
         .collect();
     epic_context.children = summaries;
-    let high_priority = children.iter().filter(|c| c.priority >= Priority::High).count();
-    epic_context.calculated.priority =
-        if high_priority > 0 { Priority::High.label() } else { Priority::Medium.label() }.to_owned();
+    let high_priority = children
+        .iter()
+        .filter(|c| c.priority >= Priority::High)
+        .count();
+    epic_context.calculated.priority = if high_priority > 0 {
+        Priority::High.label()
+    } else {
+        Priority::Medium.label()
+    }
+    .to_owned();
     let mut epic = render_ticket(&epic_template, &epic_context)?;
-    epic.subtasks = children.iter().map(|c| Subtask { title: c.title.clone(), description: c.summary.clone() }).collect();
-    epic.design_refs = children.iter().filter_map(|c| c.design_refs.first().cloned()).collect();
+    epic.subtasks = children
+        .iter()
+        .map(|c| Subtask {
+            title: c.title.clone(),
+            description: c.summary.clone(),
+        })
+        .collect();
+    epic.design_refs = children
+        .iter()
+        .filter_map(|c| c.design_refs.first().cloned())
+        .collect();
 
     Ok(Epic {
-        summary: EpicSummary { children: children.len(), story_points, hours, high_priority, duplicates_skipped },
+        summary: EpicSummary {
+            children: children.len(),
+            story_points,
+            hours,
+            high_priority,
+            duplicates_skipped,
+        },
         epic,
         children,
     })

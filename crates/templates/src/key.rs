@@ -134,7 +134,11 @@ fn nearest<'a>(input: &str, names: impl Iterator<Item = &'a str>, count: usize) 
         .map(|name| (strsim::jaro_winkler(input, name), name))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(count).map(|(_, n)| n.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(count)
+        .map(|(_, n)| n.to_owned())
+        .collect()
 }
 
 impl Platform {
@@ -145,7 +149,12 @@ impl Platform {
             .iter()
             .copied()
             .find(|p| p.as_str() == key)
-            .or_else(|| PLATFORM_ALIASES.iter().find(|(a, _)| *a == key).map(|(_, p)| *p))
+            .or_else(|| {
+                PLATFORM_ALIASES
+                    .iter()
+                    .find(|(a, _)| *a == key)
+                    .map(|(_, p)| *p)
+            })
             .ok_or_else(|| TemplateError::UnknownPlatform {
                 input: input.to_owned(),
                 nearest: nearest(&key, Self::ALL.iter().map(|p| p.as_str()), 3),
@@ -196,7 +205,12 @@ impl DocumentType {
             .iter()
             .copied()
             .find(|d| d.as_str() == key)
-            .or_else(|| DOCUMENT_TYPE_ALIASES.iter().find(|(a, _)| *a == key).map(|(_, d)| *d))
+            .or_else(|| {
+                DOCUMENT_TYPE_ALIASES
+                    .iter()
+                    .find(|(a, _)| *a == key)
+                    .map(|(_, d)| *d)
+            })
             .ok_or_else(|| TemplateError::UnknownDocumentType {
                 input: input.to_owned(),
                 nearest: nearest(&key, Self::ALL.iter().map(|d| d.as_str()), 3),
@@ -230,12 +244,18 @@ pub struct TemplateKey {
 
 impl TemplateKey {
     pub fn new(platform: Platform, document_type: DocumentType) -> Self {
-        Self { platform, document_type }
+        Self {
+            platform,
+            document_type,
+        }
     }
 
     /// Parses both halves, accepting legacy names.
     pub fn parse(platform: &str, document_type: &str) -> Result<Self, TemplateError> {
-        Ok(Self::new(Platform::parse(platform)?, DocumentType::parse(document_type)?))
+        Ok(Self::new(
+            Platform::parse(platform)?,
+            DocumentType::parse(document_type)?,
+        ))
     }
 }
 
@@ -252,8 +272,20 @@ mod tests {
     #[test]
     fn every_legacy_platform_name_parses() {
         for name in [
-            "jira", "confluence", "wiki", "figma", "github", "linear", "notion", "azure-devops", "trello",
-            "asana", "AEM", "ui", "gitlab", "Azure_DevOps",
+            "jira",
+            "confluence",
+            "wiki",
+            "figma",
+            "github",
+            "linear",
+            "notion",
+            "azure-devops",
+            "trello",
+            "asana",
+            "AEM",
+            "ui",
+            "gitlab",
+            "Azure_DevOps",
         ] {
             assert!(Platform::parse(name).is_ok(), "{name}");
         }
@@ -263,22 +295,58 @@ mod tests {
     #[test]
     fn every_legacy_document_type_parses() {
         for name in [
-            "component", "feature", "bug", "epic", "documentation", "api-spec", "design-handoff",
-            "pr-template", "issue-template", "page", "custom", "code", "code-simple", "service", "wiki",
-            "comp", "jira", "confluence", "agent", "technical_spec", "github_issue", "agent_task",
-            "story", "authoring", "code-implementation",
+            "component",
+            "feature",
+            "bug",
+            "epic",
+            "documentation",
+            "api-spec",
+            "design-handoff",
+            "pr-template",
+            "issue-template",
+            "page",
+            "custom",
+            "code",
+            "code-simple",
+            "service",
+            "wiki",
+            "comp",
+            "jira",
+            "confluence",
+            "agent",
+            "technical_spec",
+            "github_issue",
+            "agent_task",
+            "story",
+            "authoring",
+            "code-implementation",
         ] {
             assert!(DocumentType::parse(name).is_ok(), "{name}");
         }
-        assert_eq!(DocumentType::parse("comp").ok(), Some(DocumentType::Component));
-        assert_eq!(DocumentType::parse("service").ok(), Some(DocumentType::ApiSpec));
+        assert_eq!(
+            DocumentType::parse("comp").ok(),
+            Some(DocumentType::Component)
+        );
+        assert_eq!(
+            DocumentType::parse("service").ok(),
+            Some(DocumentType::ApiSpec)
+        );
     }
 
     #[test]
     fn unknown_name_is_an_error_naming_the_nearest() {
-        let err = DocumentType::parse("componnet").err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(err.contains("componnet") && err.contains("component"), "{err}");
-        let err = Platform::parse("jiraa").err().map(|e| e.to_string()).unwrap_or_default();
+        let err = DocumentType::parse("componnet")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("componnet") && err.contains("component"),
+            "{err}"
+        );
+        let err = Platform::parse("jiraa")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("jira"), "{err}");
     }
 }

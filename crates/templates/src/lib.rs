@@ -25,18 +25,20 @@ mod ticket;
 
 pub use compiled::{CompiledTemplate, TemplateOrigin, source_hash};
 pub use context::{
-    CONTEXT_VERSION, Finding, Settings, StringOrList, TeamStandards, TemplateContext, build_context, default_subject,
-    find_node, node_link, sample_context, top_level_frames,
+    CONTEXT_VERSION, Finding, Settings, StringOrList, TeamStandards, TemplateContext,
+    build_context, default_subject, find_node, node_link, sample_context, top_level_frames,
 };
 pub use engine::Limits;
 pub use error::{LimitKind, SourcePosition, TemplateError};
 pub use generate::{Request, generate_epic, generate_ticket, render_ticket};
 pub use key::{DocumentType, Platform, TemplateKey};
-pub use registry::{Overrides, Registry, RegistryConfig, StoredTemplate, TemplateInfo, ValidationReport};
+pub use registry::{
+    Overrides, Registry, RegistryConfig, StoredTemplate, TemplateInfo, ValidationReport,
+};
 pub use render::OutputFormat;
 pub use spec::{MAX_TEMPLATE_BYTES, OutputSettings, TemplateSpec, VariableSpec};
 pub use tech_stack::{TechStack, TechStackMatch};
 pub use ticket::{
-    AcceptanceCriterion, Complexity, CriterionSource, DesignRef, Epic, EpicSummary, Estimate, Link, Priority, Subtask,
-    TemplateUsed, Ticket,
+    AcceptanceCriterion, Complexity, CriterionSource, DesignRef, Epic, EpicSummary, Estimate, Link,
+    Priority, Subtask, TemplateUsed, Ticket,
 };

@@ -279,7 +279,10 @@ impl Registry {
         };
         let mut sample = crate::context::sample_context(compiled.spec.key());
         for variable in &compiled.spec.variables {
-            let value = variable.default.clone().unwrap_or_else(|| serde_json::Value::String(format!("<{}>", variable.name)));
+            let value = variable
+                .default
+                .clone()
+                .unwrap_or_else(|| serde_json::Value::String(format!("<{}>", variable.name)));
             sample.vars.insert(variable.name.clone(), value);
         }
         let value = minijinja::Value::from(minijinja::value::Serde(&sample));

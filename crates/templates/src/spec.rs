@@ -81,14 +81,21 @@ impl TemplateSpec {
     /// Parses a template file. `name` is used in error messages.
     pub fn parse(name: &str, source: &str) -> Result<Self, TemplateError> {
         let invalid = |line, column, message: String| TemplateError::Invalid {
-            at: SourcePosition { template: name.to_owned(), line, column },
+            at: SourcePosition {
+                template: name.to_owned(),
+                line,
+                column,
+            },
             message,
         };
         if source.len() > MAX_TEMPLATE_BYTES {
             return Err(invalid(
                 None,
                 None,
-                format!("file is {} bytes; the limit is {MAX_TEMPLATE_BYTES}", source.len()),
+                format!(
+                    "file is {} bytes; the limit is {MAX_TEMPLATE_BYTES}",
+                    source.len()
+                ),
             ));
         }
         let spec: TemplateSpec = serde_saphyr::from_str_with_options(source, yaml_options())
@@ -105,7 +112,11 @@ impl TemplateSpec {
 
     fn check(&self, name: &str) -> Result<(), TemplateError> {
         let invalid = |message: String| TemplateError::Invalid {
-            at: SourcePosition { template: name.to_owned(), line: None, column: None },
+            at: SourcePosition {
+                template: name.to_owned(),
+                line: None,
+                column: None,
+            },
             message,
         };
         if self.id.trim().is_empty() {
@@ -119,7 +130,10 @@ impl TemplateSpec {
         }
         for variable in &self.variables {
             let ok = !variable.name.is_empty()
-                && variable.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                && variable
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_');
             if !ok {
                 return Err(invalid(format!(
                     "variable name {:?} must be letters, digits and `_`",
@@ -167,7 +181,8 @@ mod tests {
 
     #[test]
     fn parses_minimal_and_accepts_legacy_names() {
-        let spec = TemplateSpec::parse("t.yaml", MINIMAL.replace("comp\n", "component\n").as_str()).unwrap();
+        let spec = TemplateSpec::parse("t.yaml", MINIMAL.replace("comp\n", "component\n").as_str())
+            .unwrap();
         assert_eq!(spec.key().to_string(), "jira/component");
     }
 
@@ -209,7 +224,8 @@ mod tests {
 
     #[test]
     fn bad_variable_name_is_rejected() {
-        let src = format!("{MINIMAL}variables:\n  - name: 'a b'\n").replace("comp\n", "component\n");
+        let src =
+            format!("{MINIMAL}variables:\n  - name: 'a b'\n").replace("comp\n", "component\n");
         let err = TemplateSpec::parse("t.yaml", &src).unwrap_err().to_string();
         assert!(err.contains("a b"), "{err}");
     }

@@ -36,14 +36,64 @@ struct Rule {
 }
 
 const RULES: &[Rule] = &[
-    Rule { stack: TechStack::Aem, strong: &["aem", "htl", "sling", "osgi", "jcr", "sightly", "adobe experience manager"], weak: &["java", "granite", "coral"] },
-    Rule { stack: TechStack::React, strong: &["react", "reactjs", "next", "nextjs", "next js", "remix", "gatsby", "jsx", "tsx"], weak: &["redux", "jest rtl", "vite", "storybook"] },
-    Rule { stack: TechStack::Vue, strong: &["vue", "vuejs", "vue js", "nuxt", "nuxtjs"], weak: &["pinia", "vuex", "vite"] },
-    Rule { stack: TechStack::Angular, strong: &["angular", "angularjs"], weak: &["rxjs", "ngrx", "nx", "karma", "jasmine"] },
-    Rule { stack: TechStack::IosSwiftui, strong: &["swiftui", "ios swiftui", "ios"], weak: &["swift", "uikit", "xcode"] },
-    Rule { stack: TechStack::AndroidCompose, strong: &["jetpack compose", "compose", "android compose", "android"], weak: &["kotlin", "material3"] },
-    Rule { stack: TechStack::Flutter, strong: &["flutter"], weak: &["dart"] },
-    Rule { stack: TechStack::WebComponents, strong: &["web components", "web component", "webcomponents", "lit", "stencil", "custom elements", "polymer"], weak: &["shadow dom"] },
+    Rule {
+        stack: TechStack::Aem,
+        strong: &[
+            "aem",
+            "htl",
+            "sling",
+            "osgi",
+            "jcr",
+            "sightly",
+            "adobe experience manager",
+        ],
+        weak: &["java", "granite", "coral"],
+    },
+    Rule {
+        stack: TechStack::React,
+        strong: &[
+            "react", "reactjs", "next", "nextjs", "next js", "remix", "gatsby", "jsx", "tsx",
+        ],
+        weak: &["redux", "jest rtl", "vite", "storybook"],
+    },
+    Rule {
+        stack: TechStack::Vue,
+        strong: &["vue", "vuejs", "vue js", "nuxt", "nuxtjs"],
+        weak: &["pinia", "vuex", "vite"],
+    },
+    Rule {
+        stack: TechStack::Angular,
+        strong: &["angular", "angularjs"],
+        weak: &["rxjs", "ngrx", "nx", "karma", "jasmine"],
+    },
+    Rule {
+        stack: TechStack::IosSwiftui,
+        strong: &["swiftui", "ios swiftui", "ios"],
+        weak: &["swift", "uikit", "xcode"],
+    },
+    Rule {
+        stack: TechStack::AndroidCompose,
+        strong: &["jetpack compose", "compose", "android compose", "android"],
+        weak: &["kotlin", "material3"],
+    },
+    Rule {
+        stack: TechStack::Flutter,
+        strong: &["flutter"],
+        weak: &["dart"],
+    },
+    Rule {
+        stack: TechStack::WebComponents,
+        strong: &[
+            "web components",
+            "web component",
+            "webcomponents",
+            "lit",
+            "stencil",
+            "custom elements",
+            "polymer",
+        ],
+        weak: &["shadow dom"],
+    },
 ];
 
 impl TechStack {
@@ -85,16 +135,87 @@ impl TechStack {
     pub fn profile(self, component_name: &str) -> TechProfile {
         let pascal = component_name.to_pascal_case();
         let kebab = component_name.to_kebab_case();
-        let (label, language, component_file, test_file, story_file, test_framework, styling) = match self {
-            TechStack::React => ("React", "TypeScript", format!("{pascal}.tsx"), format!("{pascal}.test.tsx"), format!("{pascal}.stories.tsx"), "Jest + React Testing Library", "CSS Modules"),
-            TechStack::Vue => ("Vue", "TypeScript", format!("{pascal}.vue"), format!("{pascal}.spec.ts"), format!("{pascal}.stories.ts"), "Vitest + Vue Test Utils", "scoped CSS"),
-            TechStack::Angular => ("Angular", "TypeScript", format!("{kebab}.component.ts"), format!("{kebab}.component.spec.ts"), format!("{kebab}.stories.ts"), "Jasmine + Karma / TestBed", "component SCSS"),
-            TechStack::Aem => ("AEM", "Java + HTL", format!("{kebab}/{kebab}.html"), format!("{pascal}ModelTest.java"), format!("{kebab}/_cq_dialog/.content.xml"), "JUnit 5 + AEM Mocks", "clientlibs (SCSS)"),
-            TechStack::IosSwiftui => ("SwiftUI", "Swift", format!("{pascal}View.swift"), format!("{pascal}ViewTests.swift"), format!("{pascal}View_Previews.swift"), "XCTest + snapshot tests", "SwiftUI modifiers"),
-            TechStack::AndroidCompose => ("Jetpack Compose", "Kotlin", format!("{pascal}.kt"), format!("{pascal}Test.kt"), format!("{pascal}Preview.kt"), "Compose UI tests (JUnit)", "MaterialTheme"),
-            TechStack::Flutter => ("Flutter", "Dart", format!("{}.dart", component_name.to_kebab_case().replace('-', "_")), format!("{}_test.dart", component_name.to_kebab_case().replace('-', "_")), format!("{}_widgetbook.dart", component_name.to_kebab_case().replace('-', "_")), "flutter_test (widget tests)", "ThemeData"),
-            TechStack::WebComponents => ("Web Components", "TypeScript", format!("{kebab}.ts"), format!("{kebab}.test.ts"), format!("{kebab}.stories.ts"), "Web Test Runner", "Shadow DOM CSS"),
-        };
+        let (label, language, component_file, test_file, story_file, test_framework, styling) =
+            match self {
+                TechStack::React => (
+                    "React",
+                    "TypeScript",
+                    format!("{pascal}.tsx"),
+                    format!("{pascal}.test.tsx"),
+                    format!("{pascal}.stories.tsx"),
+                    "Jest + React Testing Library",
+                    "CSS Modules",
+                ),
+                TechStack::Vue => (
+                    "Vue",
+                    "TypeScript",
+                    format!("{pascal}.vue"),
+                    format!("{pascal}.spec.ts"),
+                    format!("{pascal}.stories.ts"),
+                    "Vitest + Vue Test Utils",
+                    "scoped CSS",
+                ),
+                TechStack::Angular => (
+                    "Angular",
+                    "TypeScript",
+                    format!("{kebab}.component.ts"),
+                    format!("{kebab}.component.spec.ts"),
+                    format!("{kebab}.stories.ts"),
+                    "Jasmine + Karma / TestBed",
+                    "component SCSS",
+                ),
+                TechStack::Aem => (
+                    "AEM",
+                    "Java + HTL",
+                    format!("{kebab}/{kebab}.html"),
+                    format!("{pascal}ModelTest.java"),
+                    format!("{kebab}/_cq_dialog/.content.xml"),
+                    "JUnit 5 + AEM Mocks",
+                    "clientlibs (SCSS)",
+                ),
+                TechStack::IosSwiftui => (
+                    "SwiftUI",
+                    "Swift",
+                    format!("{pascal}View.swift"),
+                    format!("{pascal}ViewTests.swift"),
+                    format!("{pascal}View_Previews.swift"),
+                    "XCTest + snapshot tests",
+                    "SwiftUI modifiers",
+                ),
+                TechStack::AndroidCompose => (
+                    "Jetpack Compose",
+                    "Kotlin",
+                    format!("{pascal}.kt"),
+                    format!("{pascal}Test.kt"),
+                    format!("{pascal}Preview.kt"),
+                    "Compose UI tests (JUnit)",
+                    "MaterialTheme",
+                ),
+                TechStack::Flutter => (
+                    "Flutter",
+                    "Dart",
+                    format!("{}.dart", component_name.to_kebab_case().replace('-', "_")),
+                    format!(
+                        "{}_test.dart",
+                        component_name.to_kebab_case().replace('-', "_")
+                    ),
+                    format!(
+                        "{}_widgetbook.dart",
+                        component_name.to_kebab_case().replace('-', "_")
+                    ),
+                    "flutter_test (widget tests)",
+                    "ThemeData",
+                ),
+                TechStack::WebComponents => (
+                    "Web Components",
+                    "TypeScript",
+                    format!("{kebab}.ts"),
+                    format!("{kebab}.test.ts"),
+                    format!("{kebab}.stories.ts"),
+                    "Web Test Runner",
+                    "Shadow DOM CSS",
+                ),
+            };
         TechProfile {
             stack: self,
             label,
@@ -119,7 +240,10 @@ impl<'de> Deserialize<'de> for TechStack {
         let text = String::deserialize(deserializer)?;
         TechStack::parse(&text).ok_or_else(|| {
             let names: Vec<&str> = TechStack::ALL.iter().map(|s| s.as_str()).collect();
-            serde::de::Error::custom(format!("unknown tech stack {text:?} (expected one of: {})", names.join(", ")))
+            serde::de::Error::custom(format!(
+                "unknown tech stack {text:?} (expected one of: {})",
+                names.join(", ")
+            ))
         })
     }
 }
@@ -197,7 +321,12 @@ pub fn detect<S: AsRef<str>>(entries: &[S]) -> TechStackMatch {
         aem(b).cmp(&aem(a)).then(b.0.total_cmp(&a.0))
     });
     let Some((best_score, strong_count, stack, matched)) = scored.first().cloned() else {
-        return TechStackMatch { stack: None, matched: Vec::new(), confidence: 0.0, alternatives: Vec::new() };
+        return TechStackMatch {
+            stack: None,
+            matched: Vec::new(),
+            confidence: 0.0,
+            alternatives: Vec::new(),
+        };
     };
     let weak_count = matched.len() - strong_count;
     let mut confidence = if strong_count > 0 {
@@ -226,7 +355,14 @@ mod tests {
 
     #[test]
     fn aem_keywords_win_over_everything() {
-        for input in ["AEM", "htl", "Sling models", "OSGi", "JCR", "React, TypeScript, HTL"] {
+        for input in [
+            "AEM",
+            "htl",
+            "Sling models",
+            "OSGi",
+            "JCR",
+            "React, TypeScript, HTL",
+        ] {
             let found = detect(&[input]);
             assert_eq!(found.stack, Some(TechStack::Aem), "{input}");
             assert!(found.confidence >= 0.75, "{input}: {found:?}");

@@ -5,7 +5,8 @@
 mod common;
 
 use handoff_templates::{
-    OutputFormat, Overrides, Registry, Request, default_subject, generate_ticket, node_link, render::render_ticket,
+    OutputFormat, Overrides, Registry, Request, default_subject, generate_ticket, node_link,
+    render::render_ticket,
 };
 
 #[test]
@@ -21,15 +22,40 @@ fn every_pair_renders_for_every_fixture() {
         let subject = design.node(node).unwrap();
         let link = node_link(common::FILE_KEY, &subject.id);
         for &key in &keys {
-            let ticket = generate_ticket(&registry, &design, node, Request { key, settings: &settings, overrides: &overrides })
-                .unwrap_or_else(|e| panic!("{file} {key}: {e}"));
+            let ticket = generate_ticket(
+                &registry,
+                &design,
+                node,
+                Request {
+                    key,
+                    settings: &settings,
+                    overrides: &overrides,
+                },
+            )
+            .unwrap_or_else(|e| panic!("{file} {key}: {e}"));
             let markdown = render_ticket(&ticket, OutputFormat::Markdown);
-            assert!(markdown.contains(subject.name.trim()) || markdown.contains(&handoff_templates_name(&subject.name)), "{file} {key}: no component name\n{markdown}");
-            assert!(markdown.contains(&link), "{file} {key}: no node link {link}\n{markdown}");
-            assert!(!ticket.acceptance_criteria.is_empty(), "{file} {key}: no criteria");
+            assert!(
+                markdown.contains(subject.name.trim())
+                    || markdown.contains(&handoff_templates_name(&subject.name)),
+                "{file} {key}: no component name\n{markdown}"
+            );
+            assert!(
+                markdown.contains(&link),
+                "{file} {key}: no node link {link}\n{markdown}"
+            );
+            assert!(
+                !ticket.acceptance_criteria.is_empty(),
+                "{file} {key}: no criteria"
+            );
             let first = &ticket.acceptance_criteria[0].text;
-            assert!(markdown.contains(first.as_str()), "{file} {key}: criterion {first:?} missing\n{markdown}");
-            assert!(!markdown.contains("{%") && !markdown.contains("{{"), "{file} {key}: stray template syntax\n{markdown}");
+            assert!(
+                markdown.contains(first.as_str()),
+                "{file} {key}: criterion {first:?} missing\n{markdown}"
+            );
+            assert!(
+                !markdown.contains("{%") && !markdown.contains("{{"),
+                "{file} {key}: stray template syntax\n{markdown}"
+            );
             for format in OutputFormat::ALL {
                 assert!(!render_ticket(&ticket, *format).is_empty());
             }
@@ -43,7 +69,10 @@ fn every_pair_renders_for_every_fixture() {
 fn handoff_templates_name(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '!'
+        ) {
             out.push('\\');
         }
         out.push(c);

@@ -307,15 +307,36 @@ fn listing_has_every_builtin_with_metadata() {
 
 #[test]
 fn the_documented_example_template_validates_cleanly_and_renders() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/templates.md")).unwrap();
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/templates.md"
+    ))
+    .unwrap();
     let start = doc.find("```yaml\n").unwrap() + "```yaml\n".len();
     let source = &doc[start..start + doc[start..].find("```").unwrap()];
     let registry = Registry::builtin().unwrap();
     let report = registry.validate("docs-example.yaml", source);
     assert!(report.is_ok() && report.warnings.is_empty(), "{report:?}");
-    let overrides = Overrides { org: Some(StoredTemplate { owner_id: "acme".into(), source: source.to_owned() }), user: None };
-    let template = registry.resolve(KEY, Some(TechStack::Vue), &overrides).unwrap();
+    let overrides = Overrides {
+        org: Some(StoredTemplate {
+            owner_id: "acme".into(),
+            source: source.to_owned(),
+        }),
+        user: None,
+    };
+    let template = registry
+        .resolve(KEY, Some(TechStack::Vue), &overrides)
+        .unwrap();
     let ticket = render_ticket(&template, &sample_context(KEY)).unwrap();
-    assert!(ticket.description.contains("Part of") && ticket.description.contains("Acceptance criteria"), "{}", ticket.description);
-    assert!(ticket.labels.contains(&"design".to_owned()), "{:?}", ticket.labels);
+    assert!(
+        ticket.description.contains("Part of")
+            && ticket.description.contains("Acceptance criteria"),
+        "{}",
+        ticket.description
+    );
+    assert!(
+        ticket.labels.contains(&"design".to_owned()),
+        "{:?}",
+        ticket.labels
+    );
 }

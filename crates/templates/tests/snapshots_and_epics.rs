@@ -6,34 +6,77 @@ mod common;
 use handoff_figma::Design;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
-    DocumentType, OutputFormat, Overrides, Platform, Registry, Request, TemplateKey, default_subject, find_node,
-    generate_epic, generate_ticket, top_level_frames,
+    DocumentType, OutputFormat, Overrides, Platform, Registry, Request, TemplateKey,
+    default_subject, find_node, generate_epic, generate_ticket, top_level_frames,
 };
 
 fn fixture(name: &str) -> Design {
-    common::fixtures().into_iter().find(|(f, _)| f == name).map(|(_, d)| d).unwrap()
+    common::fixtures()
+        .into_iter()
+        .find(|(f, _)| f == name)
+        .map(|(_, d)| d)
+        .unwrap()
 }
 
-fn ticket_in(design: &Design, platform: Platform, doc: DocumentType, format: OutputFormat) -> String {
+fn ticket_in(
+    design: &Design,
+    platform: Platform,
+    doc: DocumentType,
+    format: OutputFormat,
+) -> String {
     let registry = Registry::builtin().unwrap();
     let settings = common::settings();
     let key = TemplateKey::new(platform, doc);
     let node = default_subject(design).unwrap();
-    let ticket = generate_ticket(&registry, design, node, Request { key, settings: &settings, overrides: &Overrides::default() }).unwrap();
+    let ticket = generate_ticket(
+        &registry,
+        design,
+        node,
+        Request {
+            key,
+            settings: &settings,
+            overrides: &Overrides::default(),
+        },
+    )
+    .unwrap();
     render_ticket(&ticket, format)
 }
 
 #[test]
 fn snapshot_jira_component_wizard_demo() {
     let design = fixture("code-connect-wizard-demo.file.json");
-    insta::assert_snapshot!("jira_component_markdown", ticket_in(&design, Platform::Jira, DocumentType::Component, OutputFormat::Markdown));
-    insta::assert_snapshot!("jira_component_wiki", ticket_in(&design, Platform::Jira, DocumentType::Component, OutputFormat::Jira));
+    insta::assert_snapshot!(
+        "jira_component_markdown",
+        ticket_in(
+            &design,
+            Platform::Jira,
+            DocumentType::Component,
+            OutputFormat::Markdown
+        )
+    );
+    insta::assert_snapshot!(
+        "jira_component_wiki",
+        ticket_in(
+            &design,
+            Platform::Jira,
+            DocumentType::Component,
+            OutputFormat::Jira
+        )
+    );
 }
 
 #[test]
 fn snapshot_github_bug_framelink() {
     let design = fixture("framelink-oddit.nodes.json");
-    insta::assert_snapshot!("github_bug_markdown", ticket_in(&design, Platform::Github, DocumentType::Bug, OutputFormat::Markdown));
+    insta::assert_snapshot!(
+        "github_bug_markdown",
+        ticket_in(
+            &design,
+            Platform::Github,
+            DocumentType::Bug,
+            OutputFormat::Markdown
+        )
+    );
 }
 
 #[test]
@@ -41,14 +84,27 @@ fn snapshot_confluence_documentation_storage() {
     let design = fixture("code-connect-wizard-demo.file.json");
     insta::assert_snapshot!(
         "confluence_documentation_storage",
-        ticket_in(&design, Platform::Confluence, DocumentType::Documentation, OutputFormat::Confluence)
+        ticket_in(
+            &design,
+            Platform::Confluence,
+            DocumentType::Documentation,
+            OutputFormat::Confluence
+        )
     );
 }
 
 #[test]
 fn snapshot_aem_code_text() {
     let design = fixture("yol-project.nodes.json");
-    insta::assert_snapshot!("aem_code_text", ticket_in(&design, Platform::Aem, DocumentType::Code, OutputFormat::Text));
+    insta::assert_snapshot!(
+        "aem_code_text",
+        ticket_in(
+            &design,
+            Platform::Aem,
+            DocumentType::Code,
+            OutputFormat::Text
+        )
+    );
 }
 
 #[test]
@@ -63,10 +119,25 @@ fn epic_over_many_frames_has_one_child_per_node_and_sums_points() {
     nodes.push(find_node(&design, &again).unwrap());
     nodes.push(nodes[1]);
     let key = TemplateKey::new(Platform::Jira, DocumentType::Epic);
-    let epic = generate_epic(&registry, &design, &nodes, DocumentType::Story, Request { key, settings: &settings, overrides: &Overrides::default() }).unwrap();
+    let epic = generate_epic(
+        &registry,
+        &design,
+        &nodes,
+        DocumentType::Story,
+        Request {
+            key,
+            settings: &settings,
+            overrides: &Overrides::default(),
+        },
+    )
+    .unwrap();
     assert_eq!(epic.summary.duplicates_skipped, 2);
     assert_eq!(epic.children.len(), nodes.len() - 2);
-    let mut ids: Vec<&str> = epic.children.iter().map(|c| c.design_refs[0].node_id.as_str()).collect();
+    let mut ids: Vec<&str> = epic
+        .children
+        .iter()
+        .map(|c| c.design_refs[0].node_id.as_str())
+        .collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), epic.children.len(), "duplicated child");
@@ -75,11 +146,22 @@ fn epic_over_many_frames_has_one_child_per_node_and_sums_points() {
     assert_eq!(epic.epic.estimate.story_points, total);
     assert_eq!(epic.epic.subtasks.len(), epic.children.len());
     let markdown = render_ticket(&epic.epic, OutputFormat::Markdown);
-    assert!(markdown.contains("Project Summary") && markdown.contains(&format!("**Story points:** {total}")), "{markdown}");
+    assert!(
+        markdown.contains("Project Summary")
+            && markdown.contains(&format!("**Story points:** {total}")),
+        "{markdown}"
+    );
     for child in epic.children.iter().take(5) {
-        assert!(markdown.contains(&child.design_refs[0].url), "child link missing");
+        assert!(
+            markdown.contains(&child.design_refs[0].url),
+            "child link missing"
+        );
     }
-    assert!(epic.children.iter().all(|c| c.document_type == DocumentType::Story));
+    assert!(
+        epic.children
+            .iter()
+            .all(|c| c.document_type == DocumentType::Story)
+    );
 }
 
 #[test]
@@ -88,7 +170,11 @@ fn epic_without_nodes_is_an_error_and_unknown_node_is_named() {
     let registry = Registry::builtin().unwrap();
     let settings = common::settings();
     let key = TemplateKey::new(Platform::Jira, DocumentType::Epic);
-    let request = Request { key, settings: &settings, overrides: &Overrides::default() };
+    let request = Request {
+        key,
+        settings: &settings,
+        overrides: &Overrides::default(),
+    };
     assert!(generate_epic(&registry, &design, &[], DocumentType::Story, request).is_err());
     let err = find_node(&design, "999:999").unwrap_err().to_string();
     assert!(err.contains("999:999"), "{err}");

@@ -12,11 +12,19 @@ use crate::ticket::{AcceptanceCriterion, CriterionSource};
 const MAX_PER_SOURCE: usize = 12;
 
 fn criterion(text: String, source: CriterionSource, node_id: Option<&str>) -> AcceptanceCriterion {
-    AcceptanceCriterion { text, source, node_id: node_id.map(str::to_owned) }
+    AcceptanceCriterion {
+        text,
+        source,
+        node_id: node_id.map(str::to_owned),
+    }
 }
 
 fn px(value: f64) -> String {
-    if value.fract() == 0.0 { format!("{value:.0}") } else { format!("{value:.1}") }
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
 }
 
 pub(crate) fn derive(subject: &Subject, findings: &[Finding]) -> Vec<AcceptanceCriterion> {
@@ -35,7 +43,12 @@ pub(crate) fn derive(subject: &Subject, findings: &[Finding]) -> Vec<AcceptanceC
         let label = if variant.properties.is_empty() {
             md_escape(&variant.name)
         } else {
-            variant.properties.iter().map(|(k, v)| format!("{} = {}", md_escape(k), md_escape(v))).collect::<Vec<_>>().join(", ")
+            variant
+                .properties
+                .iter()
+                .map(|(k, v)| format!("{} = {}", md_escape(k), md_escape(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         out.push(criterion(
             format!("The **{label}** variant renders as designed"),
@@ -51,12 +64,22 @@ pub(crate) fn derive(subject: &Subject, findings: &[Finding]) -> Vec<AcceptanceC
                 let options: Vec<String> = property.options.iter().map(|o| md_escape(o)).collect();
                 format!("`{prop}` supports {}", options.join(", "))
             }
-            "boolean" => format!("`{prop}` can be turned on and off (default: {})", md_escape(&property.default)),
-            "text" => format!("`{prop}` text is configurable (default: “{}”)", md_escape(&property.default)),
+            "boolean" => format!(
+                "`{prop}` can be turned on and off (default: {})",
+                md_escape(&property.default)
+            ),
+            "text" => format!(
+                "`{prop}` text is configurable (default: “{}”)",
+                md_escape(&property.default)
+            ),
             "instance_swap" => format!("`{prop}` accepts a swapped-in component"),
             _ => continue,
         };
-        out.push(criterion(text, CriterionSource::Property, Some(&subject.node_id)));
+        out.push(criterion(
+            text,
+            CriterionSource::Property,
+            Some(&subject.node_id),
+        ));
     }
 
     let mut seen = BTreeSet::new();
@@ -68,7 +91,11 @@ pub(crate) fn derive(subject: &Subject, findings: &[Finding]) -> Vec<AcceptanceC
             interaction.action_label
         );
         if seen.insert(text.clone()) {
-            out.push(criterion(text, CriterionSource::Interaction, Some(&interaction.node_id)));
+            out.push(criterion(
+                text,
+                CriterionSource::Interaction,
+                Some(&interaction.node_id),
+            ));
         }
         if seen.len() >= MAX_PER_SOURCE {
             break;
@@ -76,7 +103,11 @@ pub(crate) fn derive(subject: &Subject, findings: &[Finding]) -> Vec<AcceptanceC
     }
 
     for field in subject.texts.iter().take(MAX_PER_SOURCE) {
-        let style = if field.style.is_empty() { String::new() } else { format!(" in {}", md_escape(&field.style)) };
+        let style = if field.style.is_empty() {
+            String::new()
+        } else {
+            format!(" in {}", md_escape(&field.style))
+        };
         out.push(criterion(
             format!("Shows “{}”{style}", md_escape(&field.content)),
             CriterionSource::Text,
@@ -91,16 +122,28 @@ pub(crate) fn derive(subject: &Subject, findings: &[Finding]) -> Vec<AcceptanceC
             Some(&subject.node_id),
         ));
     }
-    for finding in findings.iter().filter(|f| f.is_accessibility()).take(MAX_PER_SOURCE) {
+    for finding in findings
+        .iter()
+        .filter(|f| f.is_accessibility())
+        .take(MAX_PER_SOURCE)
+    {
         out.push(criterion(
             format!("Fix: {}", md_escape(&finding.message)),
             CriterionSource::Accessibility,
             finding.node_id.as_deref(),
         ));
     }
-    for finding in findings.iter().filter(|f| !f.is_accessibility() && f.severity != "info").take(MAX_PER_SOURCE) {
+    for finding in findings
+        .iter()
+        .filter(|f| !f.is_accessibility() && f.severity != "info")
+        .take(MAX_PER_SOURCE)
+    {
         out.push(criterion(
-            format!("Resolve {}: {}", md_escape(&finding.category), md_escape(&finding.message)),
+            format!(
+                "Resolve {}: {}",
+                md_escape(&finding.category),
+                md_escape(&finding.message)
+            ),
             CriterionSource::Compliance,
             finding.node_id.as_deref(),
         ));

@@ -43,7 +43,10 @@ pub fn node_link(file_key: &str, node_id: &str) -> String {
             }
         }
     }
-    let key: String = file_key.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let key: String = file_key
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     format!("https://www.figma.com/design/{key}?node-id={id}")
 }
 
@@ -237,7 +240,12 @@ impl TemplateContext {
 
 /// The tech stack named by the request, else by the template's `team_standards` default.
 pub fn detect_stack(settings: &Settings, spec: Option<&TemplateSpec>) -> TechStackMatch {
-    let from_request = settings.team_standards.tech_stack.as_ref().map(StringOrList::entries).unwrap_or_default();
+    let from_request = settings
+        .team_standards
+        .tech_stack
+        .as_ref()
+        .map(StringOrList::entries)
+        .unwrap_or_default();
     if !from_request.is_empty() {
         return tech_stack::detect(&from_request);
     }
@@ -245,7 +253,10 @@ pub fn detect_stack(settings: &Settings, spec: Option<&TemplateSpec>) -> TechSta
         .and_then(|s| s.team_standards.get("tech_stack"))
         .map(|v| match v {
             serde_json::Value::String(s) => vec![s.clone()],
-            serde_json::Value::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect(),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_owned))
+                .collect(),
             _ => Vec::new(),
         })
         .unwrap_or_default();
@@ -278,8 +289,9 @@ pub fn build_context(
     settings: &Settings,
     spec: Option<&TemplateSpec>,
 ) -> Result<TemplateContext, TemplateError> {
-    let subject = subject::extract(design, index)
-        .ok_or_else(|| TemplateError::UnknownNode { node_id: format!("#{index}") })?;
+    let subject = subject::extract(design, index).ok_or_else(|| TemplateError::UnknownNode {
+        node_id: format!("#{index}"),
+    })?;
     Ok(build_from_subject(design, &subject, key, settings, spec))
 }
 
@@ -288,9 +300,17 @@ pub fn find_node(design: &Design, node_id: &str) -> Result<NodeIndex, TemplateEr
     let id = node_id.trim();
     design
         .find(id)
-        .or_else(|| if id.contains(':') { None } else { design.find(&id.replacen('-', ":", 1)) })
+        .or_else(|| {
+            if id.contains(':') {
+                None
+            } else {
+                design.find(&id.replacen('-', ":", 1))
+            }
+        })
         .map(|n| n.index)
-        .ok_or_else(|| TemplateError::UnknownNode { node_id: node_id.to_owned() })
+        .ok_or_else(|| TemplateError::UnknownNode {
+            node_id: node_id.to_owned(),
+        })
 }
 
 pub(crate) fn build_from_subject(
@@ -301,23 +321,49 @@ pub(crate) fn build_from_subject(
     spec: Option<&TemplateSpec>,
 ) -> TemplateContext {
     let file_key = settings.file_key.trim().to_owned();
-    let file_name = settings.file_name.clone().unwrap_or_else(|| design.file.name.clone());
+    let file_name = settings
+        .file_name
+        .clone()
+        .unwrap_or_else(|| design.file.name.clone());
     let link = node_link(&file_key, &subject.node_id);
     let slug: String = file_name.split_whitespace().collect::<Vec<_>>().join("-");
     let live_link = if file_key.is_empty() {
         String::new()
     } else {
-        let team = settings.team_id.as_ref().map(|t| format!("&t={t}")).unwrap_or_default();
+        let team = settings
+            .team_id
+            .as_ref()
+            .map(|t| format!("&t={t}"))
+            .unwrap_or_default();
         let node_part = link.split_once("node-id=").map_or("", |(_, id)| id);
-        format!("https://www.figma.com/design/{file_key}/{slug}?node-id={node_part}{team}&mode=design&scaling=min-zoom")
+        format!(
+            "https://www.figma.com/design/{file_key}/{slug}?node-id={node_part}{team}&mode=design&scaling=min-zoom"
+        )
     };
-    let file_url = if file_key.is_empty() { String::new() } else { format!("https://www.figma.com/design/{file_key}") };
+    let file_url = if file_key.is_empty() {
+        String::new()
+    } else {
+        format!("https://www.figma.com/design/{file_key}")
+    };
 
-    let screenshot_url = settings.screenshots.get(&subject.node_id).cloned().unwrap_or_default();
-    let screenshot_filename = format!("{}-screenshot.png", heck::ToKebabCase::to_kebab_case(subject.name.as_str()));
+    let screenshot_url = settings
+        .screenshots
+        .get(&subject.node_id)
+        .cloned()
+        .unwrap_or_default();
+    let screenshot_filename = format!(
+        "{}-screenshot.png",
+        heck::ToKebabCase::to_kebab_case(subject.name.as_str())
+    );
     let screenshot_markdown = (!screenshot_url.is_empty()).then(|| ScreenshotMarkdown {
-        markdown: format!("![{}]({screenshot_url})", crate::filters::md_escape(&subject.name)),
-        html: format!("<img src=\"{screenshot_url}\" alt=\"{}\" />", subject.name.replace('"', "&quot;")),
+        markdown: format!(
+            "![{}]({screenshot_url})",
+            crate::filters::md_escape(&subject.name)
+        ),
+        html: format!(
+            "<img src=\"{screenshot_url}\" alt=\"{}\" />",
+            subject.name.replace('"', "&quot;")
+        ),
         jira: format!("!{screenshot_url}|thumbnail!"),
         confluence: format!("<ac:image><ri:url ri:value=\"{screenshot_url}\" /></ac:image>"),
         wiki: format!("[[File:{screenshot_filename}]]"),
@@ -355,10 +401,16 @@ pub(crate) fn build_from_subject(
         risk_factors.push("Form input and validation".to_owned());
     }
     if !subject.interactions.is_empty() {
-        risk_factors.push(format!("{} prototype interaction(s) to wire up", subject.interactions.len()));
+        risk_factors.push(format!(
+            "{} prototype interaction(s) to wire up",
+            subject.interactions.len()
+        ));
     }
     if subject.dependencies.len() > 8 {
-        risk_factors.push(format!("Depends on {} components", subject.dependencies.len()));
+        risk_factors.push(format!(
+            "Depends on {} components",
+            subject.dependencies.len()
+        ));
     }
     if subject.node_count > 50 {
         risk_factors.push(format!("Large layer tree ({} layers)", subject.node_count));
@@ -377,14 +429,20 @@ pub(crate) fn build_from_subject(
     }
 
     // Similar components: real components of this file sharing a word with this name.
-    let words: Vec<String> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() > 2).map(str::to_owned).collect();
+    let words: Vec<String> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .map(str::to_owned)
+        .collect();
     let mut similar: Vec<String> = design
         .components
         .iter()
         .filter(|(id, _)| **id != subject.node_id)
         .map(|(_, c)| c.name.clone())
         .chain(design.component_sets.values().map(|s| s.name.clone()))
-        .filter(|n| n != &subject.name && words.iter().any(|w| n.to_lowercase().contains(w.as_str())))
+        .filter(|n| {
+            n != &subject.name && words.iter().any(|w| n.to_lowercase().contains(w.as_str()))
+        })
         .collect();
     similar.sort();
     similar.dedup();
@@ -393,35 +451,62 @@ pub(crate) fn build_from_subject(
     let profile = stack.stack.map(|s| s.profile(&subject.name));
     let mut implementation_notes = Vec::new();
     if let Some(p) = &profile {
-        implementation_notes.push(format!("Implement as `{}` ({} / {})", p.component_file, p.label, p.language));
-        implementation_notes.push(format!("Cover it in `{}` with {}", p.test_file, p.test_framework));
+        implementation_notes.push(format!(
+            "Implement as `{}` ({} / {})",
+            p.component_file, p.label, p.language
+        ));
+        implementation_notes.push(format!(
+            "Cover it in `{}` with {}",
+            p.test_file, p.test_framework
+        ));
     }
     if !subject.tokens.styles.is_empty() || !subject.tokens.variables.is_empty() {
-        implementation_notes.push("Use the design tokens listed below instead of raw values".to_owned());
+        implementation_notes
+            .push("Use the design tokens listed below instead of raw values".to_owned());
     }
     if !subject.dependencies.is_empty() {
-        implementation_notes.push(format!("Reuse existing components: {}", subject.dependencies.join(", ")));
+        implementation_notes.push(format!(
+            "Reuse existing components: {}",
+            subject.dependencies.join(", ")
+        ));
     }
-    let accessibility_level = settings.team_standards.accessibility_level.clone().unwrap_or_else(|| "wcag-aa".to_owned());
-    let mut accessibility_requirements = vec![format!("Meets {} for contrast, focus order and labelling", accessibility_level.to_uppercase())];
+    let accessibility_level = settings
+        .team_standards
+        .accessibility_level
+        .clone()
+        .unwrap_or_else(|| "wcag-aa".to_owned());
+    let mut accessibility_requirements = vec![format!(
+        "Meets {} for contrast, focus order and labelling",
+        accessibility_level.to_uppercase()
+    )];
     if !subject.interactions.is_empty() {
         accessibility_requirements.push("Keyboard operable with a visible focus state".to_owned());
     }
     if subject.text_inputs > 0 {
-        accessibility_requirements.push("Inputs have programmatic labels and error messages".to_owned());
+        accessibility_requirements
+            .push("Inputs have programmatic labels and error messages".to_owned());
     }
 
     let findings: Vec<Finding> = settings
         .findings
         .iter()
-        .filter(|f| f.node_id.as_ref().is_none_or(|id| id == &subject.node_id || design.find(id).is_some()))
+        .filter(|f| {
+            f.node_id
+                .as_ref()
+                .is_none_or(|id| id == &subject.node_id || design.find(id).is_some())
+        })
         .cloned()
         .collect();
     let acceptance_criteria = criteria::derive(subject, &findings);
 
     let (emoji, prefix) = key.platform.prefix();
     let (type_emoji, type_label) = key.document_type.prefix();
-    let tech_stack_list = settings.team_standards.tech_stack.as_ref().map(StringOrList::entries).unwrap_or_default();
+    let tech_stack_list = settings
+        .team_standards
+        .tech_stack
+        .as_ref()
+        .map(StringOrList::entries)
+        .unwrap_or_default();
 
     // team_standards: template defaults, overridden by the request.
     let mut team_standards = spec.map(|s| s.team_standards.clone()).unwrap_or_default();
@@ -432,7 +517,13 @@ pub(crate) fn build_from_subject(
             }
         }
     }
-    let standard = |name: &str| team_standards.get(name).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let standard = |name: &str| {
+        team_standards
+            .get(name)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
 
     let mut vars = serde_json::Map::new();
     if let Some(spec) = spec {
@@ -448,22 +539,57 @@ pub(crate) fn build_from_subject(
     let due = today.saturating_add(time::Duration::days(14));
     let mut resources = Vec::new();
     if !link.is_empty() {
-        resources.push(Link { title: "Figma design".into(), url: link.clone() });
+        resources.push(Link {
+            title: "Figma design".into(),
+            url: link.clone(),
+        });
     }
-    for (title, url) in [("Repository", &settings.project.repository_url), ("Storybook", &settings.project.storybook_url), ("Wiki", &settings.project.wiki_url)] {
+    for (title, url) in [
+        ("Repository", &settings.project.repository_url),
+        ("Storybook", &settings.project.storybook_url),
+        ("Wiki", &settings.project.wiki_url),
+    ] {
         if let Some(url) = url.as_ref().filter(|u| !u.is_empty()) {
-            resources.push(Link { title: title.into(), url: url.clone() });
+            resources.push(Link {
+                title: title.into(),
+                url: url.clone(),
+            });
         }
     }
     for url in &subject.documentation_links {
-        resources.push(Link { title: "Documentation".into(), url: url.clone() });
+        resources.push(Link {
+            title: "Documentation".into(),
+            url: url.clone(),
+        });
     }
 
-    let extracted_colors = subject.tokens.colors.iter().take(6).map(|c| c.hex.clone()).collect::<Vec<_>>().join(", ");
-    let fonts: Vec<&str> = subject.tokens.typography.iter().take(4).map(String::as_str).collect();
-    let extracted_typography = if fonts.is_empty() { String::new() } else { format!("Fonts: {}", fonts.join(", ")) };
+    let extracted_colors = subject
+        .tokens
+        .colors
+        .iter()
+        .take(6)
+        .map(|c| c.hex.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fonts: Vec<&str> = subject
+        .tokens
+        .typography
+        .iter()
+        .take(4)
+        .map(String::as_str)
+        .collect();
+    let extracted_typography = if fonts.is_empty() {
+        String::new()
+    } else {
+        format!("Fonts: {}", fonts.join(", "))
+    };
 
-    let project_name = settings.project.name.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| file_name.clone());
+    let project_name = settings
+        .project
+        .name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| file_name.clone());
     let mut labels = settings.project.labels.clone();
     labels.push(key.document_type.as_str().to_owned());
     if let Some(s) = stack.stack {
@@ -485,7 +611,10 @@ pub(crate) fn build_from_subject(
             description: subject.description.clone(),
             node_link: link,
             live_link,
-            dimensions: subject.width.zip(subject.height).map(|(width, height)| Dimensions { width, height }),
+            dimensions: subject
+                .width
+                .zip(subject.height)
+                .map(|(width, height)| Dimensions { width, height }),
             properties: subject.properties.clone(),
             variants: subject.variants.clone(),
             texts: subject.texts.clone(),
@@ -519,9 +648,19 @@ pub(crate) fn build_from_subject(
             wiki_url: or_empty(&settings.project.wiki_url),
             testing_framework: {
                 let t = standard("testing_framework");
-                if t.is_empty() { profile.as_ref().map(|p| p.test_framework.to_owned()).unwrap_or_default() } else { t }
+                if t.is_empty() {
+                    profile
+                        .as_ref()
+                        .map(|p| p.test_framework.to_owned())
+                        .unwrap_or_default()
+                } else {
+                    t
+                }
             },
-            frontend_framework: profile.as_ref().map(|p| p.label.to_owned()).unwrap_or_default(),
+            frontend_framework: profile
+                .as_ref()
+                .map(|p| p.label.to_owned())
+                .unwrap_or_default(),
             styling_approach: settings
                 .project
                 .styling_approach
@@ -535,7 +674,10 @@ pub(crate) fn build_from_subject(
             instructions: settings.instructions.clone(),
         },
         tech: TechContext {
-            stack: stack.stack.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            stack: stack
+                .stack
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
             matched: stack.matched.clone(),
             confidence: stack.confidence,
             profile,
@@ -556,7 +698,11 @@ pub(crate) fn build_from_subject(
         },
         analysis: AnalysisContext {
             available: !settings.findings.is_empty(),
-            accessibility_findings: findings.iter().filter(|f| f.is_accessibility()).cloned().collect(),
+            accessibility_findings: findings
+                .iter()
+                .filter(|f| f.is_accessibility())
+                .cloned()
+                .collect(),
             findings,
         },
         acceptance_criteria,
@@ -575,7 +721,10 @@ pub(crate) fn build_from_subject(
         user: settings.user.clone(),
         vars,
         resources,
-        date: DateContext { today: iso(today), due: iso(due) },
+        date: DateContext {
+            today: iso(today),
+            due: iso(due),
+        },
         design_tokens: subject.tokens.clone(),
         children: Vec::new(),
     }
@@ -612,10 +761,19 @@ mod tests {
 
     #[test]
     fn node_links_follow_the_documented_form() {
-        assert_eq!(node_link("AbC123", "1:2"), "https://www.figma.com/design/AbC123?node-id=1:2");
-        assert_eq!(node_link("AbC123", "I1:2;3:4"), "https://www.figma.com/design/AbC123?node-id=I1:2%3B3:4");
+        assert_eq!(
+            node_link("AbC123", "1:2"),
+            "https://www.figma.com/design/AbC123?node-id=1:2"
+        );
+        assert_eq!(
+            node_link("AbC123", "I1:2;3:4"),
+            "https://www.figma.com/design/AbC123?node-id=I1:2%3B3:4"
+        );
         assert_eq!(node_link("", "1:2"), "");
-        assert_eq!(node_link("a/../b?x", "1:2"), "https://www.figma.com/design/abx?node-id=1:2");
+        assert_eq!(
+            node_link("a/../b?x", "1:2"),
+            "https://www.figma.com/design/abx?node-id=1:2"
+        );
     }
 
     #[test]

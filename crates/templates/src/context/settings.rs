@@ -19,10 +19,17 @@ impl StringOrList {
     /// Entries, with a single string split on commas, `+` and `/`.
     pub fn entries(&self) -> Vec<String> {
         let parts: Vec<String> = match self {
-            StringOrList::One(text) => text.split([',', '+', '/', ';']).map(str::to_owned).collect(),
+            StringOrList::One(text) => text
+                .split([',', '+', '/', ';'])
+                .map(str::to_owned)
+                .collect(),
             StringOrList::Many(items) => items.clone(),
         };
-        parts.into_iter().map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect()
+        parts
+            .into_iter()
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .collect()
     }
 }
 
@@ -68,7 +75,8 @@ pub struct Finding {
 
 impl Finding {
     pub fn is_accessibility(&self) -> bool {
-        self.category.eq_ignore_ascii_case("accessibility") || self.category.eq_ignore_ascii_case("a11y")
+        self.category.eq_ignore_ascii_case("accessibility")
+            || self.category.eq_ignore_ascii_case("a11y")
     }
 }
 

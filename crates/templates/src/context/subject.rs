@@ -114,9 +114,19 @@ pub struct Subject {
     pub states: Vec<String>,
 }
 
-const STATE_WORDS: &[&str] =
-    &["default", "hover", "pressed", "active", "focus", "focused", "disabled", "error", "selected", "loading", "checked"];
-const INPUT_WORDS: &[&str] = &["input", "field", "textarea", "text area", "search", "textfield", "text field"];
+const STATE_WORDS: &[&str] = &[
+    "default", "hover", "pressed", "active", "focus", "focused", "disabled", "error", "selected",
+    "loading", "checked",
+];
+const INPUT_WORDS: &[&str] = &[
+    "input",
+    "field",
+    "textarea",
+    "text area",
+    "search",
+    "textfield",
+    "text field",
+];
 
 fn kind_of(kind: &ComponentPropertyType) -> &'static str {
     match kind {
@@ -137,9 +147,9 @@ fn value_text(value: &PropertyValue) -> String {
     value.to_string()
 }
 
-fn hex(r: f64, g: f64, b: f64) -> String {
-    let c = |v: f64| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", c(r), c(g), c(b))
+fn rgb(r: f64, g: f64, b: f64) -> u32 {
+    let c = |v: f64| u32::from((v.clamp(0.0, 1.0) * 255.0).round() as u8);
+    (c(r) << 16) | (c(g) << 8) | c(b)
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -155,9 +165,20 @@ fn component_type(design: &Design, node: &Node) -> String {
     match &node.node_type {
         NodeType::ComponentSet => "component set".into(),
         NodeType::Component => {
-            let in_set = design.components.get(&node.id).and_then(|c| c.component_set_id.as_ref()).is_some()
-                || node.parent.and_then(|p| design.node(p)).is_some_and(|p| p.node_type == NodeType::ComponentSet);
-            if in_set { "variant".into() } else { "component".into() }
+            let in_set = design
+                .components
+                .get(&node.id)
+                .and_then(|c| c.component_set_id.as_ref())
+                .is_some()
+                || node
+                    .parent
+                    .and_then(|p| design.node(p))
+                    .is_some_and(|p| p.node_type == NodeType::ComponentSet);
+            if in_set {
+                "variant".into()
+            } else {
+                "component".into()
+            }
         }
         NodeType::Instance => "instance".into(),
         NodeType::Canvas => "page".into(),
@@ -198,31 +219,60 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
     let page_name = if node.node_type == NodeType::Canvas {
         node.name.clone()
     } else {
-        design.ancestors(index).find(|a| a.node_type == NodeType::Canvas).map(|p| p.name.clone()).unwrap_or_default()
+        design
+            .ancestors(index)
+            .find(|a| a.node_type == NodeType::Canvas)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
     };
-    let (width, height) = node.size().map_or((None, None), |(w, h)| (Some(w), Some(h)));
+    let (width, height) = node
+        .size()
+        .map_or((None, None), |(w, h)| (Some(w), Some(h)));
 
     let description = node
         .description
         .clone()
         .filter(|d| !d.trim().is_empty())
-        .or_else(|| design.components.get(&node.id).map(|c| c.description.clone()).filter(|d| !d.is_empty()))
-        .or_else(|| design.component_sets.get(&node.id).map(|c| c.description.clone()).filter(|d| !d.is_empty()))
+        .or_else(|| {
+            design
+                .components
+                .get(&node.id)
+                .map(|c| c.description.clone())
+                .filter(|d| !d.is_empty())
+        })
+        .or_else(|| {
+            design
+                .component_sets
+                .get(&node.id)
+                .map(|c| c.description.clone())
+                .filter(|d| !d.is_empty())
+        })
         .unwrap_or_default();
 
     // Properties: declared on the node, or on the set a variant belongs to, or set on an instance.
     let set_node = match node.node_type {
-        NodeType::Component => node.parent.and_then(|p| design.node(p)).filter(|p| p.node_type == NodeType::ComponentSet),
+        NodeType::Component => node
+            .parent
+            .and_then(|p| design.node(p))
+            .filter(|p| p.node_type == NodeType::ComponentSet),
         _ => None,
     };
-    let declaring = if node.component_property_definitions.is_empty() { set_node.unwrap_or(node) } else { node };
+    let declaring = if node.component_property_definitions.is_empty() {
+        set_node.unwrap_or(node)
+    } else {
+        node
+    };
     let mut properties: Vec<Property> = declaring
         .component_property_definitions
         .iter()
         .map(|(raw, def)| Property {
             name: property_name(raw),
             kind: kind_of(&def.property_type).to_owned(),
-            default: def.default_value.as_ref().map(value_text).unwrap_or_default(),
+            default: def
+                .default_value
+                .as_ref()
+                .map(value_text)
+                .unwrap_or_default(),
             options: def.variant_options.clone(),
             required: def.property_type == ComponentPropertyType::Variant,
             description: String::new(),
@@ -244,14 +294,22 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
     }
 
     // Variants: the components of the set (the node itself, or the set a variant belongs to).
-    let variant_parent = if node.node_type == NodeType::ComponentSet { Some(node) } else { set_node };
+    let variant_parent = if node.node_type == NodeType::ComponentSet {
+        Some(node)
+    } else {
+        set_node
+    };
     let variants: Vec<Variant> = variant_parent
         .map(|set| {
             design
                 .children_of(set)
                 .filter(|c| c.node_type == NodeType::Component)
                 .take(MAX_VARIANTS)
-                .map(|c| Variant { node_id: c.id.clone(), name: c.name.clone(), properties: variant_pairs(&c.name) })
+                .map(|c| Variant {
+                    node_id: c.id.clone(),
+                    name: c.name.clone(),
+                    properties: variant_pairs(&c.name),
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -259,7 +317,8 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
     let mut texts = Vec::new();
     let mut seen_texts = BTreeSet::new();
     let mut interactions = Vec::new();
-    let mut colors: BTreeMap<String, usize> = BTreeMap::new();
+    // Keyed by packed RGB so counting allocates nothing; formatted once at the end.
+    let mut colors: BTreeMap<u32, usize> = BTreeMap::new();
     let mut typography = BTreeSet::new();
     let mut spacing = BTreeSet::new();
     let mut radii = BTreeSet::new();
@@ -291,7 +350,8 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
         }
         if let Some(text) = n.text.as_deref() {
             let content = truncate(&text.characters, MAX_TEXT_CHARS);
-            if !content.is_empty() && texts.len() < MAX_TEXTS && seen_texts.insert(content.clone()) {
+            if !content.is_empty() && texts.len() < MAX_TEXTS && seen_texts.insert(content.clone())
+            {
                 let s = &text.style;
                 let mut style = Vec::new();
                 if let Some(f) = &s.font_family {
@@ -307,7 +367,12 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
                 if !style.is_empty() {
                     typography.insert(style.clone());
                 }
-                texts.push(TextField { node_id: n.id.clone(), name: n.name.clone(), content, style });
+                texts.push(TextField {
+                    node_id: n.id.clone(),
+                    name: n.name.clone(),
+                    content,
+                    style,
+                });
             }
         }
         for paint in n.fills.iter().chain(n.strokes.iter()) {
@@ -315,12 +380,18 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
                 && paint.paint_type == PaintType::Solid
                 && let Some(c) = paint.color
             {
-                *colors.entry(hex(c.r, c.g, c.b)).or_default() += 1;
+                *colors.entry(rgb(c.r, c.g, c.b)).or_default() += 1;
             }
         }
-        for value in [n.layout.item_spacing, n.layout.padding_top, n.layout.padding_right, n.layout.padding_bottom, n.layout.padding_left]
-            .into_iter()
-            .flatten()
+        for value in [
+            n.layout.item_spacing,
+            n.layout.padding_top,
+            n.layout.padding_right,
+            n.layout.padding_bottom,
+            n.layout.padding_left,
+        ]
+        .into_iter()
+        .flatten()
         {
             if value > 0.0 && value.is_finite() {
                 spacing.insert((value * 100.0).round() as i64);
@@ -333,7 +404,13 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
             radii.insert((r * 100.0).round() as i64);
         }
         for effect in n.effects.iter().filter(|e| e.visible) {
-            effects.insert(effect.effect_type.as_str().to_ascii_lowercase().replace('_', " "));
+            effects.insert(
+                effect
+                    .effect_type
+                    .as_str()
+                    .to_ascii_lowercase()
+                    .replace('_', " "),
+            );
         }
         for style_id in n.styles.values() {
             if let Some(name) = design.style_name(style_id) {
@@ -362,7 +439,11 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
             }
         }
         for annotation in &n.annotations {
-            if let Some(label) = annotation.label.as_ref().or(annotation.label_markdown.as_ref()) {
+            if let Some(label) = annotation
+                .label
+                .as_ref()
+                .or(annotation.label_markdown.as_ref())
+            {
                 annotations.push(truncate(label, MAX_TEXT_CHARS));
             }
         }
@@ -373,16 +454,29 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
             if interactions.len() >= MAX_INTERACTIONS {
                 break;
             }
-            let trigger = interaction.trigger.as_ref().and_then(|t| t.trigger_type.clone()).unwrap_or_default();
+            let trigger = interaction
+                .trigger
+                .as_ref()
+                .and_then(|t| t.trigger_type.clone())
+                .unwrap_or_default();
             for action in &interaction.actions {
-                let destination = action.destination_id.as_deref().and_then(|id| design.find(id));
+                let destination = action
+                    .destination_id
+                    .as_deref()
+                    .and_then(|id| design.find(id));
                 let dest_name = destination.map(|d| d.name.clone());
                 let action_type = action.action_type.as_deref().unwrap_or_default();
-                let target = dest_name.clone().or_else(|| action.destination_id.clone()).unwrap_or_else(|| "another screen".into());
+                let target = dest_name
+                    .clone()
+                    .or_else(|| action.destination_id.clone())
+                    .unwrap_or_else(|| "another screen".into());
                 let action_label = match (action_type, action.navigation.as_deref()) {
                     ("BACK", _) => "goes back".to_owned(),
                     ("CLOSE", _) => "closes the overlay".to_owned(),
-                    ("URL", _) => format!("opens {}", action.url.clone().unwrap_or_else(|| "a link".into())),
+                    ("URL", _) => format!(
+                        "opens {}",
+                        action.url.clone().unwrap_or_else(|| "a link".into())
+                    ),
                     (_, Some("OVERLAY")) => format!("opens **{}** as an overlay", target),
                     (_, Some("SWAP")) => format!("swaps to **{}**", target),
                     (_, Some("CHANGE_TO")) => format!("changes to the **{}** state", target),
@@ -413,7 +507,10 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
                 node_name: n.name.clone(),
                 trigger: "ON_CLICK".into(),
                 trigger_label: trigger_label("ON_CLICK"),
-                action_label: format!("navigates to **{}**", name.clone().unwrap_or_else(|| dest.clone())),
+                action_label: format!(
+                    "navigates to **{}**",
+                    name.clone().unwrap_or_else(|| dest.clone())
+                ),
                 destination_id: Some(dest.clone()),
                 destination_name: name,
                 url: None,
@@ -424,10 +521,21 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
         documentation_links.extend(c.documentation_links.iter().map(|l| l.uri.clone()));
     }
 
-    let mut colors: Vec<ColorToken> = colors.into_iter().map(|(hex, count)| ColorToken { hex, count }).collect();
+    let mut colors: Vec<ColorToken> = colors
+        .into_iter()
+        .map(|(packed, count)| ColorToken {
+            hex: format!("#{packed:06x}"),
+            count,
+        })
+        .collect();
     colors.sort_by(|a, b| b.count.cmp(&a.count).then(a.hex.cmp(&b.hex)));
     colors.truncate(MAX_TOKENS);
-    let to_px = |set: BTreeSet<i64>| set.into_iter().take(MAX_TOKENS).map(|v| v as f64 / 100.0).collect();
+    let to_px = |set: BTreeSet<i64>| {
+        set.into_iter()
+            .take(MAX_TOKENS)
+            .map(|v| v as f64 / 100.0)
+            .collect()
+    };
 
     Some(Subject {
         node_id: node.id.clone(),
@@ -455,7 +563,11 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
         children: design
             .children_of(node)
             .take(30)
-            .map(|c| ChildFact { node_id: c.id.clone(), name: c.name.clone(), node_type: c.node_type.as_str().to_owned() })
+            .map(|c| ChildFact {
+                node_id: c.id.clone(),
+                name: c.name.clone(),
+                node_type: c.node_type.as_str().to_owned(),
+            })
             .collect(),
         annotations,
         documentation_links,
@@ -469,7 +581,13 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
 /// The node a single ticket is about when the caller names none: the requested node of a nodes
 /// response, else the first component set, component, or top-level frame of the file.
 pub fn default_subject(design: &Design) -> Option<NodeIndex> {
-    let by_type = |t: NodeType| design.nodes.iter().find(|n| n.node_type == t).map(|n| n.index);
+    let by_type = |t: NodeType| {
+        design
+            .nodes
+            .iter()
+            .find(|n| n.node_type == t)
+            .map(|n| n.index)
+    };
     if design.source == Some(handoff_figma::DesignSource::Nodes)
         && let Some(&root) = design.roots.first()
     {
@@ -492,12 +610,19 @@ pub fn top_level_frames(design: &Design) -> Vec<NodeIndex> {
                     out.extend(
                         design
                             .children_of(page)
-                            .filter(|n| n.node_type.is_container() && n.node_type != NodeType::Group)
+                            .filter(|n| {
+                                n.node_type.is_container() && n.node_type != NodeType::Group
+                            })
                             .map(|n| n.index),
                     );
                 }
             }
-            NodeType::Canvas => out.extend(design.children_of(root).filter(|n| n.node_type.is_container()).map(|n| n.index)),
+            NodeType::Canvas => out.extend(
+                design
+                    .children_of(root)
+                    .filter(|n| n.node_type.is_container())
+                    .map(|n| n.index),
+            ),
             _ => out.push(root.index),
         }
     }
@@ -511,8 +636,13 @@ mod tests {
     #[test]
     fn helpers() {
         assert_eq!(property_name("Label#12:0"), "Label");
-        assert_eq!(variant_pairs("Size=Large, State=Hover").get("State").map(String::as_str), Some("Hover"));
-        assert_eq!(hex(1.0, 0.5, 0.0), "#ff8000");
+        assert_eq!(
+            variant_pairs("Size=Large, State=Hover")
+                .get("State")
+                .map(String::as_str),
+            Some("Hover")
+        );
+        assert_eq!(format!("#{:06x}", rgb(1.0, 0.5, 0.0)), "#ff8000");
         assert_eq!(truncate("a\n b", 10), "a b");
         assert_eq!(truncate("abcdef", 3), "abc…");
     }

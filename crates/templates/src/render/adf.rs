@@ -33,7 +33,11 @@ fn block(block: &Block, ids: &mut usize) -> Value {
             if !header.is_empty() {
                 table_rows.push(row("tableHeader", header));
             }
-            table_rows.extend(rows.iter().filter(|r| !r.is_empty()).map(|r| row("tableCell", r)));
+            table_rows.extend(
+                rows.iter()
+                    .filter(|r| !r.is_empty())
+                    .map(|r| row("tableCell", r)),
+            );
             if table_rows.is_empty() {
                 return paragraph(&[]);
             }
@@ -46,9 +50,15 @@ fn block(block: &Block, ids: &mut usize) -> Value {
 fn nested_block(inner: &Block, ids: &mut usize) -> Value {
     match inner {
         Block::Paragraph(_) | Block::Code { .. } => block(inner, ids),
-        Block::List { items, .. } if !items.iter().all(|i| i.checked.is_some()) => block(inner, ids),
+        Block::List { items, .. } if !items.iter().all(|i| i.checked.is_some()) => {
+            block(inner, ids)
+        }
         Block::Heading { content, .. } => paragraph(content),
-        other => paragraph(&[Inline::Text { text: flat_text(other), marks: Default::default(), link: None }]),
+        other => paragraph(&[Inline::Text {
+            text: flat_text(other),
+            marks: Default::default(),
+            link: None,
+        }]),
     }
 }
 
@@ -57,11 +67,20 @@ fn flat_text(block: &Block) -> String {
         Block::Heading { content, .. } | Block::Paragraph(content) => Inline::plain(content),
         Block::Code { text, .. } => text.clone(),
         Block::Quote(inner) => inner.iter().map(flat_text).collect::<Vec<_>>().join(" "),
-        Block::List { items, .. } => items.iter().flat_map(|i| i.blocks.iter().map(flat_text)).collect::<Vec<_>>().join("; "),
+        Block::List { items, .. } => items
+            .iter()
+            .flat_map(|i| i.blocks.iter().map(flat_text))
+            .collect::<Vec<_>>()
+            .join("; "),
         Block::Rule => String::new(),
         Block::Table { header, rows } => std::iter::once(header)
             .chain(rows.iter())
-            .map(|r| r.iter().map(|c| Inline::plain(c)).collect::<Vec<_>>().join(" | "))
+            .map(|r| {
+                r.iter()
+                    .map(|c| Inline::plain(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
             .collect::<Vec<_>>()
             .join("; "),
     }
@@ -107,7 +126,9 @@ fn list(start: Option<u64>, items: &[Item], ids: &mut usize) -> Value {
             if let Some(done) = item.checked {
                 // A task item in a mixed list: keep the state visible as text.
                 let mark = if done { "☑ " } else { "☐ " };
-                content.push(json!({ "type": "paragraph", "content": [{ "type": "text", "text": mark }] }));
+                content.push(
+                    json!({ "type": "paragraph", "content": [{ "type": "text", "text": mark }] }),
+                );
             }
             content.extend(item.blocks.iter().map(|b| nested_block(b, ids)));
             // The schema wants a paragraph first and at least one child.
@@ -118,13 +139,18 @@ fn list(start: Option<u64>, items: &[Item], ids: &mut usize) -> Value {
         })
         .collect();
     match start {
-        Some(order) => json!({ "type": "orderedList", "attrs": { "order": order }, "content": list_items }),
+        Some(order) => {
+            json!({ "type": "orderedList", "attrs": { "order": order }, "content": list_items })
+        }
         None => json!({ "type": "bulletList", "content": list_items }),
     }
 }
 
 fn row(cell_type: &str, cells: &[Vec<Inline>]) -> Value {
-    let cells: Vec<Value> = cells.iter().map(|c| json!({ "type": cell_type, "attrs": {}, "content": [paragraph(c)] })).collect();
+    let cells: Vec<Value> = cells
+        .iter()
+        .map(|c| json!({ "type": cell_type, "attrs": {}, "content": [paragraph(c)] }))
+        .collect();
     json!({ "type": "tableRow", "content": cells })
 }
 
@@ -141,7 +167,11 @@ fn code(language: &str, text: &str) -> Value {
 
 fn paragraph(content: &[Inline]) -> Value {
     let content = inlines(content);
-    if content.is_empty() { json!({ "type": "paragraph" }) } else { json!({ "type": "paragraph", "content": content }) }
+    if content.is_empty() {
+        json!({ "type": "paragraph" })
+    } else {
+        json!({ "type": "paragraph", "content": content })
+    }
 }
 
 fn inlines(content: &[Inline]) -> Vec<Value> {

@@ -20,9 +20,15 @@ fn write_block(out: &mut String, block: &Block) {
         Block::Code { language, text } => {
             out.push_str("<ac:structured-macro ac:name=\"code\">");
             if !language.is_empty() {
-                out.push_str(&format!("<ac:parameter ac:name=\"language\">{}</ac:parameter>", escape(language)));
+                out.push_str(&format!(
+                    "<ac:parameter ac:name=\"language\">{}</ac:parameter>",
+                    escape(language)
+                ));
             }
-            out.push_str(&format!("<ac:plain-text-body><![CDATA[{}]]></ac:plain-text-body>", strip_controls(text).replace("]]>", "]]]]><![CDATA[>")));
+            out.push_str(&format!(
+                "<ac:plain-text-body><![CDATA[{}]]></ac:plain-text-body>",
+                strip_controls(text).replace("]]>", "]]]]><![CDATA[>")
+            ));
             out.push_str("</ac:structured-macro>");
         }
         Block::Quote(inner) => {
@@ -58,8 +64,14 @@ fn write_list(out: &mut String, start: Option<u64>, items: &[Item]) {
     if !items.is_empty() && items.iter().all(|i| i.checked.is_some()) {
         out.push_str("<ac:task-list>");
         for item in items {
-            let status = if item.checked == Some(true) { "complete" } else { "incomplete" };
-            out.push_str(&format!("<ac:task><ac:task-status>{status}</ac:task-status><ac:task-body>"));
+            let status = if item.checked == Some(true) {
+                "complete"
+            } else {
+                "incomplete"
+            };
+            out.push_str(&format!(
+                "<ac:task><ac:task-status>{status}</ac:task-status><ac:task-body>"
+            ));
             for (i, block) in item.blocks.iter().enumerate() {
                 if i > 0 {
                     out.push_str("<br />");
@@ -87,7 +99,9 @@ fn write_list(out: &mut String, start: Option<u64>, items: &[Item]) {
         for block in &item.blocks {
             match block {
                 // Tight list items read better without a <p> per line.
-                Block::Paragraph(content) if item.blocks.len() == 1 => out.push_str(&inlines(content)),
+                Block::Paragraph(content) if item.blocks.len() == 1 => {
+                    out.push_str(&inlines(content))
+                }
                 other => write_block(out, other),
             }
         }
@@ -145,6 +159,9 @@ fn escape(text: &str) -> String {
 
 fn strip_controls(text: &str) -> String {
     text.chars()
-        .filter(|c| matches!(c, '\t' | '\n' | '\r') || (*c as u32 >= 0x20 && *c != '\u{FFFE}' && *c != '\u{FFFF}'))
+        .filter(|c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || (*c as u32 >= 0x20 && *c != '\u{FFFE}' && *c != '\u{FFFF}')
+        })
         .collect()
 }

@@ -5,13 +5,25 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Block {
-    Heading { level: u8, content: Vec<Inline> },
+    Heading {
+        level: u8,
+        content: Vec<Inline>,
+    },
     Paragraph(Vec<Inline>),
-    List { start: Option<u64>, items: Vec<Item> },
-    Code { language: String, text: String },
+    List {
+        start: Option<u64>,
+        items: Vec<Item>,
+    },
+    Code {
+        language: String,
+        text: String,
+    },
     Quote(Vec<Block>),
     Rule,
-    Table { header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>> },
+    Table {
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +43,11 @@ pub(crate) struct Marks {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Inline {
-    Text { text: String, marks: Marks, link: Option<String> },
+    Text {
+        text: String,
+        marks: Marks,
+        link: Option<String>,
+    },
     Break,
 }
 
@@ -103,15 +119,24 @@ impl Builder {
         marks.code |= code;
         // Merge with the previous span when nothing differs, so renderers see whole phrases.
         let link = self.links.last().cloned();
-        if let Some(Frame::Inlines(v) | Frame::Heading(_, v) | Frame::Cell(v)) = self.stack.last_mut()
-            && let Some(Inline::Text { text: prev, marks: m, link: l }) = v.last_mut()
+        if let Some(Frame::Inlines(v) | Frame::Heading(_, v) | Frame::Cell(v)) =
+            self.stack.last_mut()
+            && let Some(Inline::Text {
+                text: prev,
+                marks: m,
+                link: l,
+            }) = v.last_mut()
             && *m == marks
             && *l == link
         {
             prev.push_str(text);
             return;
         }
-        self.push_inline(Inline::Text { text: text.to_owned(), marks, link });
+        self.push_inline(Inline::Text {
+            text: text.to_owned(),
+            marks,
+            link,
+        });
     }
 
     fn push_block(&mut self, block: Block) {
@@ -119,7 +144,11 @@ impl Builder {
             Some(Frame::Blocks(v) | Frame::Quote(v) | Frame::Item(_, v)) => v.push(block),
             // A block inside an inline container (rare, e.g. a table in odd input): keep its text.
             Some(Frame::Inlines(v) | Frame::Heading(_, v) | Frame::Cell(v)) => {
-                v.push(Inline::Text { text: block_text(&block), marks: Marks::default(), link: None });
+                v.push(Inline::Text {
+                    text: block_text(&block),
+                    marks: Marks::default(),
+                    link: None,
+                });
             }
             _ => {}
         }
@@ -135,11 +164,17 @@ impl Builder {
         }
         match tag {
             Tag::Paragraph => self.stack.push(Frame::Inlines(Vec::new())),
-            Tag::Heading { level, .. } => self.stack.push(Frame::Heading(heading_level(level), Vec::new())),
+            Tag::Heading { level, .. } => self
+                .stack
+                .push(Frame::Heading(heading_level(level), Vec::new())),
             Tag::BlockQuote(_) => self.stack.push(Frame::Quote(Vec::new())),
             Tag::CodeBlock(kind) => {
                 let language = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or_default().to_owned(),
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.stack.push(Frame::Code(language, String::new()));
@@ -152,13 +187,16 @@ impl Builder {
             Tag::Emphasis => self.marks.em = true,
             Tag::Strong => self.marks.strong = true,
             Tag::Strikethrough => self.marks.strike = true,
-            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => self.links.push(dest_url.into_string()),
+            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+                self.links.push(dest_url.into_string())
+            }
             _ => {}
         }
     }
 
     fn end(&mut self, tag: TagEnd) {
-        if matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) && self.skipped > 0 {
+        if matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item) && self.skipped > 0
+        {
             self.skipped -= 1;
             return;
         }
@@ -270,8 +308,14 @@ fn block_text(block: &Block) -> String {
 /// Parses CommonMark (with tables, task lists and strikethrough). HTML comments (the section
 /// markers) are dropped; other raw HTML is kept as text, never as markup.
 pub(crate) fn parse(markdown: &str) -> Vec<Block> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
-    let mut builder = Builder { stack: vec![Frame::Blocks(Vec::new())], marks: Marks::default(), links: Vec::new(), skipped: 0 };
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH;
+    let mut builder = Builder {
+        stack: vec![Frame::Blocks(Vec::new())],
+        marks: Marks::default(),
+        links: Vec::new(),
+        skipped: 0,
+    };
     for event in Parser::new_ext(markdown, options) {
         match event {
             Event::Start(tag) => builder.start(tag),
@@ -283,14 +327,20 @@ pub(crate) fn parse(markdown: &str) -> Vec<Block> {
             Event::Rule => builder.push_block(Block::Rule),
             Event::TaskListMarker(checked) => {
                 // In loose lists the marker arrives inside the item's paragraph.
-                if let Some(Frame::Item(state, _)) = builder.stack.iter_mut().rev().find(|f| matches!(f, Frame::Item(..))) {
+                if let Some(Frame::Item(state, _)) = builder
+                    .stack
+                    .iter_mut()
+                    .rev()
+                    .find(|f| matches!(f, Frame::Item(..)))
+                {
                     *state = Some(checked);
                 }
             }
             // Raw HTML is kept as literal text (renderers escape it); comments are section markers.
             Event::InlineHtml(html) | Event::Html(html) => {
                 let trimmed = html.trim();
-                if !(trimmed.starts_with("<!--") && trimmed.ends_with("-->")) && !trimmed.is_empty() {
+                let is_comment = trimmed.starts_with("<!--") && trimmed.ends_with("-->");
+                if !is_comment && !trimmed.is_empty() {
                     builder.push_text(&html, false);
                 }
             }
@@ -300,7 +350,9 @@ pub(crate) fn parse(markdown: &str) -> Vec<Block> {
     // Unbalanced input cannot happen with pulldown-cmark, but collapse whatever is left anyway.
     while builder.stack.len() > 1 {
         match builder.stack.pop() {
-            Some(Frame::Inlines(v) | Frame::Heading(_, v) | Frame::Cell(v)) => builder.push_block(Block::Paragraph(v)),
+            Some(Frame::Inlines(v) | Frame::Heading(_, v) | Frame::Cell(v)) => {
+                builder.push_block(Block::Paragraph(v))
+            }
             Some(Frame::Blocks(v) | Frame::Quote(v) | Frame::Item(_, v)) => {
                 for block in v {
                     builder.push_block(block);
@@ -325,14 +377,34 @@ mod tests {
             "# T\n\nSome **bold** and `code` [link](https://x.test).\n\n- [ ] todo\n- [x] done\n\n1. a\n2. b\n\n| h | i |\n|---|---|\n| c | d |\n\n```ts\nx\n```\n\n---\n<!-- START: x -->\n> q\n",
         );
         assert!(matches!(&blocks[0], Block::Heading { level: 1, .. }));
-        let Block::Paragraph(p) = &blocks[1] else { panic!("{blocks:?}") };
-        assert!(p.iter().any(|i| matches!(i, Inline::Text { marks: Marks { strong: true, .. }, .. })));
-        assert!(p.iter().any(|i| matches!(i, Inline::Text { link: Some(l), .. } if l == "https://x.test")));
-        let Block::List { items, .. } = &blocks[2] else { panic!("{blocks:?}") };
-        assert_eq!(items.iter().map(|i| i.checked).collect::<Vec<_>>(), vec![Some(false), Some(true)]);
+        let Block::Paragraph(p) = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert!(p.iter().any(|i| matches!(
+            i,
+            Inline::Text {
+                marks: Marks { strong: true, .. },
+                ..
+            }
+        )));
+        assert!(
+            p.iter()
+                .any(|i| matches!(i, Inline::Text { link: Some(l), .. } if l == "https://x.test"))
+        );
+        let Block::List { items, .. } = &blocks[2] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(
+            items.iter().map(|i| i.checked).collect::<Vec<_>>(),
+            vec![Some(false), Some(true)]
+        );
         assert!(matches!(&blocks[3], Block::List { start: Some(1), .. }));
-        assert!(matches!(&blocks[4], Block::Table { header, rows } if header.len() == 2 && rows.len() == 1));
-        assert!(matches!(&blocks[5], Block::Code { language, text } if language == "ts" && text == "x"));
+        assert!(
+            matches!(&blocks[4], Block::Table { header, rows } if header.len() == 2 && rows.len() == 1)
+        );
+        assert!(
+            matches!(&blocks[5], Block::Code { language, text } if language == "ts" && text == "x")
+        );
         assert!(matches!(&blocks[6], Block::Rule));
         assert!(matches!(&blocks[7], Block::Quote(_)));
         assert_eq!(blocks.len(), 8);
@@ -340,13 +412,31 @@ mod tests {
 
     #[test]
     fn hostile_markdown_does_not_panic() {
-        for input in ["", "\u{0}", "[[[[[[", "> > > > > > > > > > > x", "- - - - - - - x", "|a|\n|-|\n|b|c|d|", "```\nunclosed"] {
+        for input in [
+            "",
+            "\u{0}",
+            "[[[[[[",
+            "> > > > > > > > > > > x",
+            "- - - - - - - x",
+            "|a|\n|-|\n|b|c|d|",
+            "```\nunclosed",
+        ] {
             let _ = parse(input);
         }
         let deep = "> ".repeat(5000) + "x";
         let blocks = parse(&deep);
         fn depth(blocks: &[Block]) -> usize {
-            blocks.iter().map(|b| if let Block::Quote(inner) = b { 1 + depth(inner) } else { 0 }).max().unwrap_or(0)
+            blocks
+                .iter()
+                .map(|b| {
+                    if let Block::Quote(inner) = b {
+                        1 + depth(inner)
+                    } else {
+                        0
+                    }
+                })
+                .max()
+                .unwrap_or(0)
         }
         assert!(depth(&blocks) <= MAX_CONTAINER_DEPTH);
         let nested_lists = "- ".repeat(3000) + "x";

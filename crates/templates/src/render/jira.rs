@@ -30,13 +30,17 @@ fn write_block(out: &mut String, block: &Block, list_prefix: &str) {
             }
         }
         Block::Code { language, text } => {
-            let language = if language.chars().all(|c| c.is_ascii_alphanumeric()) && !language.is_empty() {
-                format!(":{language}")
-            } else {
-                String::new()
-            };
+            let language =
+                if language.chars().all(|c| c.is_ascii_alphanumeric()) && !language.is_empty() {
+                    format!(":{language}")
+                } else {
+                    String::new()
+                };
             // `{code}` cannot be escaped inside a code block; break the closing tag instead.
-            out.push_str(&format!("{{code{language}}}\n{}\n{{code}}\n\n", text.replace("{code}", "{ code}")));
+            out.push_str(&format!(
+                "{{code{language}}}\n{}\n{{code}}\n\n",
+                text.replace("{code}", "{ code}")
+            ));
         }
         Block::Quote(inner) => {
             out.push_str("{quote}\n");
@@ -70,7 +74,11 @@ fn write_block(out: &mut String, block: &Block, list_prefix: &str) {
 
 fn cell_text(cell: &[Inline]) -> String {
     let text = inlines(cell);
-    if text.is_empty() { " ".to_owned() } else { text }
+    if text.is_empty() {
+        " ".to_owned()
+    } else {
+        text
+    }
 }
 
 fn write_item(out: &mut String, item: &Item, prefix: &str) {
@@ -114,7 +122,11 @@ fn write_item(out: &mut String, item: &Item, prefix: &str) {
 
 fn block_inlines(block: &Block) -> Vec<Inline> {
     match block {
-        Block::Code { text, .. } => vec![Inline::Text { text: text.clone(), marks: Default::default(), link: None }],
+        Block::Code { text, .. } => vec![Inline::Text {
+            text: text.clone(),
+            marks: Default::default(),
+            link: None,
+        }],
         _ => Vec::new(),
     }
 }
@@ -125,7 +137,11 @@ fn inlines(content: &[Inline]) -> String {
         match inline {
             Inline::Break => out.push_str("\\\\\n"),
             Inline::Text { text, marks, link } => {
-                let mut piece = if marks.code { format!("{{{{{}}}}}", escape(text)) } else { escape(text) };
+                let mut piece = if marks.code {
+                    format!("{{{{{}}}}}", escape(text))
+                } else {
+                    escape(text)
+                };
                 if marks.strike && !marks.code {
                     piece = format!("-{piece}-");
                 }
@@ -149,7 +165,23 @@ fn inlines(content: &[Inline]) -> String {
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '*' | '_' | '{' | '}' | '[' | ']' | '|' | '^' | '~' | '+' | '!' | '-' | '#' | '?' | '\\') {
+        if matches!(
+            c,
+            '*' | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '|'
+                | '^'
+                | '~'
+                | '+'
+                | '!'
+                | '-'
+                | '#'
+                | '?'
+                | '\\'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -164,7 +196,9 @@ mod tests {
 
     #[test]
     fn renders_wiki_markup() {
-        let out = render(&parse("## Head\n\n**b** _e_ `c` [l](https://x.test)\n\n- a\n  - b\n- [ ] t\n\n1. one\n\n| h |\n|---|\n| c |\n\n```js\nx\n```\n"));
+        let out = render(&parse(
+            "## Head\n\n**b** _e_ `c` [l](https://x.test)\n\n- a\n  - b\n- [ ] t\n\n1. one\n\n| h |\n|---|\n| c |\n\n```js\nx\n```\n",
+        ));
         assert!(out.contains("h2. Head"), "{out}");
         assert!(out.contains("*b* _e_ {{c}} [l|https://x.test]"), "{out}");
         assert!(out.contains("* a\n** b\n"), "{out}");

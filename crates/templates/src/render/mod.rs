@@ -91,7 +91,11 @@ pub fn render_ticket(ticket: &Ticket, format: OutputFormat) -> String {
     if format == OutputFormat::Json {
         return serde_json::to_string_pretty(ticket).unwrap_or_default();
     }
-    let markdown = format!("# {}\n\n{}", crate::filters::md_escape(&ticket.title), ticket.description);
+    let markdown = format!(
+        "# {}\n\n{}",
+        crate::filters::md_escape(&ticket.title),
+        ticket.description
+    );
     render_markdown(&markdown, format)
 }
 

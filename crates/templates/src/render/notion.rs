@@ -11,8 +11,32 @@ const MAX_DEPTH: usize = 2;
 
 /// Languages Notion's code block accepts (subset); anything else is "plain text".
 const LANGUAGES: &[&str] = &[
-    "bash", "c", "c#", "c++", "css", "dart", "diff", "docker", "go", "graphql", "html", "java", "javascript", "json",
-    "kotlin", "markdown", "python", "ruby", "rust", "scss", "shell", "sql", "swift", "typescript", "xml", "yaml",
+    "bash",
+    "c",
+    "c#",
+    "c++",
+    "css",
+    "dart",
+    "diff",
+    "docker",
+    "go",
+    "graphql",
+    "html",
+    "java",
+    "javascript",
+    "json",
+    "kotlin",
+    "markdown",
+    "python",
+    "ruby",
+    "rust",
+    "scss",
+    "shell",
+    "sql",
+    "swift",
+    "typescript",
+    "xml",
+    "yaml",
 ];
 
 pub(crate) fn render(blocks: &[Block]) -> Value {
@@ -30,17 +54,26 @@ fn block(block: &Block, depth: usize) -> Vec<Value> {
             vec![simple(kind, content)]
         }
         Block::Paragraph(content) => vec![simple("paragraph", content)],
-        Block::List { start, items } => items.iter().map(|item| list_item(item, start.is_some(), depth)).collect(),
+        Block::List { start, items } => items
+            .iter()
+            .map(|item| list_item(item, start.is_some(), depth))
+            .collect(),
         Block::Code { language, text } => {
             let language = normalise_language(language);
-            vec![json!({ "object": "block", "type": "code", "code": { "rich_text": rich_text(&[Inline::Text { text: text.clone(), marks: Marks::default(), link: None }]), "language": language } })]
+            vec![
+                json!({ "object": "block", "type": "code", "code": { "rich_text": rich_text(&[Inline::Text { text: text.clone(), marks: Marks::default(), link: None }]), "language": language } }),
+            ]
         }
         Block::Quote(inner) => {
             let text: Vec<Inline> = inner
                 .iter()
                 .enumerate()
                 .flat_map(|(i, b)| {
-                    let mut parts = if i > 0 { vec![Inline::Break] } else { Vec::new() };
+                    let mut parts = if i > 0 {
+                        vec![Inline::Break]
+                    } else {
+                        Vec::new()
+                    };
                     parts.extend(block_inlines(b));
                     parts
                 })
@@ -49,9 +82,13 @@ fn block(block: &Block, depth: usize) -> Vec<Value> {
         }
         Block::Rule => vec![json!({ "object": "block", "type": "divider", "divider": {} })],
         Block::Table { header, rows } => {
-            let width = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
+            let width = header
+                .len()
+                .max(rows.iter().map(Vec::len).max().unwrap_or(0))
+                .max(1);
             let to_row = |cells: &[Vec<Inline>]| {
-                let mut cells: Vec<Value> = cells.iter().map(|c| Value::Array(rich_text(c))).collect();
+                let mut cells: Vec<Value> =
+                    cells.iter().map(|c| Value::Array(rich_text(c))).collect();
                 cells.resize(width, Value::Array(Vec::new()));
                 json!({ "object": "block", "type": "table_row", "table_row": { "cells": cells } })
             };
@@ -60,7 +97,9 @@ fn block(block: &Block, depth: usize) -> Vec<Value> {
                 children.push(to_row(header));
             }
             children.extend(rows.iter().map(|r| to_row(r)));
-            vec![json!({ "object": "block", "type": "table", "table": { "table_width": width, "has_column_header": !header.is_empty(), "has_row_header": false, "children": children } })]
+            vec![
+                json!({ "object": "block", "type": "table", "table": { "table_width": width, "has_column_header": !header.is_empty(), "has_row_header": false, "children": children } }),
+            ]
         }
     }
 }
@@ -103,13 +142,28 @@ fn simple(kind: &str, content: &[Inline]) -> Value {
 fn block_inlines(block: &Block) -> Vec<Inline> {
     match block {
         Block::Heading { content, .. } | Block::Paragraph(content) => content.clone(),
-        Block::Code { text, .. } => vec![Inline::Text { text: text.clone(), marks: Marks { code: true, ..Marks::default() }, link: None }],
+        Block::Code { text, .. } => vec![Inline::Text {
+            text: text.clone(),
+            marks: Marks {
+                code: true,
+                ..Marks::default()
+            },
+            link: None,
+        }],
         Block::List { items, .. } => items
             .iter()
             .enumerate()
             .flat_map(|(i, item)| {
-                let mut parts = if i > 0 { vec![Inline::Break] } else { Vec::new() };
-                parts.push(Inline::Text { text: "• ".into(), marks: Marks::default(), link: None });
+                let mut parts = if i > 0 {
+                    vec![Inline::Break]
+                } else {
+                    Vec::new()
+                };
+                parts.push(Inline::Text {
+                    text: "• ".into(),
+                    marks: Marks::default(),
+                    link: None,
+                });
                 for b in &item.blocks {
                     parts.extend(block_inlines(b));
                 }
@@ -122,9 +176,21 @@ fn block_inlines(block: &Block) -> Vec<Inline> {
             .chain(rows.iter())
             .enumerate()
             .flat_map(|(i, row)| {
-                let mut parts = if i > 0 { vec![Inline::Break] } else { Vec::new() };
-                let line = row.iter().map(|c| Inline::plain(c)).collect::<Vec<_>>().join(" | ");
-                parts.push(Inline::Text { text: line, marks: Marks::default(), link: None });
+                let mut parts = if i > 0 {
+                    vec![Inline::Break]
+                } else {
+                    Vec::new()
+                };
+                let line = row
+                    .iter()
+                    .map(|c| Inline::plain(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                parts.push(Inline::Text {
+                    text: line,
+                    marks: Marks::default(),
+                    link: None,
+                });
                 parts
             })
             .collect(),
@@ -184,7 +250,11 @@ fn normalise_language(language: &str) -> &'static str {
         "htl" | "vue" | "svelte" => "html",
         other => other,
     };
-    LANGUAGES.iter().copied().find(|l| *l == mapped).unwrap_or("plain text")
+    LANGUAGES
+        .iter()
+        .copied()
+        .find(|l| *l == mapped)
+        .unwrap_or("plain text")
 }
 
 #[cfg(test)]
@@ -195,7 +265,10 @@ mod tests {
     fn long_text_is_split_at_the_limit() {
         let text = "é".repeat(4500);
         let parts = chunks(&text, MAX_TEXT);
-        assert_eq!(parts.iter().map(|p| p.chars().count()).collect::<Vec<_>>(), vec![2000, 2000, 500]);
+        assert_eq!(
+            parts.iter().map(|p| p.chars().count()).collect::<Vec<_>>(),
+            vec![2000, 2000, 500]
+        );
     }
 
     #[test]

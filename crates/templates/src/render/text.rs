@@ -17,7 +17,10 @@ fn write_block(out: &mut String, block: &Block, indent: usize) {
             let text = inlines(content);
             out.push_str(&format!("{pad}{text}\n"));
             if *level <= 2 {
-                out.push_str(&format!("{pad}{}\n", if *level == 1 { "=" } else { "-" }.repeat(text.chars().count().max(3))));
+                out.push_str(&format!(
+                    "{pad}{}\n",
+                    if *level == 1 { "=" } else { "-" }.repeat(text.chars().count().max(3))
+                ));
             }
             out.push('\n');
         }
@@ -67,7 +70,13 @@ fn write_block(out: &mut String, block: &Block, indent: usize) {
         }
         Block::Rule => out.push_str(&format!("{pad}----------\n\n")),
         Block::Table { header, rows } => {
-            let row_text = |cells: &[Vec<Inline>]| cells.iter().map(|c| inlines(c)).collect::<Vec<_>>().join(" | ");
+            let row_text = |cells: &[Vec<Inline>]| {
+                cells
+                    .iter()
+                    .map(|c| inlines(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            };
             if !header.is_empty() {
                 out.push_str(&format!("{pad}{}\n", row_text(header)));
             }
@@ -104,7 +113,9 @@ mod tests {
 
     #[test]
     fn strips_markup() {
-        let out = render(&parse("# T\n\n**b** [l](https://x.test)\n\n- [ ] t\n1. o\n"));
+        let out = render(&parse(
+            "# T\n\n**b** [l](https://x.test)\n\n- [ ] t\n1. o\n",
+        ));
         assert_eq!(out, "T\n===\n\nb l (https://x.test)\n\n[ ] t\n\n1. o\n");
     }
 }

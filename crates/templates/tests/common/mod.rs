@@ -22,8 +22,12 @@ pub fn fixtures() -> Vec<(String, Design)> {
     paths.sort();
     for path in paths {
         let bytes = std::fs::read(&path).unwrap();
-        let design = handoff_figma::parse_design(&bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        out.push((path.file_name().unwrap().to_string_lossy().into_owned(), design));
+        let design = handoff_figma::parse_design(&bytes)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        out.push((
+            path.file_name().unwrap().to_string_lossy().into_owned(),
+            design,
+        ));
     }
     out
 }
@@ -33,7 +37,10 @@ pub fn settings() -> Settings {
         file_key: FILE_KEY.into(),
         today: Some("2026-11-25".into()),
         team_standards: TeamStandards {
-            tech_stack: Some(StringOrList::Many(vec!["React".into(), "TypeScript".into()])),
+            tech_stack: Some(StringOrList::Many(vec![
+                "React".into(),
+                "TypeScript".into(),
+            ])),
             ..TeamStandards::default()
         },
         ..Settings::default()
