@@ -146,6 +146,14 @@ pub mod layout {
     pub fn template(org_id: &Id, platform: &Id, document_type: &Id) -> String {
         format!("template:{{{org_id}}}:{platform}:{document_type}")
     }
+    /// A team template replacing a built-in: `owner` is `org.<orgId>` or `user.<userId>`.
+    pub fn template_override(owner: &str, platform: &Id, document_type: &Id) -> String {
+        format!("tploverride:{{{owner}}}:{platform}:{document_type}")
+    }
+    /// The `platform:document_type` pairs an owner has overridden.
+    pub fn template_overrides(owner: &str) -> String {
+        format!("tploverrides:{{{owner}}}")
+    }
     pub fn component(org_id: &Id, file_key: &Id, encoded_node_id: &str) -> String {
         format!("component:{{{org_id}}}:{file_key}:{encoded_node_id}")
     }

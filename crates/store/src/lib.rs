@@ -19,6 +19,7 @@ mod coordination;
 mod error;
 mod gcra;
 mod keys;
+mod overrides;
 mod records;
 mod sessions;
 mod store;
@@ -31,6 +32,7 @@ pub use coordination::{LockGuard, MAX_MCP_SESSION_BYTES};
 pub use error::{StoreError, StoreResult};
 pub use gcra::{RateDecision, RateLimit};
 pub use keys::{Id, Identity};
+pub use overrides::{OverrideScope, TemplateOverride};
 pub use records::{
     ApiKeyRecord, Component, CreatedApiKey, HistoryEntry, Millis, SCHEMA_VERSION, ScreenshotRef,
     Session, TemplateEntry, User,

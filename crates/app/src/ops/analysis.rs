@@ -1,8 +1,9 @@
 //! Design analysis reports, computed from the design.
 
 use handoff_analysis::{
-    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report, effort_report,
-    export_tokens, health_report, parse_dtcg, project_report, relationships_report, tokens_report,
+    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report,
+    effort_report, export_tokens, health_report, parse_dtcg, project_report, relationships_report,
+    tokens_report,
 };
 use handoff_store::Identity;
 use serde::{Deserialize, Serialize};
@@ -61,8 +62,12 @@ impl App {
         };
         let tokens = match &request.tokens {
             Some(doc) => {
-                let bytes = serde_json::to_vec(doc).map_err(|err| AppError::internal(err.to_string()))?;
-                Some(parse_dtcg(&bytes).map_err(|err| AppError::bad_request(format!("tokens: {err}")))?)
+                let bytes =
+                    serde_json::to_vec(doc).map_err(|err| AppError::internal(err.to_string()))?;
+                Some(
+                    parse_dtcg(&bytes)
+                        .map_err(|err| AppError::bad_request(format!("tokens: {err}")))?,
+                )
             }
             None => None,
         };
@@ -70,7 +75,9 @@ impl App {
         tokio::task::spawn_blocking(move || {
             let scope = Scope::whole(&design);
             let to_json = |value: Result<serde_json::Value, serde_json::Error>| {
-                value.map_err(|err| AppError::internal(format!("cannot serialise the report: {err}")))
+                value.map_err(|err| {
+                    AppError::internal(format!("cannot serialise the report: {err}"))
+                })
             };
             let (report, markdown, exported) = match kind {
                 ReportKind::Project => {
@@ -80,14 +87,19 @@ impl App {
                 ReportKind::Tokens => {
                     let r = tokens_report(&design, &scope);
                     let exported = token_format.map(|format| export_tokens(&r.tokens, format));
-                    (to_json(serde_json::to_value(&r))?, r.to_markdown(), exported)
+                    (
+                        to_json(serde_json::to_value(&r))?,
+                        r.to_markdown(),
+                        exported,
+                    )
                 }
                 ReportKind::Compliance => {
                     let system = match &tokens {
                         Some(imported) => DesignSystem::Tokens(&imported.tokens),
                         None => DesignSystem::Own,
                     };
-                    let r = compliance_report(&design, &scope, &system, &ComplianceOptions::default());
+                    let r =
+                        compliance_report(&design, &scope, &system, &ComplianceOptions::default());
                     (to_json(serde_json::to_value(&r))?, r.to_markdown(), None)
                 }
                 ReportKind::Health => {
@@ -103,7 +115,12 @@ impl App {
                     (to_json(serde_json::to_value(&r))?, r.to_markdown(), None)
                 }
             };
-            Ok(AnalysisOutput { kind, report, markdown, exported })
+            Ok(AnalysisOutput {
+                kind,
+                report,
+                markdown,
+                exported,
+            })
         })
         .await
         .map_err(|err| AppError::internal(format!("analysis was interrupted: {err}")))?

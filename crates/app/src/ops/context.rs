@@ -53,7 +53,9 @@ impl App {
             "yaml" => Format::Yaml,
             "json" => Format::Json,
             other => {
-                return Err(AppError::bad_request(format!("unknown format `{other}`: use tree, yaml or json")));
+                return Err(AppError::bad_request(format!(
+                    "unknown format `{other}`: use tree, yaml or json"
+                )));
             }
         };
         let options = ContextOptions {
@@ -65,10 +67,15 @@ impl App {
             cursor: request.cursor.clone(),
         };
         let design = loaded.design.clone();
-        let context = tokio::task::spawn_blocking(move || handoff_figma::design_context(&design, &options))
-            .await
-            .map_err(|err| AppError::internal(format!("context building was interrupted: {err}")))?
-            .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_context_request"))?;
+        let context =
+            tokio::task::spawn_blocking(move || handoff_figma::design_context(&design, &options))
+                .await
+                .map_err(|err| {
+                    AppError::internal(format!("context building was interrupted: {err}"))
+                })?
+                .map_err(|err| {
+                    AppError::bad_request(err.to_string()).with_code("invalid_context_request")
+                })?;
         Ok(DesignContextOutput {
             text: context.text,
             bytes: context.bytes,

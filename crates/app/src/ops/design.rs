@@ -68,11 +68,16 @@ pub struct LoadedDesign {
 
 impl App {
     /// Load and parse the design a request names. Parsing runs off the async workers.
-    pub async fn load_design(&self, who: &Identity, source: &DesignSource) -> Result<LoadedDesign, AppError> {
+    pub async fn load_design(
+        &self,
+        who: &Identity,
+        source: &DesignSource,
+    ) -> Result<LoadedDesign, AppError> {
         match source {
             DesignSource::Url { url } => {
-                let link = handoff_figma::parse_figma_url(url)
-                    .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_figma_url"))?;
+                let link = handoff_figma::parse_figma_url(url).map_err(|err| {
+                    AppError::bad_request(err.to_string()).with_code("invalid_figma_url")
+                })?;
                 self.fetch_design(who, &link.file_key, link.node_ids).await
             }
             DesignSource::File { file_key, node_ids } => {
@@ -81,26 +86,44 @@ impl App {
                     .iter()
                     .map(|id| handoff_figma::normalize_node_id(id))
                     .collect::<Result<Vec<_>, _>>()
-                    .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_node_id"))?;
-                let link = handoff_figma::parse_figma_url(file_key)
-                    .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_file_key"))?;
+                    .map_err(|err| {
+                        AppError::bad_request(err.to_string()).with_code("invalid_node_id")
+                    })?;
+                let link = handoff_figma::parse_figma_url(file_key).map_err(|err| {
+                    AppError::bad_request(err.to_string()).with_code("invalid_file_key")
+                })?;
                 self.fetch_design(who, &link.file_key, ids).await
             }
             DesignSource::Inline { frames } => {
-                let bytes = serde_json::to_vec(frames).map_err(|err| AppError::internal(err.to_string()))?;
-                let design = parse_off_thread(move || handoff_figma::parse_plugin_payload(&bytes)).await?;
-                Ok(LoadedDesign { design: Arc::new(design), file_key: None, node_ids: Vec::new(), version: None })
+                let bytes = serde_json::to_vec(frames)
+                    .map_err(|err| AppError::internal(err.to_string()))?;
+                let design =
+                    parse_off_thread(move || handoff_figma::parse_plugin_payload(&bytes)).await?;
+                Ok(LoadedDesign {
+                    design: Arc::new(design),
+                    file_key: None,
+                    node_ids: Vec::new(),
+                    version: None,
+                })
             }
         }
     }
 
-    async fn fetch_design(&self, who: &Identity, file_key: &str, node_ids: Vec<String>) -> Result<LoadedDesign, AppError> {
+    async fn fetch_design(
+        &self,
+        who: &Identity,
+        file_key: &str,
+        node_ids: Vec<String>,
+    ) -> Result<LoadedDesign, AppError> {
         let auth = self.figma_auth(who).await?;
         let client = self.figma();
         let fetched = if node_ids.is_empty() {
             client.file(&auth, file_key, &FileQuery::default()).await
         } else {
-            let query = NodesQuery { ids: node_ids.clone(), ..NodesQuery::default() };
+            let query = NodesQuery {
+                ids: node_ids.clone(),
+                ..NodesQuery::default()
+            };
             client.nodes(&auth, file_key, &query).await
         }
         .map_err(figma_error)?;

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod context;
 pub mod design;
 pub mod records;
+pub mod templates;
 pub mod tickets;
 
 pub use analysis::{AnalysisOutput, AnalyzeRequest, ReportKind};

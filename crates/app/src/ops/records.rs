@@ -10,7 +10,10 @@ impl App {
     /// The caller's preferences (an empty object when none were set).
     pub async fn preferences(&self, who: &Identity) -> Result<Value, AppError> {
         let user = self.store().get_user(who).await?;
-        Ok(user.map(|u| u.preferences).filter(|p| !p.is_null()).unwrap_or_else(|| Value::Object(Default::default())))
+        Ok(user
+            .map(|u| u.preferences)
+            .filter(|p| !p.is_null())
+            .unwrap_or_else(|| Value::Object(Default::default())))
     }
 
     /// Merges `changes` (an object) into the caller's preferences; `null` values remove keys.
@@ -18,7 +21,11 @@ impl App {
         let Value::Object(changes) = changes else {
             return Err(AppError::bad_request("preferences must be a JSON object"));
         };
-        let user = self.store().get_user(who).await?.ok_or_else(|| AppError::not_found("no such user"))?;
+        let user = self
+            .store()
+            .get_user(who)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such user"))?;
         let mut preferences = match user.preferences {
             Value::Object(map) => map,
             _ => Default::default(),
@@ -31,12 +38,18 @@ impl App {
             }
         }
         let preferences = Value::Object(preferences);
-        self.store().update_user_settings(who, preferences.clone(), user.settings).await?;
+        self.store()
+            .update_user_settings(who, preferences.clone(), user.settings)
+            .await?;
         Ok(preferences)
     }
 
     /// Newest first, at most `limit`.
-    pub async fn history(&self, who: &Identity, limit: usize) -> Result<Vec<HistoryEntry>, AppError> {
+    pub async fn history(
+        &self,
+        who: &Identity,
+        limit: usize,
+    ) -> Result<Vec<HistoryEntry>, AppError> {
         Ok(self.store().list_history(who, limit).await?)
     }
 
@@ -49,26 +62,46 @@ impl App {
     ) -> Result<Component, AppError> {
         let node_id = handoff_figma::normalize_node_id(node_id)
             .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_node_id"))?;
-        Ok(self.store().put_component(who, file_key, &node_id, input).await?)
+        Ok(self
+            .store()
+            .put_component(who, file_key, &node_id, input)
+            .await?)
     }
 
-    pub async fn get_component(&self, who: &Identity, file_key: &str, node_id: &str) -> Result<Component, AppError> {
+    pub async fn get_component(
+        &self,
+        who: &Identity,
+        file_key: &str,
+        node_id: &str,
+    ) -> Result<Component, AppError> {
         let node_id = handoff_figma::normalize_node_id(node_id)
             .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_node_id"))?;
         self.store()
             .get_component(who, file_key, &node_id)
             .await?
-            .ok_or_else(|| AppError::not_found(format!("no stored analysis for node {node_id} of file {file_key}")))
+            .ok_or_else(|| {
+                AppError::not_found(format!(
+                    "no stored analysis for node {node_id} of file {file_key}"
+                ))
+            })
     }
 
     /// A stored screenshot's bytes and content type.
-    pub async fn get_screenshot(&self, who: &Identity, sha256: &str) -> Result<(Vec<u8>, &'static str), AppError> {
+    pub async fn get_screenshot(
+        &self,
+        who: &Identity,
+        sha256: &str,
+    ) -> Result<(Vec<u8>, &'static str), AppError> {
         let bytes = self
             .store()
             .get_screenshot(who, sha256)
             .await?
             .ok_or_else(|| AppError::not_found("no such screenshot"))?;
-        let content_type = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) { "image/png" } else { "image/jpeg" };
+        let content_type = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
+            "image/png"
+        } else {
+            "image/jpeg"
+        };
         Ok((bytes, content_type))
     }
 }

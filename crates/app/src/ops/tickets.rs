@@ -4,8 +4,8 @@ use handoff_store::{HistoryEntry, Identity};
 use handoff_templates::context::ProjectSettings;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
-    DocumentType, Epic, OutputFormat, Overrides, Request, Settings, StringOrList, TeamStandards, TemplateKey, Ticket,
-    default_subject, find_node, generate_epic, generate_ticket, top_level_frames,
+    DocumentType, Epic, OutputFormat, Request, Settings, StringOrList, TeamStandards, TemplateKey,
+    Ticket, default_subject, find_node, generate_epic, generate_ticket, top_level_frames,
 };
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +22,11 @@ pub struct GenerateRequest {
     pub platform: String,
     /// component, feature, story, bug, epic, documentation, api-spec, design-handoff, pr-template,
     /// issue-template, code. `epic` produces an epic with one child per frame.
-    #[serde(default = "default_document_type", alias = "documentType", alias = "type")]
+    #[serde(
+        default = "default_document_type",
+        alias = "documentType",
+        alias = "type"
+    )]
     pub document_type: String,
     /// Only these nodes of the design (default: the requested node, else the main component/frame).
     #[serde(default, alias = "nodeIds")]
@@ -94,11 +98,15 @@ impl App {
         who: &Identity,
         request: &GenerateRequest,
     ) -> Result<GeneratedTickets, AppError> {
-        let key = TemplateKey::parse(&request.platform, &request.document_type).map_err(template_error)?;
+        let key = TemplateKey::parse(&request.platform, &request.document_type)
+            .map_err(template_error)?;
         let loaded = self.load_design(who, &request.source).await?;
         let settings = Settings {
             file_key: loaded.file_key.clone().unwrap_or_default(),
-            project: ProjectSettings { name: request.project_name.clone(), ..ProjectSettings::default() },
+            project: ProjectSettings {
+                name: request.project_name.clone(),
+                ..ProjectSettings::default()
+            },
             team_standards: TeamStandards {
                 tech_stack: request.tech_stack.clone(),
                 ..request.team_standards.clone().unwrap_or_default()
@@ -114,44 +122,79 @@ impl App {
         let registry = self.templates().clone();
         let design = loaded.design.clone();
         let mut wanted = request.node_ids.clone();
-        if wanted.is_empty() && !loaded.node_ids.is_empty() && key.document_type != DocumentType::Epic {
+        if wanted.is_empty()
+            && !loaded.node_ids.is_empty()
+            && key.document_type != DocumentType::Epic
+        {
             wanted = loaded.node_ids.clone();
         }
-        let generated = tokio::task::spawn_blocking(move || -> Result<GeneratedTickets, AppError> {
-            let overrides = Overrides::default();
-            let template_request = Request { key, settings: &settings, overrides: &overrides };
-            let mut nodes = Vec::new();
-            for id in &wanted {
-                nodes.push(find_node(&design, id).map_err(template_error)?);
-            }
-            let template = registry.resolve(key, None, &overrides).map_err(template_error)?;
-            let format = match requested_format.as_deref() {
-                Some(name) => OutputFormat::parse(name).map_err(template_error)?,
-                None => template.spec.output.format.unwrap_or(OutputFormat::Markdown),
-            };
-            let format_name = format!("{format:?}").to_lowercase();
-            let render = |ticket: Ticket| RenderedTicket { rendered: render_ticket(&ticket, format), ticket };
-            if key.document_type == DocumentType::Epic {
-                if nodes.is_empty() {
-                    nodes = top_level_frames(&design);
+        let overrides = self.template_overrides(who, key).await?;
+        let generated =
+            tokio::task::spawn_blocking(move || -> Result<GeneratedTickets, AppError> {
+                let template_request = Request {
+                    key,
+                    settings: &settings,
+                    overrides: &overrides,
+                };
+                let mut nodes = Vec::new();
+                for id in &wanted {
+                    nodes.push(find_node(&design, id).map_err(template_error)?);
                 }
-                let Epic { epic, children, summary } =
-                    generate_epic(&registry, &design, &nodes, child_type, template_request).map_err(template_error)?;
-                let mut tickets = vec![render(epic)];
-                tickets.extend(children.into_iter().map(render));
-                return Ok(GeneratedTickets { format: format_name, tickets, epic_summary: Some(summary) });
-            }
-            if nodes.is_empty() {
-                nodes.push(default_subject(&design).ok_or_else(|| AppError::bad_request("the design has no nodes"))?);
-            }
-            let mut tickets = Vec::with_capacity(nodes.len());
-            for node in nodes {
-                tickets.push(render(generate_ticket(&registry, &design, node, template_request).map_err(template_error)?));
-            }
-            Ok(GeneratedTickets { format: format_name, tickets, epic_summary: None })
-        })
-        .await
-        .map_err(|err| AppError::internal(format!("generation was interrupted: {err}")))??;
+                let template = registry
+                    .resolve(key, None, &overrides)
+                    .map_err(template_error)?;
+                let format = match requested_format.as_deref() {
+                    Some(name) => OutputFormat::parse(name).map_err(template_error)?,
+                    None => template
+                        .spec
+                        .output
+                        .format
+                        .unwrap_or(OutputFormat::Markdown),
+                };
+                let format_name = format!("{format:?}").to_lowercase();
+                let render = |ticket: Ticket| RenderedTicket {
+                    rendered: render_ticket(&ticket, format),
+                    ticket,
+                };
+                if key.document_type == DocumentType::Epic {
+                    if nodes.is_empty() {
+                        nodes = top_level_frames(&design);
+                    }
+                    let Epic {
+                        epic,
+                        children,
+                        summary,
+                    } = generate_epic(&registry, &design, &nodes, child_type, template_request)
+                        .map_err(template_error)?;
+                    let mut tickets = vec![render(epic)];
+                    tickets.extend(children.into_iter().map(render));
+                    return Ok(GeneratedTickets {
+                        format: format_name,
+                        tickets,
+                        epic_summary: Some(summary),
+                    });
+                }
+                if nodes.is_empty() {
+                    nodes.push(
+                        default_subject(&design)
+                            .ok_or_else(|| AppError::bad_request("the design has no nodes"))?,
+                    );
+                }
+                let mut tickets = Vec::with_capacity(nodes.len());
+                for node in nodes {
+                    tickets.push(render(
+                        generate_ticket(&registry, &design, node, template_request)
+                            .map_err(template_error)?,
+                    ));
+                }
+                Ok(GeneratedTickets {
+                    format: format_name,
+                    tickets,
+                    epic_summary: None,
+                })
+            })
+            .await
+            .map_err(|err| AppError::internal(format!("generation was interrupted: {err}")))??;
 
         let entry = HistoryEntry {
             at: now_millis(),
@@ -159,8 +202,16 @@ impl App {
             platform: key.platform.to_string(),
             document_type: key.document_type.to_string(),
             file_key: loaded.file_key.unwrap_or_default(),
-            node_ids: generated.tickets.iter().flat_map(|t| t.ticket.design_refs.iter().map(|r| r.node_id.clone())).collect(),
-            summary: generated.tickets.first().map(|t| t.ticket.title.clone()).unwrap_or_default(),
+            node_ids: generated
+                .tickets
+                .iter()
+                .flat_map(|t| t.ticket.design_refs.iter().map(|r| r.node_id.clone()))
+                .collect(),
+            summary: generated
+                .tickets
+                .first()
+                .map(|t| t.ticket.title.clone())
+                .unwrap_or_default(),
         };
         self.store().add_history(who, &entry).await?;
         Ok(generated)
