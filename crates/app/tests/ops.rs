@@ -1,0 +1,251 @@
+//! The service layer end to end: a fake Figma API (wiremock) serving a real fixture, and the store on
+//! both backends (embedded redb and a real redis-server).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use handoff_app::ops::{
+    AnalyzeRequest, DesignContextRequest, DesignSource, GenerateRequest, ReportKind,
+};
+use handoff_app::{App, Config, ErrorKind};
+use handoff_store::{Identity, OverrideScope};
+use handoff_test_support::RedisServer;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const FILE_KEY: &str = "AbCdEf1234567890";
+const FIXTURE: &str = "../../../shared/fixtures/figma/code-connect-wizard-demo.file.json";
+
+/// A Figma API serving one file; `file_fetches` is how many times the test expects it fetched.
+async fn fake_figma(file_fetches: u64) -> MockServer {
+    let server = MockServer::start().await;
+    let meta = serde_json::json!({ "file": { "name": "Wizard demo", "version": "42", "last_touched_at": "2026-11-20T10:00:00Z" } });
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/files/{FILE_KEY}/meta")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(meta))
+        .mount(&server)
+        .await;
+    let fixture =
+        std::fs::read(format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"))).expect("fixture file");
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/files/{FILE_KEY}")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture, "application/json"))
+        .expect(file_fetches)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn config(figma: &MockServer, redis_url: Option<String>, data_dir: &std::path::Path) -> Config {
+    Config {
+        figma_api_base: figma.uri(),
+        figma_token: Some(handoff_app::config::Secret::new("figd_test_token")),
+        redis_url: redis_url.map(handoff_app::config::Secret::new),
+        data_dir: data_dir.to_path_buf(),
+        ..Config::default()
+    }
+}
+
+fn source() -> DesignSource {
+    DesignSource::Url {
+        url: format!("https://www.figma.com/design/{FILE_KEY}/Wizard-demo"),
+    }
+}
+
+async fn exercise(app: App) {
+    let alice = Identity::new("alice", "acme").unwrap();
+    let bob = Identity::new("bob", "other").unwrap();
+
+    // Design context within a budget, fetched once and then served from the cache.
+    let request = DesignContextRequest {
+        source: source(),
+        format: None,
+        depth: None,
+        max_bytes: Some(2_000),
+        cursor: None,
+    };
+    let first = app.design_context(&alice, &request).await.unwrap();
+    assert!(first.bytes <= 2_000 && first.text.len() <= 2_000);
+    assert!(first.total_nodes > 0);
+    if first.truncated {
+        let next = DesignContextRequest {
+            cursor: first.next_cursor.clone(),
+            ..request.clone()
+        };
+        let second = app.design_context(&alice, &next).await.unwrap();
+        assert_ne!(
+            second.text, first.text,
+            "a cursor moves on to the next part"
+        );
+    }
+
+    // Analysis is computed from the file, not constants.
+    let analysis = AnalyzeRequest {
+        source: source(),
+        tokens: None,
+        token_format: None,
+    };
+    let project = app
+        .analyze(&alice, ReportKind::Project, &analysis)
+        .await
+        .unwrap();
+    assert_eq!(
+        project.report["nodes"], 28,
+        "the fixture has 28 nodes (SOURCES.md)"
+    );
+    assert!(project.markdown.starts_with("# Project Analysis Results"));
+
+    // Tickets from the built-in template, recorded in the caller's history only.
+    let generate: GenerateRequest = serde_json::from_value(serde_json::json!({
+        "url": format!("https://www.figma.com/design/{FILE_KEY}/Wizard-demo"),
+        "platform": "github", "documentType": "component"
+    }))
+    .unwrap();
+    let tickets = app.generate_tickets(&alice, &generate).await.unwrap();
+    assert_eq!(tickets.tickets.len(), 1);
+    let ticket = &tickets.tickets[0];
+    assert!(
+        ticket
+            .rendered
+            .contains(&format!("https://www.figma.com/design/{FILE_KEY}")),
+        "{}",
+        ticket.rendered
+    );
+    assert!(!ticket.ticket.acceptance_criteria.is_empty());
+    let history = app.history(&alice, 10).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].platform, "github");
+    assert!(
+        app.history(&bob, 10).await.unwrap().is_empty(),
+        "bob never sees alice's history"
+    );
+
+    // An org override replaces the built-in for the org, and only for it.
+    let builtin = app
+        .get_template(&alice, "github", "component")
+        .await
+        .unwrap();
+    assert_eq!(builtin.origin, "builtin");
+    let mut spec = serde_json::to_value(&builtin.template).unwrap();
+    spec["id"] = "acme-github-component".into();
+    spec["content"] = "ACME TEMPLATE for {{ figma.component_name }}".into();
+    let source_yaml = serde_saphyr::to_string(&spec).unwrap();
+    app.save_template(
+        &alice,
+        OverrideScope::Org,
+        "github",
+        "component",
+        &source_yaml,
+    )
+    .await
+    .unwrap();
+    let tickets = app.generate_tickets(&alice, &generate).await.unwrap();
+    assert!(
+        tickets.tickets[0].rendered.contains("ACME TEMPLATE for"),
+        "{}",
+        tickets.tickets[0].rendered
+    );
+    assert_eq!(
+        app.get_template(&bob, "github", "component")
+            .await
+            .unwrap()
+            .origin,
+        "builtin"
+    );
+    let err = app
+        .delete_template(&bob, OverrideScope::Org, "github", "component")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotFound);
+    app.delete_template(&alice, OverrideScope::Org, "github", "component")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get_template(&alice, "github", "component")
+            .await
+            .unwrap()
+            .origin,
+        "builtin"
+    );
+
+    // A broken template is refused with its problems, and nothing is stored.
+    let err = app
+        .save_template(
+            &alice,
+            OverrideScope::User,
+            "github",
+            "component",
+            "content: '{% for x in %}'",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "invalid_template");
+    assert!(
+        app.list_templates(&alice)
+            .await
+            .unwrap()
+            .overrides
+            .is_empty()
+    );
+
+    // Bad input is a clear error, not a panic.
+    let bad = DesignSource::Url {
+        url: "https://example.com/not-figma".into(),
+    };
+    let err = app
+        .design_context(
+            &alice,
+            &DesignContextRequest {
+                source: bad,
+                ..request.clone()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::BadRequest);
+}
+
+#[tokio::test]
+async fn operations_on_the_embedded_store() {
+    // Every operation loads the design; the version-keyed cache means Figma serves it once.
+    let figma = fake_figma(1).await;
+    let dir = tempfile::tempdir().unwrap();
+    exercise(App::open(config(&figma, None, dir.path())).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn operations_on_redis() {
+    let figma = fake_figma(1).await;
+    let redis = RedisServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    exercise(
+        App::open(config(&figma, Some(redis.url()), dir.path()))
+            .await
+            .unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_missing_figma_token_is_an_actionable_error() {
+    let figma = fake_figma(0).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        figma_token: None,
+        ..config(&figma, None, dir.path())
+    };
+    let app = App::open(config).await.unwrap();
+    let who = Identity::new("alice", "acme").unwrap();
+    let request = DesignContextRequest {
+        source: source(),
+        format: None,
+        depth: None,
+        max_bytes: None,
+        cursor: None,
+    };
+    let err = app.design_context(&who, &request).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Unauthenticated);
+    assert!(
+        err.message.contains("HANDOFF_FIGMA_TOKEN"),
+        "{}",
+        err.message
+    );
+}
