@@ -37,7 +37,13 @@ impl App {
         for problem in templates.directory_errors() {
             tracing::warn!(%problem, "a template in templates_dir was not loaded");
         }
-        Ok(Self { config: Arc::new(config), store, figma, templates: Arc::new(templates), started: Instant::now() })
+        Ok(Self {
+            config: Arc::new(config),
+            store,
+            figma,
+            templates: Arc::new(templates),
+            started: Instant::now(),
+        })
     }
 
     pub fn config(&self) -> &Config {

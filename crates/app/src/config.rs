@@ -118,7 +118,11 @@ pub struct RateLimits {
 
 impl Default for RateLimits {
     fn default() -> Self {
-        Self { reads_per_min: 600, generation_per_min: 60, figma_per_min: 10 }
+        Self {
+            reads_per_min: 600,
+            generation_per_min: 60,
+            figma_per_min: 10,
+        }
     }
 }
 
@@ -182,7 +186,11 @@ impl Config {
         Self::load_from(file, overrides, Env::prefixed("HANDOFF_"))
     }
 
-    fn load_from(file: Option<&Path>, overrides: &Overrides, env: Env) -> Result<Self, ConfigError> {
+    fn load_from(
+        file: Option<&Path>,
+        overrides: &Overrides,
+        env: Env,
+    ) -> Result<Self, ConfigError> {
         let env_file = std::env::var_os(CONFIG_FILE_ENV).map(PathBuf::from);
         let file = file.map(Path::to_path_buf).or(env_file);
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
@@ -198,16 +206,20 @@ impl Config {
             figment = figment.merge(Toml::file_exact(path));
         }
         let env = env.ignore(&["config"]).split("__");
-        figment = figment
-            .merge(env)
-            .merge(Named { name: "command-line flag", inner: Serialized::from(overrides, Profile::Default) });
-        let config: Config = figment.extract().map_err(|err| ConfigError::Invalid(describe(&err)))?;
+        figment = figment.merge(env).merge(Named {
+            name: "command-line flag",
+            inner: Serialized::from(overrides, Profile::Default),
+        });
+        let config: Config = figment
+            .extract()
+            .map_err(|err| ConfigError::Invalid(describe(&err)))?;
         config.validate()?;
         Ok(config)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |key: &str, why: &str| Err(ConfigError::Invalid(format!("key `{key}`: {why}")));
+        let invalid =
+            |key: &str, why: &str| Err(ConfigError::Invalid(format!("key `{key}`: {why}")));
         if self.max_body_bytes == 0 {
             return invalid("max_body_bytes", "must be greater than 0");
         }
@@ -217,15 +229,22 @@ impl Config {
         if self.store.operation_timeout_ms == 0 {
             return invalid("store.operation_timeout_ms", "must be greater than 0");
         }
-        if self.store.redis_url.is_some() || self.store.data_dir != StoreConfig::default().data_dir {
-            return invalid("store", "set `redis_url` and `data_dir` at the top level, not under [store]");
+        if self.store.redis_url.is_some() || self.store.data_dir != StoreConfig::default().data_dir
+        {
+            return invalid(
+                "store",
+                "set `redis_url` and `data_dir` at the top level, not under [store]",
+            );
         }
         if self.store.key_prefix.is_empty() {
             return invalid("store.key_prefix", "must not be empty");
         }
         for (key, value) in [
             ("rate_limits.reads_per_min", self.rate_limits.reads_per_min),
-            ("rate_limits.generation_per_min", self.rate_limits.generation_per_min),
+            (
+                "rate_limits.generation_per_min",
+                self.rate_limits.generation_per_min,
+            ),
             ("rate_limits.figma_per_min", self.rate_limits.figma_per_min),
         ] {
             if value == 0 {
@@ -289,12 +308,15 @@ impl<P: figment::Provider> figment::Provider for Named<P> {
 }
 
 fn toml_string(config: &Config) -> String {
-    toml::to_string_pretty(config).unwrap_or_else(|err| format!("# cannot render configuration: {err}\n"))
+    toml::to_string_pretty(config)
+        .unwrap_or_else(|err| format!("# cannot render configuration: {err}\n"))
 }
 
 /// `redis://user:pass@host` → `redis://user:<redacted>@host`; anything else unchanged.
 pub fn redact_url_password(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else { return url.to_owned() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
     let authority = &rest[..authority_end];
@@ -302,7 +324,11 @@ pub fn redact_url_password(url: &str) -> String {
         Some(at) => {
             let userinfo = &authority[..at];
             let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}://{user}:<redacted>@{}", &url[..scheme_end], &rest[at + 1..])
+            format!(
+                "{}://{user}:<redacted>@{}",
+                &url[..scheme_end],
+                &rest[at + 1..]
+            )
         }
         None => url.to_owned(),
     }
@@ -321,7 +347,12 @@ fn tracing_filter_check(directive: &str) -> Result<(), String> {
         return Err("must not be empty".to_owned());
     }
     for part in directive.split(',') {
-        let level = part.rsplit('=').next().unwrap_or("").trim().to_ascii_lowercase();
+        let level = part
+            .rsplit('=')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if !LEVELS.contains(&level.as_str()) {
             return Err(format!(
                 "`{part}` is not a level ({}) or `target=level`",
@@ -337,12 +368,19 @@ fn describe(err: &figment::Error) -> String {
     err.clone()
         .into_iter()
         .map(|e| {
-            let key = if e.path.is_empty() { "(root)".to_owned() } else { e.path.join(".") };
+            let key = if e.path.is_empty() {
+                "(root)".to_owned()
+            } else {
+                e.path.join(".")
+            };
             let source = match e.metadata.as_ref() {
                 Some(meta) => match &meta.source {
                     Some(figment::Source::File(path)) => format!("file {}", path.display()),
                     _ if meta.name.contains("environment") => {
-                        format!("environment variable HANDOFF_{}", key.to_uppercase().replace('.', "__"))
+                        format!(
+                            "environment variable HANDOFF_{}",
+                            key.to_uppercase().replace('.', "__")
+                        )
                     }
                     _ => meta.name.to_string(),
                 },
@@ -362,7 +400,9 @@ mod tests {
     use figment::Jail;
 
     fn error_of(result: Result<Config, ConfigError>) -> String {
-        result.expect_err("configuration should be rejected").to_string()
+        result
+            .expect_err("configuration should be rejected")
+            .to_string()
     }
 
     #[test]
@@ -389,9 +429,19 @@ mod tests {
             assert_eq!(config.bind.port(), 4000, "file beats defaults");
             assert_eq!(config.log_level, "warn", "env beats file");
             assert_eq!(config.rate_limits.reads_per_min, 5);
-            assert_eq!(config.rate_limits.generation_per_min, 7, "nested env keys use __");
-            let flags = Overrides { bind: Some("127.0.0.1:5000".into()), ..Default::default() };
-            assert_eq!(Config::load(file, &flags).unwrap().bind.port(), 5000, "flag beats all");
+            assert_eq!(
+                config.rate_limits.generation_per_min, 7,
+                "nested env keys use __"
+            );
+            let flags = Overrides {
+                bind: Some("127.0.0.1:5000".into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                Config::load(file, &flags).unwrap().bind.port(),
+                5000,
+                "flag beats all"
+            );
             Ok(())
         });
     }
@@ -411,18 +461,33 @@ mod tests {
     fn a_bad_value_names_its_key_and_source() {
         Jail::expect_with(|jail| {
             jail.create_file("bad.toml", "max_body_bytes = \"lots\"\n")?;
-            let err = error_of(Config::load(Some(Path::new("bad.toml")), &Overrides::default()));
-            assert!(err.contains("max_body_bytes") && err.contains("bad.toml"), "{err}");
+            let err = error_of(Config::load(
+                Some(Path::new("bad.toml")),
+                &Overrides::default(),
+            ));
+            assert!(
+                err.contains("max_body_bytes") && err.contains("bad.toml"),
+                "{err}"
+            );
 
             jail.clear_env();
             jail.set_env("HANDOFF_BIND", "not-an-address");
             let err = error_of(Config::load(None, &Overrides::default()));
-            assert!(err.contains("`bind`") && err.contains("HANDOFF_BIND"), "{err}");
+            assert!(
+                err.contains("`bind`") && err.contains("HANDOFF_BIND"),
+                "{err}"
+            );
 
             jail.clear_env();
-            let flags = Overrides { log_format: Some("xml".into()), ..Default::default() };
+            let flags = Overrides {
+                log_format: Some("xml".into()),
+                ..Default::default()
+            };
             let err = error_of(Config::load(None, &flags));
-            assert!(err.contains("log_format") && err.contains("command-line flag"), "{err}");
+            assert!(
+                err.contains("log_format") && err.contains("command-line flag"),
+                "{err}"
+            );
             Ok(())
         });
     }
@@ -440,7 +505,10 @@ mod tests {
             jail.set_env("HANDOFF_AUTH", "off");
             jail.set_env("HANDOFF_BIND", "0.0.0.0:3000");
             assert!(error_of(Config::load(None, &Overrides::default())).contains("`auth`"));
-            let insecure = Overrides { insecure: true, ..Default::default() };
+            let insecure = Overrides {
+                insecure: true,
+                ..Default::default()
+            };
             assert!(Config::load(None, &insecure).is_ok());
             Ok(())
         });
@@ -450,10 +518,19 @@ mod tests {
     fn unknown_keys_and_missing_files_are_errors() {
         Jail::expect_with(|jail| {
             jail.create_file("typo.toml", "bnid = \"127.0.0.1:1\"\n")?;
-            let err = error_of(Config::load(Some(Path::new("typo.toml")), &Overrides::default()));
+            let err = error_of(Config::load(
+                Some(Path::new("typo.toml")),
+                &Overrides::default(),
+            ));
             assert!(err.contains("bnid"), "{err}");
-            let err = error_of(Config::load(Some(Path::new("nope.toml")), &Overrides::default()));
-            assert!(err.contains("nope.toml") && err.contains("no such file"), "{err}");
+            let err = error_of(Config::load(
+                Some(Path::new("nope.toml")),
+                &Overrides::default(),
+            ));
+            assert!(
+                err.contains("nope.toml") && err.contains("no such file"),
+                "{err}"
+            );
             jail.create_file("broken.toml", "bind = [\n")?;
             assert!(Config::load(Some(Path::new("broken.toml")), &Overrides::default()).is_err());
             Ok(())
@@ -467,8 +544,14 @@ mod tests {
             jail.set_env("HANDOFF_REDIS_URL", "redis://app:hunter2@10.0.0.1:6379/0");
             let config = Config::load(None, &Overrides::default()).unwrap();
             let shown = config.to_redacted_toml();
-            assert!(!shown.contains("supersecret") && !shown.contains("hunter2"), "{shown}");
-            assert!(shown.contains("redis://app:<redacted>@10.0.0.1:6379/0"), "{shown}");
+            assert!(
+                !shown.contains("supersecret") && !shown.contains("hunter2"),
+                "{shown}"
+            );
+            assert!(
+                shown.contains("redis://app:<redacted>@10.0.0.1:6379/0"),
+                "{shown}"
+            );
             assert!(!format!("{config:?}").contains("supersecret"));
             Ok(())
         });

@@ -58,7 +58,13 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, code: None, message: message.into(), details: None, retry_after: None }
+        Self {
+            kind,
+            code: None,
+            message: message.into(),
+            details: None,
+            retry_after: None,
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadRequest, message)
@@ -90,10 +96,14 @@ impl From<handoff_store::StoreError> for AppError {
     fn from(err: handoff_store::StoreError) -> Self {
         use handoff_store::StoreError as E;
         match &err {
-            E::Unavailable { retry_after, .. } => Self::new(ErrorKind::Unavailable, err.to_string())
-                .with_code("store_unavailable")
-                .with_retry_after(*retry_after),
-            E::Locked { .. } => Self::new(ErrorKind::Unavailable, err.to_string()).with_code("store_locked"),
+            E::Unavailable { retry_after, .. } => {
+                Self::new(ErrorKind::Unavailable, err.to_string())
+                    .with_code("store_unavailable")
+                    .with_retry_after(*retry_after)
+            }
+            E::Locked { .. } => {
+                Self::new(ErrorKind::Unavailable, err.to_string()).with_code("store_locked")
+            }
             E::Invalid { .. } => Self::bad_request(err.to_string()),
             E::TooLarge { .. } => Self::new(ErrorKind::PayloadTooLarge, err.to_string()),
             E::Corrupt { .. } | E::Backend(_) => {
