@@ -381,7 +381,7 @@ fn plugin_paint(paint: &PluginPaint) -> Option<Paint> {
         image_transform: None,
         scaling_factor: None,
         rotation: None,
-        bound_variables: BTreeMap::new(),
+        bound_variables: crate::model::SmallMap::new(),
     })
 }
 

@@ -8,6 +8,7 @@ pub mod node;
 pub mod paint;
 pub mod prototype;
 pub mod responses;
+pub mod small_map;
 pub mod text;
 pub mod variables;
 
@@ -18,5 +19,6 @@ pub use node::*;
 pub use paint::*;
 pub use prototype::*;
 pub use responses::*;
+pub use small_map::SmallMap;
 pub use text::*;
 pub use variables::*;

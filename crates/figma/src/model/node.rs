@@ -12,6 +12,7 @@ use super::figma_enum::figma_enum;
 use super::layout::{Constraints, Layout, LayoutGrid, Rect, StrokeAlign, StrokeWeights};
 use super::paint::{Effect, Paint};
 use super::prototype::Interaction;
+use super::small_map::SmallMap;
 use super::text::Text;
 use super::variables::VariableBinding;
 
@@ -159,8 +160,8 @@ pub struct Node {
 
     /// Named styles used by this node: `fill`, `stroke`, `effect`, `text`,
     /// `grid` (also `fills`/`strokes` in some responses) → style id.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub styles: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub styles: SmallMap<String, String>,
 
     /// INSTANCE: the component it instantiates.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -182,8 +183,8 @@ pub struct Node {
     pub description: Option<String>,
 
     /// Field name → variable binding.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub bound_variables: BTreeMap<String, VariableBinding>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub bound_variables: SmallMap<String, VariableBinding>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub interactions: Vec<Interaction>,
     /// Legacy prototype link (`transitionNodeID`), older than `interactions`.

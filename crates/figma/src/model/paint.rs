@@ -1,6 +1,6 @@
 //! Paints (fills and strokes), colours and effects.
 
-use std::collections::BTreeMap;
+use super::small_map::SmallMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -79,8 +79,8 @@ pub struct ColorStop {
     #[serde(default)]
     pub position: f64,
     pub color: Color,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub bound_variables: BTreeMap<String, VariableBinding>,
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
+    pub bound_variables: SmallMap<String, VariableBinding>,
 }
 
 /// One fill or stroke paint.
@@ -114,8 +114,8 @@ pub struct Paint {
     pub scaling_factor: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<f64>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub bound_variables: BTreeMap<String, VariableBinding>,
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
+    pub bound_variables: SmallMap<String, VariableBinding>,
 }
 
 figma_enum! {
@@ -150,6 +150,6 @@ pub struct Effect {
     pub blend_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_shadow_behind_node: Option<bool>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub bound_variables: BTreeMap<String, VariableBinding>,
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
+    pub bound_variables: SmallMap<String, VariableBinding>,
 }
