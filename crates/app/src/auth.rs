@@ -74,7 +74,7 @@ pub async fn authenticate(
     authorization: Option<&[u8]>,
 ) -> Result<Caller, AppError> {
     if config.auth == AuthMode::Off {
-        return Ok(local_caller()?);
+        return local_caller();
     }
     let Some(raw) = authorization else {
         if config.auth == AuthMode::Auto && auto_allows_local(config, store).await? {

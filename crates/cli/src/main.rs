@@ -11,7 +11,11 @@ mod cmd;
 static GLOBAL: MiMalloc = MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "handoff", version, about = "Figma designs to tickets, docs and design context")]
+#[command(
+    name = "handoff",
+    version,
+    about = "Figma designs to tickets, docs and design context"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,6 +27,8 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Print the effective configuration (secrets redacted).
     Config(cmd::config::Args),
+    /// Serve MCP over stdio (for Claude Desktop, Cursor, VS Code); logs go to stderr.
+    Mcp(cmd::mcp::Args),
     /// Print the design context of a saved Figma response (offline).
     Simplify(cmd::simplify::Args),
     /// Analyse a saved Figma response: project, tokens, compliance, health, effort, relationships.
@@ -44,6 +50,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Config(args) => cmd::config::run(args),
+        Command::Mcp(args) => cmd::mcp::run(args),
         Command::Simplify(args) => cmd::simplify::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Users(args) => cmd::users::run(args),

@@ -22,7 +22,14 @@ fn handoff() -> Command {
 #[allow(clippy::zombie_processes)] // the caller owns the child and waits for it
 fn serve(data_dir: &std::path::Path) -> (Child, String) {
     let mut child = handoff()
-        .args(["serve", "--bind", "127.0.0.1:0", "--log-format", "json", "--data-dir"])
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--data-dir",
+        ])
         .arg(data_dir)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -49,7 +56,11 @@ fn serve(data_dir: &std::path::Path) -> (Child, String) {
 fn get(addr: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
@@ -64,17 +75,27 @@ fn serves_health_with_no_configuration_and_exits_zero_on_sigterm() {
     assert!(response.contains("\"status\":\"ok\""), "{response}");
 
     let sent = Instant::now();
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let exit = loop {
         if let Some(exit) = child.try_wait().unwrap() {
             break exit;
         }
-        assert!(sent.elapsed() < Duration::from_secs(5), "still running 5 s after SIGTERM");
+        assert!(
+            sent.elapsed() < Duration::from_secs(5),
+            "still running 5 s after SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(exit.success(), "exit status {exit:?}");
-    assert!(sent.elapsed() < Duration::from_secs(2), "took {:?} to stop", sent.elapsed());
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "took {:?} to stop",
+        sent.elapsed()
+    );
 }
 
 #[test]
@@ -88,12 +109,21 @@ fn a_bad_configuration_value_stops_start_up_naming_the_key() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("max_body_bytes") && stderr.contains("HANDOFF_MAX_BODY_BYTES"), "{stderr}");
+    assert!(
+        stderr.contains("max_body_bytes") && stderr.contains("HANDOFF_MAX_BODY_BYTES"),
+        "{stderr}"
+    );
 
-    let output = handoff().args(["serve", "--bind", "nowhere"]).output().unwrap();
+    let output = handoff()
+        .args(["serve", "--bind", "nowhere"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("`bind`") && stderr.contains("command-line flag"), "{stderr}");
+    assert!(
+        stderr.contains("`bind`") && stderr.contains("command-line flag"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -103,10 +133,17 @@ fn config_prints_the_effective_configuration_without_secrets() {
         .env("HANDOFF_FIGMA_TOKEN", "figd_private")
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("bind = \"127.0.0.1:3000\""), "{stdout}");
-    assert!(!stdout.contains("sekrit") && !stdout.contains("figd_private"), "{stdout}");
+    assert!(
+        !stdout.contains("sekrit") && !stdout.contains("figd_private"),
+        "{stdout}"
+    );
     assert!(stdout.contains("<redacted>"), "{stdout}");
 }
 
@@ -115,8 +152,15 @@ fn a_busy_port_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
     let data = tempfile::tempdir().unwrap();
-    let output = handoff().args(["serve", "--bind", &addr, "--data-dir"]).arg(data.path()).output().unwrap();
+    let output = handoff()
+        .args(["serve", "--bind", &addr, "--data-dir"])
+        .arg(data.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(&addr) && stderr.contains("cannot listen"), "{stderr}");
+    assert!(
+        stderr.contains(&addr) && stderr.contains("cannot listen"),
+        "{stderr}"
+    );
 }

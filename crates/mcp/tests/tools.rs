@@ -94,12 +94,20 @@ async fn bad_figma_link_is_a_tool_error_not_a_crash() {
 }
 
 #[tokio::test]
-async fn malformed_arguments_are_a_protocol_error() {
+async fn malformed_arguments_are_a_tool_input_error() {
+    // Since 2025-11-25, invalid tool input is an `isError` result the model can read and correct,
+    // not a JSON-RPC error; the text must say what was wrong.
     let (client, _dir) = connect().await;
-    let err = client
+    let result = client
         .call_tool(call("get_history", json!({"limit": "many"})))
-        .await;
-    assert!(err.is_err(), "{err:?}");
+        .await
+        .unwrap();
+    assert_eq!(result.is_error, Some(true));
+    let text = format!("{:?}", result.content);
+    assert!(
+        text.contains("invalid type") && text.contains("many"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

@@ -36,18 +36,32 @@ pub fn status_for(kind: ErrorKind) -> StatusCode {
 pub fn kind_for_status(status: StatusCode) -> (ErrorKind, &'static str, &'static str) {
     match status {
         StatusCode::NOT_FOUND => (ErrorKind::NotFound, "not_found", "no such route"),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            (ErrorKind::BadRequest, "method_not_allowed", "this route does not accept that method")
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            (ErrorKind::PayloadTooLarge, "payload_too_large", "the request body is larger than max_body_bytes")
-        }
-        StatusCode::REQUEST_TIMEOUT => (ErrorKind::Timeout, "timeout", "the request took longer than request_timeout_secs"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            (ErrorKind::BadRequest, "unsupported_media_type", "send the body as application/json")
-        }
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorKind::BadRequest,
+            "method_not_allowed",
+            "this route does not accept that method",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            ErrorKind::PayloadTooLarge,
+            "payload_too_large",
+            "the request body is larger than max_body_bytes",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (
+            ErrorKind::Timeout,
+            "timeout",
+            "the request took longer than request_timeout_secs",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            ErrorKind::BadRequest,
+            "unsupported_media_type",
+            "send the body as application/json",
+        ),
         s if s.is_server_error() => (ErrorKind::Internal, "internal", "internal error"),
-        _ => (ErrorKind::BadRequest, "bad_request", "the request was rejected"),
+        _ => (
+            ErrorKind::BadRequest,
+            "bad_request",
+            "the request was rejected",
+        ),
     }
 }
 

@@ -15,7 +15,10 @@ use crate::http::{AppState, router};
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -37,10 +40,16 @@ impl Server {
     pub async fn bind_with(app: Arc<App>, extra: Router<AppState>) -> Result<Self, ServeError> {
         let addr = app.config().bind;
         let grace = Duration::from_secs(app.config().shutdown_grace_secs);
-        let listener = TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind { addr, source })?;
         // Installing the recorder here, not lazily on first scrape, so the first requests are counted.
         let _ = crate::metrics_recorder::handle();
-        Ok(Self { listener, router: router(app, extra), grace })
+        Ok(Self {
+            listener,
+            router: router(app, extra),
+            grace,
+        })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, ServeError> {
@@ -49,14 +58,18 @@ impl Server {
 
     /// Serve until `shutdown` completes, then stop accepting and give in-flight requests the grace
     /// period to finish.
-    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
         let (stopping_tx, mut stopping_rx) = watch::channel(false);
         let signal = async move {
             shutdown.await;
             tracing::info!("shutting down: no new connections, finishing in-flight requests");
             let _ = stopping_tx.send(true);
         };
-        let serve = axum::serve(self.listener, self.router.into_make_service()).with_graceful_shutdown(signal);
+        let serve = axum::serve(self.listener, self.router.into_make_service())
+            .with_graceful_shutdown(signal);
         let grace = self.grace;
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;

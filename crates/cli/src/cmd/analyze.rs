@@ -3,8 +3,9 @@
 use std::io::{Read, Write};
 
 use handoff_analysis::{
-    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report, effort_report,
-    export_tokens, health_report, parse_dtcg, project_report, relationships_report, tokens_report,
+    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report,
+    effort_report, export_tokens, health_report, parse_dtcg, project_report, relationships_report,
+    tokens_report,
 };
 use handoff_figma::{Design, ParseError};
 
@@ -58,19 +59,29 @@ fn parse_token_format(text: &str) -> Result<TokenFormat, String> {
 
 pub fn run(args: Args) -> Result<(), CliError> {
     if args.token_format.is_some() && args.report != Report::Tokens {
-        return Err(CliError::input("--token-format only applies to --report tokens"));
+        return Err(CliError::input(
+            "--token-format only applies to --report tokens",
+        ));
     }
     if (args.tokens.is_some() || args.against.is_some()) && args.report != Report::Compliance {
-        return Err(CliError::input("--tokens and --against only apply to --report compliance"));
+        return Err(CliError::input(
+            "--tokens and --against only apply to --report compliance",
+        ));
     }
     let design = load_design(&args.input)?;
     let scope = Scope::of(&design, &args.nodes).map_err(CliError::input)?;
     let json = args.format == OutputFormat::Json;
-    let render = |value: Result<String, serde_json::Error>| value.map_err(|e| CliError::runtime(format!("cannot render the report: {e}")));
+    let render = |value: Result<String, serde_json::Error>| {
+        value.map_err(|e| CliError::runtime(format!("cannot render the report: {e}")))
+    };
     let output = match args.report {
         Report::Project => {
             let r = project_report(&design, &scope);
-            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+            if json {
+                render(serde_json::to_string_pretty(&r))?
+            } else {
+                r.to_markdown()
+            }
         }
         Report::Tokens => {
             let r = tokens_report(&design, &scope);
@@ -85,7 +96,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
             let other;
             let system = if let Some(path) = &args.tokens {
                 let bytes = read_input(path)?;
-                imported = parse_dtcg(&bytes).map_err(|e| CliError::input(format!("{path}: {e}")))?;
+                imported =
+                    parse_dtcg(&bytes).map_err(|e| CliError::input(format!("{path}: {e}")))?;
                 for reason in &imported.skipped {
                     eprintln!("note: {path}: skipped {reason}");
                 }
@@ -97,31 +109,54 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 DesignSystem::Own
             };
             let r = compliance_report(&design, &scope, &system, &ComplianceOptions::default());
-            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+            if json {
+                render(serde_json::to_string_pretty(&r))?
+            } else {
+                r.to_markdown()
+            }
         }
         Report::Health => {
             let r = health_report(&design, &scope, &HealthOptions::default());
-            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+            if json {
+                render(serde_json::to_string_pretty(&r))?
+            } else {
+                r.to_markdown()
+            }
         }
         Report::Effort => {
             let r = effort_report(&design, &scope);
-            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+            if json {
+                render(serde_json::to_string_pretty(&r))?
+            } else {
+                r.to_markdown()
+            }
         }
         Report::Relationships => {
             let r = relationships_report(&design, &scope);
-            if json { render(serde_json::to_string_pretty(&r))? } else { r.to_markdown() }
+            if json {
+                render(serde_json::to_string_pretty(&r))?
+            } else {
+                r.to_markdown()
+            }
         }
     };
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(output.as_bytes())
-        .and_then(|()| if output.ends_with('\n') { Ok(()) } else { stdout.write_all(b"\n") })
+        .and_then(|()| {
+            if output.ends_with('\n') {
+                Ok(())
+            } else {
+                stdout.write_all(b"\n")
+            }
+        })
         .and_then(|()| stdout.flush())
         .map_err(|error| CliError::runtime(format!("cannot write the output: {error}")))
 }
 
 fn load_design(input: &str) -> Result<Design, CliError> {
-    if input.starts_with("http://") || input.starts_with("https://") || input.contains("figma.com/") {
+    if input.starts_with("http://") || input.starts_with("https://") || input.contains("figma.com/")
+    {
         return Err(CliError::input(format!(
             "`{input}` is a link: `handoff analyze` works offline on a saved Figma response for now. \
              Save it with the Figma REST API (GET /v1/files/:key or /nodes) and pass the file"
@@ -135,7 +170,9 @@ fn load_design(input: &str) -> Result<Design, CliError> {
 /// A REST response, else a plugin payload; the REST error wins when neither parses.
 fn parse(bytes: &[u8]) -> Result<Design, ParseError> {
     match handoff_figma::parse_design(bytes) {
-        Err(error @ ParseError::NotFigma { .. }) => handoff_figma::parse_plugin_payload(bytes).map_err(|_| error),
+        Err(error @ ParseError::NotFigma { .. }) => {
+            handoff_figma::parse_plugin_payload(bytes).map_err(|_| error)
+        }
         other => other,
     }
 }
@@ -170,7 +207,11 @@ mod tests {
     }
 
     fn fixture() -> String {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../analysis/tests/fixtures/shop.file.json").to_owned()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../analysis/tests/fixtures/shop.file.json"
+        )
+        .to_owned()
     }
 
     fn input_error(result: Result<(), CliError>) -> String {
@@ -181,7 +222,9 @@ mod tests {
 
     #[test]
     fn a_figma_link_is_a_clear_input_error() {
-        let message = input_error(run(args("https://www.figma.com/design/abc123/Shop?node-id=1-2")));
+        let message = input_error(run(args(
+            "https://www.figma.com/design/abc123/Shop?node-id=1-2",
+        )));
         assert!(message.contains("saved Figma response"), "{message}");
     }
 
@@ -224,7 +267,14 @@ mod tests {
 
     #[test]
     fn every_report_runs_on_a_valid_file() {
-        for report in [Report::Project, Report::Tokens, Report::Compliance, Report::Health, Report::Effort, Report::Relationships] {
+        for report in [
+            Report::Project,
+            Report::Tokens,
+            Report::Compliance,
+            Report::Health,
+            Report::Effort,
+            Report::Relationships,
+        ] {
             for format in [OutputFormat::Json, OutputFormat::Md] {
                 let mut a = args(&fixture());
                 a.report = report;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use handoff_figma::Design;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
-    DocumentType, OutputFormat, Overrides, Request, Settings, StringOrList, TeamStandards, TemplateKey, default_subject,
-    find_node, generate_epic, generate_ticket, top_level_frames,
+    DocumentType, OutputFormat, Overrides, Request, Settings, StringOrList, TeamStandards,
+    TemplateKey, default_subject, find_node, generate_epic, generate_ticket, top_level_frames,
 };
 
 use super::CliError;
@@ -55,15 +55,25 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let registry = super::templates::registry(args.templates_dirs.clone())?;
     let settings = Settings {
         file_key: args.file_key.clone().unwrap_or_default(),
-        project: handoff_templates::context::ProjectSettings { name: args.project.clone(), ..Default::default() },
-        team_standards: TeamStandards { tech_stack: args.tech_stack.clone().map(StringOrList::One), ..Default::default() },
+        project: handoff_templates::context::ProjectSettings {
+            name: args.project.clone(),
+            ..Default::default()
+        },
+        team_standards: TeamStandards {
+            tech_stack: args.tech_stack.clone().map(StringOrList::One),
+            ..Default::default()
+        },
         ..Settings::default()
     };
     if settings.file_key.is_empty() {
         eprintln!("note: no --file-key given, so tickets carry no Figma links");
     }
     let overrides = Overrides::default();
-    let request = Request { key, settings: &settings, overrides: &overrides };
+    let request = Request {
+        key,
+        settings: &settings,
+        overrides: &overrides,
+    };
     let mut nodes = Vec::new();
     for id in &args.nodes {
         nodes.push(find_node(&design, id).map_err(CliError::input)?);
@@ -74,7 +84,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
             nodes = top_level_frames(&design);
         }
         let child_type = DocumentType::parse(&args.child_type).map_err(CliError::input)?;
-        let epic = generate_epic(&registry, &design, &nodes, child_type, request).map_err(CliError::runtime)?;
+        let epic = generate_epic(&registry, &design, &nodes, child_type, request)
+            .map_err(CliError::runtime)?;
         let format = output_format(args.format.as_deref(), &registry, key)?;
         if format == OutputFormat::Json {
             serde_json::to_string_pretty(&epic).map_err(CliError::runtime)?
@@ -85,12 +96,16 @@ pub fn run(args: Args) -> Result<(), CliError> {
         }
     } else {
         if nodes.is_empty() {
-            nodes.push(default_subject(&design).ok_or_else(|| CliError::input("the design has no nodes"))?);
+            nodes.push(
+                default_subject(&design)
+                    .ok_or_else(|| CliError::input("the design has no nodes"))?,
+            );
         }
         let format = output_format(args.format.as_deref(), &registry, key)?;
         let mut parts = Vec::new();
         for node in nodes {
-            let ticket = generate_ticket(&registry, &design, node, request).map_err(CliError::runtime)?;
+            let ticket =
+                generate_ticket(&registry, &design, node, request).map_err(CliError::runtime)?;
             parts.push(render_ticket(&ticket, format));
         }
         join(parts, format)
@@ -106,8 +121,14 @@ fn output_format(
     if let Some(name) = requested {
         return OutputFormat::parse(name).map_err(CliError::input);
     }
-    let template = registry.resolve(key, None, &Overrides::default()).map_err(CliError::input)?;
-    Ok(template.spec.output.format.unwrap_or(OutputFormat::Markdown))
+    let template = registry
+        .resolve(key, None, &Overrides::default())
+        .map_err(CliError::input)?;
+    Ok(template
+        .spec
+        .output
+        .format
+        .unwrap_or(OutputFormat::Markdown))
 }
 
 /// Several documents: JSON formats become one array, text formats are separated by a rule.
@@ -116,7 +137,9 @@ fn join(parts: Vec<String>, format: OutputFormat) -> String {
         return parts.into_iter().next().unwrap_or_default();
     }
     match format {
-        OutputFormat::Adf | OutputFormat::Notion | OutputFormat::Json => format!("[{}]", parts.join(",")),
+        OutputFormat::Adf | OutputFormat::Notion | OutputFormat::Json => {
+            format!("[{}]", parts.join(","))
+        }
         OutputFormat::Confluence => parts.join("<hr />"),
         OutputFormat::Jira => parts.join("\n----\n\n"),
         _ => parts.join("\n---\n\n"),
@@ -131,14 +154,21 @@ fn write_output(output: &str, path: Option<&PathBuf>) -> Result<(), CliError> {
             let mut stdout = std::io::stdout().lock();
             stdout
                 .write_all(output.as_bytes())
-                .and_then(|()| if output.ends_with('\n') { Ok(()) } else { stdout.write_all(b"\n") })
+                .and_then(|()| {
+                    if output.ends_with('\n') {
+                        Ok(())
+                    } else {
+                        stdout.write_all(b"\n")
+                    }
+                })
                 .map_err(|e| CliError::runtime(format!("cannot write the output: {e}")))
         }
     }
 }
 
 fn load_design(input: &str) -> Result<Design, CliError> {
-    if input.starts_with("http://") || input.starts_with("https://") || input.contains("figma.com/") {
+    if input.starts_with("http://") || input.starts_with("https://") || input.contains("figma.com/")
+    {
         return Err(CliError::input(format!(
             "`{input}` is a link: `handoff generate` works offline on a saved Figma response for now. \
              Save it with the Figma REST API (GET /v1/files/:key or /nodes) and pass the file"

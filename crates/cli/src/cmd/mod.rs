@@ -10,6 +10,7 @@ pub mod analyze;
 pub mod config;
 pub mod generate;
 pub mod keys;
+pub mod mcp;
 pub mod serve;
 pub mod simplify;
 pub mod store;
@@ -27,10 +28,16 @@ pub struct CliError {
 
 impl CliError {
     pub fn runtime(message: impl std::fmt::Display) -> Self {
-        Self { message: message.to_string(), code: 1 }
+        Self {
+            message: message.to_string(),
+            code: 1,
+        }
     }
     pub fn input(message: impl std::fmt::Display) -> Self {
-        Self { message: message.to_string(), code: 2 }
+        Self {
+            message: message.to_string(),
+            code: 2,
+        }
     }
 }
 
@@ -100,7 +107,9 @@ pub fn init_logging(config: &Config, target: LogTarget) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
     let LogTarget::Stderr = target;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),

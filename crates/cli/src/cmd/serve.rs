@@ -32,6 +32,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
             .map_err(CliError::runtime)?;
         let addr = server.local_addr().map_err(CliError::runtime)?;
         tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), "handoff is serving");
-        server.run(handoff_server::shutdown_signal()).await.map_err(CliError::runtime)
+        server
+            .run(handoff_server::shutdown_signal())
+            .await
+            .map_err(CliError::runtime)
     })
 }

@@ -47,7 +47,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
         )));
     }
     let bytes = read_input(&args.input)?;
-    let design = parse(&bytes).map_err(|error| CliError::input(format!("{}: {error}", display_name(&args.input))))?;
+    let design = parse(&bytes)
+        .map_err(|error| CliError::input(format!("{}: {error}", display_name(&args.input))))?;
     // The design owns its strings: free the input before building the context.
     drop(bytes);
     let options = ContextOptions {
@@ -86,7 +87,9 @@ fn display_name(input: &str) -> &str {
 /// A REST response, else a plugin payload; the REST error wins when neither parses.
 fn parse(bytes: &[u8]) -> Result<Design, ParseError> {
     match handoff_figma::parse_design(bytes) {
-        Err(error @ ParseError::NotFigma { .. }) => handoff_figma::parse_plugin_payload(bytes).map_err(|_| error),
+        Err(error @ ParseError::NotFigma { .. }) => {
+            handoff_figma::parse_plugin_payload(bytes).map_err(|_| error)
+        }
         other => other,
     }
 }
@@ -100,7 +103,8 @@ fn read_input(input: &str) -> Result<Vec<u8>, CliError> {
             .map_err(|error| CliError::input(format!("cannot read standard input: {error}")))?;
         return Ok(bytes);
     }
-    let unreadable = |error: std::io::Error| CliError::input(format!("cannot read `{input}`: {error}"));
+    let unreadable =
+        |error: std::io::Error| CliError::input(format!("cannot read `{input}`: {error}"));
     let mut file = std::fs::File::open(input).map_err(unreadable)?;
     let size = file.metadata().map_err(unreadable)?.len();
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
@@ -108,8 +112,13 @@ fn read_input(input: &str) -> Result<Vec<u8>, CliError> {
         file.read_to_end(&mut bytes).map_err(unreadable)?;
         return Ok(bytes);
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(size), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("reading {bytes}/{total_bytes} {wide_bar} {eta}") {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(size),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("reading {bytes}/{total_bytes} {wide_bar} {eta}")
+    {
         bar.set_style(style);
     }
     let mut chunk = vec![0u8; 8 * 1024 * 1024];

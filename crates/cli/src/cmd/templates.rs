@@ -24,7 +24,10 @@ enum Command {
         format: String,
     },
     /// Print the source of the template that PLATFORM and TYPE resolve to.
-    Show { platform: String, document_type: String },
+    Show {
+        platform: String,
+        document_type: String,
+    },
     /// Check a template file: YAML, metadata, Jinja syntax, and a render against a sample design.
     Validate { path: PathBuf },
 }
@@ -32,11 +35,17 @@ enum Command {
 pub fn registry(dirs: Vec<PathBuf>) -> Result<Registry, CliError> {
     for dir in &dirs {
         if !dir.is_dir() {
-            return Err(CliError::input(format!("template directory `{}` does not exist", dir.display())));
+            return Err(CliError::input(format!(
+                "template directory `{}` does not exist",
+                dir.display()
+            )));
         }
     }
-    let registry = Registry::new(RegistryConfig { template_dirs: dirs, ..RegistryConfig::default() })
-        .map_err(|e| CliError::runtime(format!("built-in templates: {e}")))?;
+    let registry = Registry::new(RegistryConfig {
+        template_dirs: dirs,
+        ..RegistryConfig::default()
+    })
+    .map_err(|e| CliError::runtime(format!("built-in templates: {e}")))?;
     for problem in registry.directory_errors() {
         eprintln!("warning: {problem}");
     }
@@ -47,10 +56,21 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let registry = registry(args.templates_dirs)?;
     match args.command {
         Command::List { format } => list(&registry, &format),
-        Command::Show { platform, document_type } => {
+        Command::Show {
+            platform,
+            document_type,
+        } => {
             let key = TemplateKey::parse(&platform, &document_type).map_err(CliError::input)?;
-            let template = registry.resolve(key, None, &Default::default()).map_err(CliError::input)?;
-            println!("# {} ({}, version {}, source {})", template.spec.id, key, template.spec.version, template.origin.label());
+            let template = registry
+                .resolve(key, None, &Default::default())
+                .map_err(CliError::input)?;
+            println!(
+                "# {} ({}, version {}, source {})",
+                template.spec.id,
+                key,
+                template.spec.version,
+                template.origin.label()
+            );
             print!("{}", serde_saphyr_free_yaml(&template.spec));
             Ok(())
         }
@@ -79,12 +99,22 @@ fn list(registry: &Registry, format: &str) -> Result<(), CliError> {
             println!("{json}");
         }
         "table" => {
-            println!("{:<14} {:<16} {:<32} {:<8} {}", "PLATFORM", "TYPE", "ID", "VERSION", "SOURCE");
+            println!(
+                "{:<14} {:<16} {:<32} {:<8} {}",
+                "PLATFORM", "TYPE", "ID", "VERSION", "SOURCE"
+            );
             for row in rows {
-                println!("{:<14} {:<16} {:<32} {:<8} {}", row.platform, row.document_type, row.id, row.version, row.source);
+                println!(
+                    "{:<14} {:<16} {:<32} {:<8} {}",
+                    row.platform, row.document_type, row.id, row.version, row.source
+                );
             }
         }
-        other => return Err(CliError::input(format!("unknown --format `{other}` (use table or json)"))),
+        other => {
+            return Err(CliError::input(format!(
+                "unknown --format `{other}` (use table or json)"
+            )));
+        }
     }
     Ok(())
 }

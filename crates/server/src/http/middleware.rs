@@ -83,5 +83,8 @@ pub fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
         .unwrap_or("unknown panic");
     tracing::error!(panic = %detail, "handler panicked; answered 500 and kept serving");
     metrics::counter!("http_handler_panics_total").increment(1);
-    ApiError(AppError::internal("internal error: the request could not be completed")).into_response()
+    ApiError(AppError::internal(
+        "internal error: the request could not be completed",
+    ))
+    .into_response()
 }

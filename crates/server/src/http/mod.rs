@@ -28,6 +28,7 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
     let config = app.config();
     let body_limit = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
     let timeout = Duration::from_secs(config.request_timeout_secs);
+    let mcp = handoff_mcp::http_service(app.clone());
     let state = AppState { app };
 
     let routes = ops::routes().merge(extra).fallback(middleware::not_found);
@@ -36,8 +37,13 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
     routes
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        // MCP streams (SSE) may outlive the request timeout, so /mcp joins below it.
+        .nest_service("/mcp", mcp)
         .layer(axum::middleware::map_response(middleware::json_errors))
         .layer(axum::middleware::from_fn(middleware::record_metrics))
         .layer(PropagateRequestIdLayer::x_request_id())

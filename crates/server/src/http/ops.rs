@@ -39,9 +39,14 @@ async fn ready(State(state): State<AppState>) -> Response {
 
 async fn metrics() -> Response {
     match metrics_recorder::handle() {
-        Some(handle) => {
-            ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render()).into_response()
-        }
-        None => ApiError(handoff_app::AppError::internal("the metrics recorder is not installed")).into_response(),
+        Some(handle) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            handle.render(),
+        )
+            .into_response(),
+        None => ApiError(handoff_app::AppError::internal(
+            "the metrics recorder is not installed",
+        ))
+        .into_response(),
     }
 }
