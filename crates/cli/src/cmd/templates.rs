@@ -100,8 +100,8 @@ fn list(registry: &Registry, format: &str) -> Result<(), CliError> {
         }
         "table" => {
             println!(
-                "{:<14} {:<16} {:<32} {:<8} {}",
-                "PLATFORM", "TYPE", "ID", "VERSION", "SOURCE"
+                "{:<14} {:<16} {:<32} {:<8} SOURCE",
+                "PLATFORM", "TYPE", "ID", "VERSION"
             );
             for row in rows {
                 println!(
