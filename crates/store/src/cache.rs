@@ -225,6 +225,17 @@ impl Store {
         };
         match value.split_first() {
             Some((&FIGMA_FORMAT_LZ4, compressed)) => {
+                // LZ4 cannot expand more than 255×, so a larger declared size is damage, and
+                // trusting it would allocate up to 4 GiB.
+                let declared = compressed
+                    .get(..4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+                    .ok_or_else(|| corrupt("truncated cache entry".into()))?;
+                if declared > compressed.len().saturating_mul(255) + 64 {
+                    return Err(corrupt(format!(
+                        "declared size {declared} is impossible for its length"
+                    )));
+                }
                 lz4_flex::decompress_size_prepended(compressed)
                     .map(Some)
                     .map_err(|e| corrupt(e.to_string()))
