@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::colour::{Rgba, delta_e2000};
-use crate::finding::{Finding, FindingSink, Severity};
+use crate::finding::{Finding, Tally};
 use crate::markdown::cell;
 use crate::model::{inside_instance, solid_colour};
 use crate::project::detached_copies;
@@ -98,40 +98,6 @@ pub struct ComplianceReport {
     pub findings_not_listed: u64,
 }
 
-struct Tally {
-    sink: FindingSink,
-    compliant: u64,
-    total: u64,
-}
-
-impl Tally {
-    fn new(category: &'static str, limit: usize) -> Self {
-        Self {
-            sink: FindingSink::new(category, limit),
-            compliant: 0,
-            total: 0,
-        }
-    }
-    fn pass(&mut self) {
-        self.compliant += 1;
-        self.total += 1;
-    }
-    /// True once no more findings will be listed; callers then skip formatting them.
-    fn full(&self) -> bool {
-        self.sink.kept.len() >= self.sink.limit
-    }
-    /// A failure that is counted but not listed.
-    fn miss(&mut self) {
-        self.total += 1;
-        self.sink.count += 1;
-    }
-    fn fail(&mut self, node: &Node, found: String, suggestion: String, delta_e: Option<f64>) {
-        self.total += 1;
-        self.sink
-            .push(Severity::Warning, node, found, suggestion, delta_e);
-    }
-}
-
 /// The nearest colour token and its CIEDE2000 distance.
 fn nearest_colour<'a>(
     tokens: &[(&'a Token, Rgba)],
@@ -213,13 +179,13 @@ impl<'a> Checker<'a> {
         match nearest {
             Some((_, _, d)) if d <= self.options.color_delta_e => t.pass(),
             _ if t.full() => t.miss(),
-            Some((token, value, d)) => t.fail(
+            Some((token, value, d)) => t.miss_token(
                 node,
                 format!("colour {colour}"),
                 format!("Use `{}` ({value}), ΔE2000 {:.2}", token.name, d),
                 Some(round2(d)),
             ),
-            None => t.fail(
+            None => t.miss_token(
                 node,
                 format!("colour {colour}"),
                 "The design system defines no colours".into(),
@@ -268,13 +234,13 @@ impl<'a> Checker<'a> {
         match best {
             Some(token) if score(token) <= tol => t.pass(),
             _ if t.full() => t.miss(),
-            Some(token) => t.fail(
+            Some(token) => t.miss_token(
                 node,
                 found(),
                 format!("Use text style `{}` ({})", token.name, token.value.css()),
                 None,
             ),
-            None => t.fail(
+            None => t.miss_token(
                 node,
                 found(),
                 "The design system defines no text styles".into(),
@@ -296,7 +262,7 @@ impl<'a> Checker<'a> {
             Some((_, v)) if (v - px).abs() <= self.options.dimension_tolerance_px => t.pass(),
             None if on_grid(px, base) => t.pass(),
             _ if t.full() => t.miss(),
-            Some((token, v)) => t.fail(
+            Some((token, v)) => t.miss_token(
                 node,
                 format!("{what} {}px", num(px)),
                 format!("Use `{}` ({}px)", token.name, num(v)),
@@ -304,7 +270,7 @@ impl<'a> Checker<'a> {
             ),
             None => {
                 let nearest = (px / base).round().max(1.0) * base;
-                t.fail(
+                t.miss_token(
                     node,
                     format!("{what} {}px", num(px)),
                     format!("Use the {}px scale, e.g. {}px", num(base), num(nearest)),
@@ -340,7 +306,7 @@ impl<'a> Checker<'a> {
                 Some(_) => format!("Use one of the {} shadow tokens", self.shadows.len()),
                 None => "The design system defines no shadows".into(),
             };
-            t.fail(node, format!("shadow {css}"), suggestion, None);
+            t.miss_token(node, format!("shadow {css}"), suggestion, None);
         }
     }
 }
@@ -457,7 +423,7 @@ pub fn compliance_report(
             .get(copy.node_id.as_str())
             .and_then(|&i| design.node(i))
         {
-            components.fail(
+            components.miss_token(
                 node,
                 format!("hand-built copy of component {:?}", copy.component_name),
                 format!(

@@ -89,3 +89,63 @@ pub(crate) fn worst(findings: &[Finding], n: usize) -> Vec<Finding> {
     sorted.sort_by_key(|f| f.severity);
     sorted.into_iter().take(n).cloned().collect()
 }
+
+/// A category's tally while auditing: how many checks passed out of how many, and the findings of
+/// those that failed (listed up to the sink's limit, counted beyond it). Shared by compliance and
+/// health so both count and cap findings the same way.
+pub(crate) struct Tally {
+    pub(crate) sink: FindingSink,
+    pub(crate) compliant: u64,
+    pub(crate) total: u64,
+}
+
+impl Tally {
+    pub(crate) fn new(category: &'static str, limit: usize) -> Self {
+        Self {
+            sink: FindingSink::new(category, limit),
+            compliant: 0,
+            total: 0,
+        }
+    }
+
+    pub(crate) fn pass(&mut self) {
+        self.compliant += 1;
+        self.total += 1;
+    }
+
+    /// True once no more findings will be listed; callers then skip formatting them.
+    pub(crate) fn full(&self) -> bool {
+        self.sink.kept.len() >= self.sink.limit
+    }
+
+    /// A failure that is counted but not listed.
+    pub(crate) fn miss(&mut self) {
+        self.total += 1;
+        self.sink.count += 1;
+    }
+
+    pub(crate) fn fail(
+        &mut self,
+        severity: Severity,
+        node: &Node,
+        found: String,
+        suggestion: String,
+    ) {
+        self.total += 1;
+        self.sink.push(severity, node, found, suggestion, None);
+    }
+
+    /// A value that is not a design-system token: a warning, with the distance to the nearest token
+    /// when there is one.
+    pub(crate) fn miss_token(
+        &mut self,
+        node: &Node,
+        found: String,
+        suggestion: String,
+        delta_e: Option<f64>,
+    ) {
+        self.total += 1;
+        self.sink
+            .push(Severity::Warning, node, found, suggestion, delta_e);
+    }
+}

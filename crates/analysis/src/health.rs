@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::background::background_of;
 use crate::colour::{Rgba, delta_e2000, is_large_text, required_text_contrast, text_contrast};
-use crate::finding::{Finding, FindingSink, Severity, worst};
+use crate::finding::{Finding, Severity, Tally, worst};
 use crate::markdown::cell;
 use crate::model::{inside_instance, solid_colour};
 use crate::scope::Scope;
@@ -92,42 +92,6 @@ pub struct HealthReport {
     pub findings: Vec<Finding>,
     /// Findings counted but not listed.
     pub findings_not_listed: u64,
-}
-
-/// A category's tally while auditing.
-struct Tally {
-    sink: FindingSink,
-    compliant: u64,
-    total: u64,
-}
-
-impl Tally {
-    fn new(category: &'static str, limit: usize) -> Self {
-        Self {
-            sink: FindingSink::new(category, limit),
-            compliant: 0,
-            total: 0,
-        }
-    }
-
-    fn pass(&mut self) {
-        self.compliant += 1;
-        self.total += 1;
-    }
-
-    /// True once no more findings will be listed; callers then skip formatting them.
-    fn full(&self) -> bool {
-        self.sink.kept.len() >= self.sink.limit
-    }
-    /// A failure that is counted but not listed.
-    fn miss(&mut self) {
-        self.total += 1;
-        self.sink.count += 1;
-    }
-    fn fail(&mut self, severity: Severity, node: &Node, found: String, suggestion: String) {
-        self.total += 1;
-        self.sink.push(severity, node, found, suggestion, None);
-    }
 }
 
 const DEFAULT_LAYER_NAMES: [&str; 17] = [
