@@ -8,6 +8,7 @@ use handoff_figma_api::{FigmaClient, FigmaClientConfig, ResponseCache};
 use handoff_store::Store;
 use handoff_templates::{Registry, RegistryConfig};
 
+use crate::auth::{Caller, KeyPresence};
 use crate::config::Config;
 use crate::error::AppError;
 
@@ -16,6 +17,7 @@ pub struct App {
     store: Store,
     figma: FigmaClient,
     templates: Arc<Registry>,
+    key_presence: KeyPresence,
     started: Instant,
 }
 
@@ -42,6 +44,7 @@ impl App {
             store,
             figma,
             templates: Arc::new(templates),
+            key_presence: KeyPresence::default(),
             started: Instant::now(),
         })
     }
@@ -60,6 +63,12 @@ impl App {
 
     pub fn templates(&self) -> &Arc<Registry> {
         &self.templates
+    }
+
+    /// Who is calling, from the raw `Authorization` header value: see [`crate::auth`].
+    pub async fn authenticate(&self, authorization: Option<&[u8]>) -> Result<Caller, AppError> {
+        crate::auth::authenticate(&self.config, &self.store, &self.key_presence, authorization)
+            .await
     }
 
     /// Seconds since this process's `App` was built.

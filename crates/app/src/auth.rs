@@ -13,6 +13,9 @@
 //! Modes: `off` (everyone is the local user), `required`, and `auto` (the local user when bound to a
 //! loopback address and no API key exists; otherwise required).
 
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use handoff_store::{Id, Identity, Session, Store};
 
 use crate::config::{AuthMode, Config};
@@ -66,18 +69,73 @@ pub fn local_identity() -> Result<Identity, AppError> {
     Identity::new(LOCAL_USER, LOCAL_ORG).map_err(AppError::from)
 }
 
+/// Whether any API key exists, remembered briefly: `auto` mode asks on every credential-less request,
+/// and the honest answer means listing every user's keys. Keys are created by other processes (the
+/// CLI, other instances), so the answer cannot be invalidated locally; it is re-read after `ttl`.
+/// The cost is that, for at most `ttl` after the first key is created, credential-less requests on a
+/// loopback bind still run as the local user.
+#[derive(Debug)]
+pub struct KeyPresence {
+    ttl: Duration,
+    last: Mutex<Option<(Instant, bool)>>,
+}
+
+impl KeyPresence {
+    pub const DEFAULT_TTL: Duration = Duration::from_secs(1);
+
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            last: Mutex::new(None),
+        }
+    }
+
+    async fn any_key_exists(&self, store: &Store) -> Result<bool, AppError> {
+        let remembered = self
+            .last
+            .lock()
+            .ok()
+            .and_then(|last| *last)
+            .filter(|(at, _)| at.elapsed() < self.ttl);
+        if let Some((_, exists)) = remembered {
+            return Ok(exists);
+        }
+        let mut exists = false;
+        for user in store.list_users().await? {
+            if !store.list_api_keys(user.user_id.as_str()).await?.is_empty() {
+                exists = true;
+                break;
+            }
+        }
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((Instant::now(), exists));
+        }
+        Ok(exists)
+    }
+}
+
+impl Default for KeyPresence {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_TTL)
+    }
+}
+
 /// Resolves the raw `Authorization` header value (if any) to a caller, or an `Unauthenticated`
 /// error that says what is wrong without revealing whether a key or session exists.
 pub async fn authenticate(
     config: &Config,
     store: &Store,
+    keys: &KeyPresence,
     authorization: Option<&[u8]>,
 ) -> Result<Caller, AppError> {
     if config.auth == AuthMode::Off {
         return local_caller();
     }
     let Some(raw) = authorization else {
-        if config.auth == AuthMode::Auto && auto_allows_local(config, store).await? {
+        if config.auth == AuthMode::Auto
+            && config.bind.ip().is_loopback()
+            && !keys.any_key_exists(store).await?
+        {
             return local_caller();
         }
         return Err(unauthenticated(
@@ -119,19 +177,6 @@ fn local_caller() -> Result<Caller, AppError> {
         method: AuthMethod::Local,
         session_id: None,
     })
-}
-
-/// `auto` mode without a credential: allowed only on a loopback bind while no API key exists.
-async fn auto_allows_local(config: &Config, store: &Store) -> Result<bool, AppError> {
-    if !config.bind.ip().is_loopback() {
-        return Ok(false);
-    }
-    for user in store.list_users().await? {
-        if !store.list_api_keys(user.user_id.as_str()).await?.is_empty() {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }
 
 fn bearer_token(raw: &[u8]) -> Result<&str, AppError> {
@@ -210,6 +255,11 @@ mod tests {
         SocketAddr::from(([127, 0, 0, 1], 3000))
     }
 
+    /// Re-reads key presence on every call, so tests see changes at once.
+    fn unremembered() -> KeyPresence {
+        KeyPresence::new(Duration::ZERO)
+    }
+
     fn bearer(token: &str) -> Vec<u8> {
         format!("Bearer {token}").into_bytes()
     }
@@ -217,7 +267,9 @@ mod tests {
     #[tokio::test]
     async fn auto_mode_is_local_until_a_key_exists_then_required() {
         let (config, store, _dir) = open(AuthMode::Auto, loopback()).await;
-        let caller = authenticate(&config, &store, None).await.unwrap();
+        let caller = authenticate(&config, &store, &unremembered(), None)
+            .await
+            .unwrap();
         assert_eq!(caller.method, AuthMethod::Local);
         assert_eq!(caller.identity.user_id.as_str(), LOCAL_USER);
 
@@ -226,10 +278,12 @@ mod tests {
             .create_api_key(user.user_id.as_str(), "ci")
             .await
             .unwrap();
-        let err = authenticate(&config, &store, None).await.unwrap_err();
+        let err = authenticate(&config, &store, &unremembered(), None)
+            .await
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Unauthenticated);
 
-        let caller = authenticate(&config, &store, Some(&bearer(&key.secret)))
+        let caller = authenticate(&config, &store, &unremembered(), Some(&bearer(&key.secret)))
             .await
             .unwrap();
         assert_eq!(caller.method, AuthMethod::ApiKey);
@@ -238,17 +292,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn key_presence_is_remembered_for_its_ttl_only() {
+        let (config, store, _dir) = open(AuthMode::Auto, loopback()).await;
+        let remembered = KeyPresence::new(Duration::from_secs(3600));
+        assert!(
+            authenticate(&config, &store, &remembered, None)
+                .await
+                .is_ok()
+        );
+        let user = store.create_user("ada", "acme").await.unwrap();
+        store
+            .create_api_key(user.user_id.as_str(), "ci")
+            .await
+            .unwrap();
+        // Within the TTL the earlier "no keys" answer stands; a fresh reading sees the key.
+        assert!(
+            authenticate(&config, &store, &remembered, None)
+                .await
+                .is_ok()
+        );
+        let err = authenticate(&config, &store, &unremembered(), None)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Unauthenticated);
+    }
+
+    #[tokio::test]
     async fn auto_mode_on_a_public_bind_requires_a_credential() {
         let (config, store, _dir) =
             open(AuthMode::Auto, SocketAddr::from(([0, 0, 0, 0], 3000))).await;
-        let err = authenticate(&config, &store, None).await.unwrap_err();
+        let err = authenticate(&config, &store, &unremembered(), None)
+            .await
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Unauthenticated);
     }
 
     #[tokio::test]
     async fn off_mode_ignores_credentials_and_refuses_public_binds_without_insecure() {
         let (config, store, _dir) = open(AuthMode::Off, loopback()).await;
-        let caller = authenticate(&config, &store, Some(b"Bearer nonsense"))
+        let caller = authenticate(&config, &store, &unremembered(), Some(b"Bearer nonsense"))
             .await
             .unwrap();
         assert_eq!(caller.method, AuthMethod::Local);
@@ -278,7 +360,7 @@ mod tests {
             .await
             .unwrap();
         assert!(
-            authenticate(&config, &store, Some(&bearer(&key.secret)))
+            authenticate(&config, &store, &unremembered(), Some(&bearer(&key.secret)))
                 .await
                 .is_ok()
         );
@@ -288,7 +370,7 @@ mod tests {
                 .await
                 .unwrap()
         );
-        let err = authenticate(&config, &store, Some(&bearer(&key.secret)))
+        let err = authenticate(&config, &store, &unremembered(), Some(&bearer(&key.secret)))
             .await
             .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Unauthenticated);
@@ -309,7 +391,7 @@ mod tests {
             .unwrap();
         let token = session_token(&session);
 
-        let caller = authenticate(&config, &store, Some(&bearer(&token)))
+        let caller = authenticate(&config, &store, &unremembered(), Some(&bearer(&token)))
             .await
             .unwrap();
         assert_eq!(caller.method, AuthMethod::Session);
@@ -322,7 +404,7 @@ mod tests {
         // The same session id claimed for another user is refused.
         let forged = token.replace(ada.user_id.as_str(), bob.user_id.as_str());
         assert_ne!(forged, token);
-        let err = authenticate(&config, &store, Some(&bearer(&forged)))
+        let err = authenticate(&config, &store, &unremembered(), Some(&bearer(&forged)))
             .await
             .unwrap_err();
         assert_eq!(err.kind, ErrorKind::Unauthenticated);
@@ -334,7 +416,7 @@ mod tests {
                 .unwrap()
         );
         assert!(
-            authenticate(&config, &store, Some(&bearer(&token)))
+            authenticate(&config, &store, &unremembered(), Some(&bearer(&token)))
                 .await
                 .is_err()
         );
@@ -361,7 +443,9 @@ mod tests {
             long.as_bytes(),
         ];
         for raw in cases {
-            let err = authenticate(&config, &store, Some(raw)).await.unwrap_err();
+            let err = authenticate(&config, &store, &unremembered(), Some(raw))
+                .await
+                .unwrap_err();
             assert_eq!(
                 err.kind,
                 ErrorKind::Unauthenticated,

@@ -51,6 +51,20 @@ pub async fn consume(
     who: &Identity,
     group: RateGroup,
 ) -> Result<Option<RateDecision>, AppError> {
+    match check(store, limits, who, group).await? {
+        Some(decision) if !decision.allowed => Err(rate_limited(group, &decision)),
+        decision => Ok(decision),
+    }
+}
+
+/// As [`consume`], but an exhausted budget is returned as a decision with `allowed: false` rather
+/// than an error, for interfaces that report the budget (HTTP headers) on refusals too.
+pub async fn check(
+    store: &Store,
+    limits: &RateLimits,
+    who: &Identity,
+    group: RateGroup,
+) -> Result<Option<RateDecision>, AppError> {
     let per_minute = group.per_minute(limits);
     if per_minute == 0 {
         return Ok(None);
@@ -58,11 +72,7 @@ pub async fn consume(
     let decision = store
         .check_rate_limit(who, group.endpoint(), RateLimit::per_minute(per_minute))
         .await?;
-    if decision.allowed {
-        Ok(Some(decision))
-    } else {
-        Err(rate_limited(group, &decision))
-    }
+    Ok(Some(decision))
 }
 
 /// The error for an exhausted budget; its details carry what the `RateLimit-*` headers need.

@@ -92,6 +92,29 @@ impl Store {
         Ok(user.filter(|u| u.org_id == who.org_id))
     }
 
+    /// The caller's user record, created with `name` and empty settings if it does not exist yet.
+    /// For identities that exist without an admin creating them (the local user of a server that
+    /// runs without authentication).
+    pub async fn ensure_user(&self, who: &Identity, name: &str) -> StoreResult<User> {
+        if let Some(user) = self.get_user(who).await? {
+            return Ok(user);
+        }
+        let user = User {
+            user_id: who.user_id.clone(),
+            org_id: who.org_id.clone(),
+            name: name.to_owned(),
+            created: now_ms(),
+            preferences: Value::Object(Default::default()),
+            settings: Value::Object(Default::default()),
+        };
+        self.put_record(&layout::user(&user.user_id), &user, None)
+            .await?;
+        self.backend
+            .set_add(&layout::users(), user.user_id.as_str())
+            .await?;
+        Ok(user)
+    }
+
     /// Replaces the caller's preferences and settings. False if the user does not exist.
     pub async fn update_user_settings(
         &self,

@@ -6,10 +6,12 @@ pub mod analysis;
 pub mod context;
 pub mod design;
 pub mod records;
+pub mod sessions;
 pub mod templates;
 pub mod tickets;
 
 pub use analysis::{AnalysisOutput, AnalyzeRequest, ReportKind};
 pub use context::{DesignContextOutput, DesignContextRequest};
 pub use design::{DesignSource, LoadedDesign};
+pub use sessions::SessionView;
 pub use tickets::{GenerateRequest, GeneratedTickets, RenderedTicket};

@@ -1,6 +1,6 @@
 //! The caller's own records: preferences, history, stored component analyses and screenshots.
 
-use handoff_store::{Component, ComponentInput, HistoryEntry, Identity};
+use handoff_store::{Component, ComponentInput, HistoryEntry, Identity, User};
 use serde_json::Value;
 
 use crate::app::App;
@@ -21,11 +21,7 @@ impl App {
         let Value::Object(changes) = changes else {
             return Err(AppError::bad_request("preferences must be a JSON object"));
         };
-        let user = self
-            .store()
-            .get_user(who)
-            .await?
-            .ok_or_else(|| AppError::not_found("no such user"))?;
+        let user = self.user_record(who).await?;
         let mut preferences = match user.preferences {
             Value::Object(map) => map,
             _ => Default::default(),
@@ -42,6 +38,20 @@ impl App {
             .update_user_settings(who, preferences.clone(), user.settings)
             .await?;
         Ok(preferences)
+    }
+
+    /// The caller's user record. The local user (no authentication) has none until first needed.
+    pub async fn user_record(&self, who: &Identity) -> Result<User, AppError> {
+        if *who == crate::auth::local_identity()? {
+            return Ok(self
+                .store()
+                .ensure_user(who, crate::auth::LOCAL_USER)
+                .await?);
+        }
+        self.store()
+            .get_user(who)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such user"))
     }
 
     /// Newest first, at most `limit`.

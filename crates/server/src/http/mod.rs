@@ -1,16 +1,22 @@
 //! The router and its middleware stack.
 
+pub mod guard;
+pub mod json;
+mod legacy;
 mod middleware;
 mod ops;
+mod v1;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use handoff_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -28,10 +34,15 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
     let config = app.config();
     let body_limit = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
     let timeout = Duration::from_secs(config.request_timeout_secs);
-    let mcp = handoff_mcp::http_service(app.clone());
-    let state = AppState { app };
+    let mcp = guard::guard_service(handoff_mcp::http_service(app.clone()), &app);
+    let cors = cors_layer(&config.cors_allowed_origins);
 
-    let routes = ops::routes().merge(extra).fallback(middleware::not_found);
+    let routes = ops::routes()
+        .merge(legacy::routes(&app))
+        .merge(v1::routes(&app))
+        .merge(extra)
+        .fallback(middleware::not_found);
+    let state = AppState { app };
 
     // Router::layer wraps outward: the last layer added sees the request first.
     routes
@@ -42,6 +53,8 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
             timeout,
         ))
         .layer(CatchPanicLayer::custom(middleware::panic_response))
+        // Outside the guards, so preflight requests are answered without credentials.
+        .layer(cors)
         // MCP streams (SSE) may outlive the request timeout, so /mcp joins below it.
         .nest_service("/mcp", mcp)
         .layer(axum::middleware::map_response(middleware::json_errors))
@@ -50,4 +63,29 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// CORS for the HTTP API and the legacy routes. `*` (the default) is what the Figma plugin needs: it
+/// runs in the `null` origin. `/mcp` has its own Origin validation instead.
+fn cors_layer(origins: &[String]) -> CorsLayer {
+    let allow_origin = if origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::from(Any)
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods(Any)
+        .allow_headers(Any)
+        .expose_headers([
+            guard::RATELIMIT_LIMIT,
+            guard::RATELIMIT_REMAINING,
+            guard::RATELIMIT_RESET,
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderName::from_static("x-request-id"),
+        ])
 }
