@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod context;
 pub mod design;
+pub mod legacy;
 pub mod records;
 pub mod sessions;
 pub mod templates;
