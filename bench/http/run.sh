@@ -15,7 +15,7 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-cargo build --release --locked -p handoff-cli --manifest-path "$ROOT/Cargo.toml" >&2
+cargo build --release --locked -p handoff --manifest-path "$ROOT/Cargo.toml" >&2
 HANDOFF="$ROOT/target/release/handoff"
 FRAME=$(cat "$HERE/frame.json")
 printf '{"method":"generate_template_tickets","params":{"frameData":%s,"platform":"jira","documentType":"component","projectName":"Shop"}}' "$FRAME" >"$WORK/legacy.json"

@@ -127,6 +127,20 @@ fn a_bad_configuration_value_stops_start_up_naming_the_key() {
 }
 
 #[test]
+fn auth_off_on_a_public_address_needs_insecure() {
+    let data = tempfile::tempdir().unwrap();
+    let output = handoff()
+        .args(["serve", "--bind", "0.0.0.0:0", "--data-dir"])
+        .arg(data.path())
+        .env("HANDOFF_AUTH", "off")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--insecure"), "{stderr}");
+}
+
+#[test]
 fn config_prints_the_effective_configuration_without_secrets() {
     let output = handoff()
         .args(["config", "--redis-url", "redis://u:sekrit@127.0.0.1:6379"])

@@ -23,6 +23,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     overrides.bind = args.bind;
     overrides.insecure = args.insecure;
     let config = args.config.load_with(&overrides)?;
+    handoff_app::auth::check_auth_config(&config).map_err(|err| CliError::input(err.message))?;
     super::init_logging(&config, super::LogTarget::Stderr);
     let runtime = super::runtime()?;
     runtime.block_on(async move {
