@@ -136,6 +136,11 @@ pub mod layout {
     pub fn user_api_keys(user_id: &Id) -> String {
         format!("user:{{{user_id}}}:apikeys")
     }
+    /// A user's sealed credential for an upstream service, in one org. The org is part of the key so
+    /// the same user id in another org never reads it.
+    pub fn user_credential(user_id: &Id, org_id: &Id, upstream: &str) -> String {
+        format!("user:{{{user_id}}}:credential:{org_id}:{upstream}")
+    }
     /// The index of all users (for the admin CLI).
     pub fn users() -> String {
         "users".to_owned()

@@ -67,6 +67,7 @@ impl Store {
         let id = check("user id", user_id)?;
         let existed = self.backend.exists(&layout::user(&id)).await?;
         self.revoke_user_sessions(&id).await?;
+        self.delete_user_credentials(&id).await?;
         let key_ids = self
             .backend
             .set_members(&layout::user_api_keys(&id))

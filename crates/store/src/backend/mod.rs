@@ -30,7 +30,7 @@ pub enum DumpValue {
     Set(Vec<String>),
 }
 
-mod b64 {
+pub(crate) mod b64 {
     use base64::Engine;
     use base64::engine::general_purpose::STANDARD;
     use serde::{Deserialize, Deserializer, Serializer};
