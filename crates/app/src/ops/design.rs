@@ -11,27 +11,74 @@ use serde::{Deserialize, Serialize};
 use crate::app::App;
 use crate::error::{AppError, ErrorKind};
 
-/// A design to work on. Exactly one of the forms.
+/// A design to work on: exactly one of a Figma link, a file key (with optional node ids), or the
+/// plugin's inline frame data. Parsed from [`DesignSourceFields`], so that a request naming none or
+/// several of them gets an error that says what to send, not "did not match any variant".
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(untagged)]
+#[serde(untagged, try_from = "DesignSourceFields")]
+#[schemars(with = "DesignSourceFields")]
 pub enum DesignSource {
     /// Any figma.com link (`/file/`, `/design/`, `/proto/`, branch links; `node-id=1-2`).
-    Url {
-        #[serde(alias = "figmaUrl", alias = "figma_url")]
-        url: String,
-    },
+    Url { url: String },
     /// A file key and, optionally, the nodes to fetch (`1:2`, `1-2`, `I1:2;3:4`).
-    File {
-        #[serde(alias = "fileKey")]
-        file_key: String,
-        #[serde(default, alias = "nodeIds", alias = "node_id", alias = "nodeId")]
-        node_ids: NodeIds,
-    },
+    File { file_key: String, node_ids: NodeIds },
     /// The Figma plugin's `frameData` / `enhancedFrameData` payload, inline.
-    Inline {
-        #[serde(alias = "frameData", alias = "enhancedFrameData", alias = "frame_data")]
-        frames: serde_json::Value,
-    },
+    Inline { frames: serde_json::Value },
+}
+
+/// The design a request names: give `url`, or `file_key` (and optionally `node_ids`), or `frames`.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct DesignSourceFields {
+    /// A figma.com link (`/file/`, `/design/`, `/proto/`, branch links; `node-id=1-2` selects a node).
+    #[serde(default, alias = "figmaUrl", alias = "figma_url")]
+    pub url: Option<String>,
+    /// A Figma file key (or a link, from which the key is taken).
+    #[serde(default, alias = "fileKey")]
+    pub file_key: Option<String>,
+    /// With `file_key`: the nodes to fetch (`1:2`, `1-2`, `I1:2;3:4`), one id or a list.
+    #[serde(default, alias = "nodeIds", alias = "node_id", alias = "nodeId")]
+    pub node_ids: NodeIds,
+    /// The Figma plugin's `frameData` / `enhancedFrameData` payload, inline.
+    #[serde(
+        default,
+        alias = "frameData",
+        alias = "enhancedFrameData",
+        alias = "frame_data"
+    )]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub frames: Option<serde_json::Value>,
+}
+
+impl TryFrom<DesignSourceFields> for DesignSource {
+    type Error = String;
+
+    fn try_from(fields: DesignSourceFields) -> Result<Self, Self::Error> {
+        let has_ids = !matches!(fields.node_ids, NodeIds::None);
+        match (fields.url, fields.file_key, fields.frames) {
+            (Some(url), None, None) if !has_ids => Ok(Self::Url { url }),
+            (Some(_), None, None) => Err(
+                "`node_ids` goes with `file_key`; with `url`, select the node with the link's \
+                 `node-id` parameter"
+                    .to_owned(),
+            ),
+            (None, Some(file_key), None) => Ok(Self::File {
+                file_key,
+                node_ids: fields.node_ids,
+            }),
+            (None, None, Some(frames)) if !has_ids => Ok(Self::Inline { frames }),
+            (None, None, Some(_)) => {
+                Err("`node_ids` goes with `file_key`, not with inline `frames`".to_owned())
+            }
+            (None, None, None) => Err(
+                "name the design: `url` (a figma.com link), `file_key` (with optional \
+                 `node_ids`), or `frames` (the Figma plugin's frame data)"
+                    .to_owned(),
+            ),
+            _ => Err(
+                "name the design once: give only one of `url`, `file_key` or `frames`".to_owned(),
+            ),
+        }
+    }
 }
 
 /// One id or a list of ids.
@@ -115,6 +162,15 @@ impl App {
         file_key: &str,
         node_ids: Vec<String>,
     ) -> Result<LoadedDesign, AppError> {
+        // Every interface draws on the same per-user Figma budget, here, before any Figma call.
+        // Reads answered from the cache count too: whether one will be is only known after it.
+        crate::ratelimit::consume(
+            self.store(),
+            &self.config().rate_limits,
+            who,
+            crate::ratelimit::RateGroup::Figma,
+        )
+        .await?;
         let auth = self.figma_auth(who).await?;
         let client = self.figma();
         let fetched = if node_ids.is_empty() {
@@ -186,4 +242,47 @@ pub fn figma_error(err: FigmaError) -> AppError {
         error = error.with_retry_after(after);
     }
     error
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn parse(json: &str) -> Result<DesignSource, String> {
+        serde_json::from_str(json).map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn each_form_and_its_aliases_parse() {
+        assert!(matches!(
+            parse(r#"{"figmaUrl":"https://www.figma.com/design/abc/X"}"#).unwrap(),
+            DesignSource::Url { .. }
+        ));
+        match parse(r#"{"fileKey":"abc","nodeId":"1-2"}"#).unwrap() {
+            DesignSource::File { file_key, node_ids } => {
+                assert_eq!(file_key, "abc");
+                assert_eq!(node_ids.to_vec(), ["1-2"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse(r#"{"frameData":[{"id":"1:2"}]}"#).unwrap(),
+            DesignSource::Inline { .. }
+        ));
+    }
+
+    #[test]
+    fn naming_no_design_or_two_says_what_to_send() {
+        let none = parse("{}").unwrap_err();
+        assert!(none.contains("name the design"), "{none}");
+        let two = parse(r#"{"url":"https://www.figma.com/design/abc/X","frames":[]}"#).unwrap_err();
+        assert!(two.contains("only one of"), "{two}");
+        let ids =
+            parse(r#"{"url":"https://www.figma.com/design/abc/X","node_ids":"1:2"}"#).unwrap_err();
+        assert!(ids.contains("node-id"), "{ids}");
+        let wrong_type = parse(r#"{"file_key":5}"#).unwrap_err();
+        assert!(wrong_type.contains("invalid type"), "{wrong_type}");
+    }
 }
