@@ -4,7 +4,7 @@ use handoff_figma::model::Rect;
 use handoff_figma::{Design, Node};
 
 use crate::colour::Rgba;
-use crate::model::solid_colours;
+use crate::model::solid_colour;
 
 /// Siblings below a layer that are looked at per level (keeps huge flat pages cheap).
 const MAX_SIBLINGS_PER_LEVEL: usize = 64;
@@ -33,10 +33,13 @@ fn push_fills(layers: &mut Vec<Rgba>, node: &Node) -> bool {
         return false;
     }
     let opacity = node.opacity.unwrap_or(1.0);
-    let fills: Vec<Rgba> = solid_colours(&node.fills)
+    for colour in node
+        .fills
+        .iter()
+        .rev()
+        .filter_map(solid_colour)
         .map(|c| c.with_opacity(opacity))
-        .collect();
-    for colour in fills.into_iter().rev() {
+    {
         layers.push(colour);
         if colour.is_opaque() {
             return true;
@@ -56,10 +59,12 @@ pub(crate) fn background_of(design: &Design, node: &Node) -> Background {
         let Some(parent) = current.parent.and_then(|p| design.node(p)) else {
             break;
         };
+        // Children are in arena order (pre-order), so their indices ascend.
         let position = parent
             .children
-            .iter()
-            .position(|&c| c == current.index)
+            .binary_search(&current.index)
+            .ok()
+            .or_else(|| parent.children.iter().position(|&c| c == current.index))
             .unwrap_or(0);
         if let Some(text_bounds) = bounds {
             let below = parent.children[..position]

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use palette::color_difference::{Ciede2000, Wcag21RelativeContrast};
-use palette::{IntoColor, Lab, Srgb};
+use palette::{IntoColor, Srgb};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +19,9 @@ pub const LARGE_TEXT_MIN_PX: f64 = 24.0;
 pub const LARGE_BOLD_TEXT_MIN_PX: f64 = 18.66;
 /// The weight from which text counts as bold for the large-text rule.
 pub const BOLD_MIN_WEIGHT: f64 = 700.0;
+
+/// CIELAB (D65) coordinates, as [`Rgba::to_lab`] returns them.
+pub type Lab = palette::Lab<palette::white_point::D65, f64>;
 
 /// A straight-alpha sRGB colour with channels in 0..=1.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -132,7 +135,7 @@ impl Rgba {
     }
 
     /// CIELAB (D65) coordinates of the colour, ignoring alpha.
-    pub fn to_lab(self) -> Lab<palette::white_point::D65, f64> {
+    pub fn to_lab(self) -> Lab {
         Srgb::new(self.r, self.g, self.b).into_linear().into_color()
     }
 
@@ -159,7 +162,12 @@ fn clamp_unit(value: f64) -> f64 {
 /// CIEDE2000 colour difference between two colours (alpha ignored). About 1.0 is a just
 /// noticeable difference; below 2.0 most people call two colours "the same".
 pub fn delta_e2000(a: Rgba, b: Rgba) -> f64 {
-    a.to_lab().difference(b.to_lab())
+    delta_e2000_lab(a.to_lab(), b.to_lab())
+}
+
+/// CIEDE2000 difference of colours already in CIELAB (convert once, compare many times).
+pub fn delta_e2000_lab(a: Lab, b: Lab) -> f64 {
+    a.difference(b)
 }
 
 /// WCAG 2.2 contrast ratio (1..=21) between two opaque colours.
@@ -253,8 +261,8 @@ mod tests {
     #[test]
     fn ciede2000_matches_every_published_sharma_pair_both_ways() {
         for (i, [l1, a1, b1, l2, a2, b2, expected]) in SHARMA.into_iter().enumerate() {
-            let x: Lab<palette::white_point::D65, f64> = Lab::new(l1, a1, b1);
-            let y: Lab<palette::white_point::D65, f64> = Lab::new(l2, a2, b2);
+            let x = Lab::new(l1, a1, b1);
+            let y = Lab::new(l2, a2, b2);
             for (name, got) in [("forward", x.difference(y)), ("reverse", y.difference(x))] {
                 assert!(
                     (got - expected).abs() < 1e-4,

@@ -5,16 +5,16 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use handoff_figma::model::EffectType;
+use handoff_figma::model::{Effect, EffectType};
 use handoff_figma::{Design, Node};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::colour::{Rgba, delta_e2000};
+use crate::analyzer::Analyzer;
+use crate::colour::{Lab, Rgba, delta_e2000_lab};
 use crate::finding::{Finding, Tally};
 use crate::markdown::cell;
-use crate::model::{inside_instance, solid_colour};
-use crate::project::detached_copies;
+use crate::model::solid_colour;
 use crate::scope::Scope;
 use crate::score::{CategoryScore, Grade, overall, round1, round2, status_light};
 use crate::tokens::{Token, TokenCategory, TokenValue, num, system_tokens_of};
@@ -98,18 +98,16 @@ pub struct ComplianceReport {
     pub findings_not_listed: u64,
 }
 
-/// The nearest colour token and its CIEDE2000 distance.
-fn nearest_colour<'a>(
-    tokens: &[(&'a Token, Rgba)],
-    colour: Rgba,
-) -> Option<(&'a Token, Rgba, f64)> {
+/// The nearest colour token and its CIEDE2000 distance (plus 100 per unit of alpha difference).
+fn nearest_colour<'a>(tokens: &[ColourToken<'a>], colour: Rgba) -> Option<(&'a Token, Rgba, f64)> {
+    let lab = colour.to_lab();
     tokens
         .iter()
-        .map(|(t, c)| {
+        .map(|t| {
             (
-                *t,
-                *c,
-                delta_e2000(colour, *c) + (colour.a - c.a).abs() * 100.0,
+                t.token,
+                t.colour,
+                delta_e2000_lab(lab, t.lab) + (colour.a - t.colour.a).abs() * 100.0,
             )
         })
         .min_by(|a, b| a.2.total_cmp(&b.2).then_with(|| a.0.name.cmp(&b.0.name)))
@@ -129,14 +127,26 @@ fn on_grid(px: f64, base: f64) -> bool {
     base <= 0.0 || (px / base - (px / base).round()).abs() < 1e-6
 }
 
+/// A colour token with its value parsed and converted to CIELAB once.
+struct ColourToken<'a> {
+    token: &'a Token,
+    colour: Rgba,
+    lab: Lab,
+}
+
+/// A shadow token with its CSS rendered once.
+struct ShadowToken {
+    css: String,
+}
+
 struct Checker<'a> {
     own: bool,
     options: &'a ComplianceOptions,
-    colours: Vec<(&'a Token, Rgba)>,
+    colours: Vec<ColourToken<'a>>,
     typography: Vec<&'a Token>,
     spacing: Vec<&'a Token>,
     radii: Vec<&'a Token>,
-    shadows: Vec<&'a Token>,
+    shadows: Vec<ShadowToken>,
     colour_cache: HashMap<[u8; 4], Option<(&'a Token, Rgba, f64)>>,
 }
 
@@ -150,10 +160,18 @@ impl<'a> Checker<'a> {
         };
         let colours = tokens
             .iter()
-            .filter_map(|t| match &t.value {
-                TokenValue::Color { hex } => Rgba::from_hex(hex).ok().map(|c| (t, c)),
+            .filter_map(|token| match &token.value {
+                TokenValue::Color { hex } => Rgba::from_hex(hex).ok().map(|colour| ColourToken {
+                    token,
+                    colour,
+                    lab: colour.to_lab(),
+                }),
                 _ => None,
             })
+            .collect();
+        let shadows = of(TokenCategory::Shadow)
+            .into_iter()
+            .map(|t| ShadowToken { css: t.value.css() })
             .collect();
         Self {
             own,
@@ -162,7 +180,7 @@ impl<'a> Checker<'a> {
             typography: of(TokenCategory::Typography),
             spacing: of(TokenCategory::Spacing),
             radii: of(TokenCategory::Radius),
-            shadows: of(TokenCategory::Shadow),
+            shadows,
             colour_cache: HashMap::new(),
         }
     }
@@ -178,19 +196,20 @@ impl<'a> Checker<'a> {
             .or_insert_with(|| nearest_colour(colours, colour));
         match nearest {
             Some((_, _, d)) if d <= self.options.color_delta_e => t.pass(),
-            _ if t.full() => t.miss(),
-            Some((token, value, d)) => t.miss_token(
-                node,
-                format!("colour {colour}"),
-                format!("Use `{}` ({value}), ΔE2000 {:.2}", token.name, d),
-                Some(round2(d)),
-            ),
-            None => t.miss_token(
-                node,
-                format!("colour {colour}"),
-                "The design system defines no colours".into(),
-                None,
-            ),
+            Some((token, value, d)) => t.miss_token(node, || {
+                (
+                    format!("colour {colour}"),
+                    format!("Use `{}` ({value}), ΔE2000 {:.2}", token.name, d),
+                    Some(round2(d)),
+                )
+            }),
+            None => t.miss_token(node, || {
+                (
+                    format!("colour {colour}"),
+                    "The design system defines no colours".into(),
+                    None,
+                )
+            }),
         }
     }
 
@@ -202,17 +221,16 @@ impl<'a> Checker<'a> {
         if self.own && (node.styles.contains_key("text") || node.styles.contains_key("texts")) {
             return t.pass();
         }
-        let family = style.font_family.clone().unwrap_or_default();
+        let family = style.font_family.as_deref().unwrap_or_default();
         let weight = style.font_weight.unwrap_or(400.0);
-        let tol = self.options.dimension_tolerance_px;
-        let score = |token: &&Token| match &token.value {
+        let score = |token: &Token| match &token.value {
             TokenValue::Typography {
                 font_family,
                 font_weight,
                 font_size,
                 ..
             } => {
-                let family_miss = if font_family.eq_ignore_ascii_case(&family) {
+                let family_miss = if font_family.eq_ignore_ascii_case(family) {
                     0.0
                 } else {
                     1000.0
@@ -226,26 +244,35 @@ impl<'a> Checker<'a> {
             }
             _ => f64::INFINITY,
         };
+        // The first token with the lowest score, each token scored once.
         let best = self
             .typography
             .iter()
-            .min_by(|a, b| score(a).total_cmp(&score(b)));
+            .map(|token| (*token, score(token)))
+            .reduce(|best, next| {
+                if next.1.total_cmp(&best.1).is_lt() {
+                    next
+                } else {
+                    best
+                }
+            });
         let found = || format!("{family} {} {}px", num(weight), num(size));
         match best {
-            Some(token) if score(token) <= tol => t.pass(),
-            _ if t.full() => t.miss(),
-            Some(token) => t.miss_token(
-                node,
-                found(),
-                format!("Use text style `{}` ({})", token.name, token.value.css()),
-                None,
-            ),
-            None => t.miss_token(
-                node,
-                found(),
-                "The design system defines no text styles".into(),
-                None,
-            ),
+            Some((_, score)) if score <= self.options.dimension_tolerance_px => t.pass(),
+            Some((token, _)) => t.miss_token(node, || {
+                (
+                    found(),
+                    format!("Use text style `{}` ({})", token.name, token.value.css()),
+                    None,
+                )
+            }),
+            None => t.miss_token(node, || {
+                (
+                    found(),
+                    "The design system defines no text styles".into(),
+                    None,
+                )
+            }),
         }
     }
 
@@ -261,52 +288,50 @@ impl<'a> Checker<'a> {
         match nearest_dimension(tokens, px) {
             Some((_, v)) if (v - px).abs() <= self.options.dimension_tolerance_px => t.pass(),
             None if on_grid(px, base) => t.pass(),
-            _ if t.full() => t.miss(),
-            Some((token, v)) => t.miss_token(
-                node,
-                format!("{what} {}px", num(px)),
-                format!("Use `{}` ({}px)", token.name, num(v)),
-                None,
-            ),
-            None => {
+            Some((token, v)) => t.miss_token(node, || {
+                (
+                    format!("{what} {}px", num(px)),
+                    format!("Use `{}` ({}px)", token.name, num(v)),
+                    None,
+                )
+            }),
+            None => t.miss_token(node, || {
                 let nearest = (px / base).round().max(1.0) * base;
-                t.miss_token(
-                    node,
+                (
                     format!("{what} {}px", num(px)),
                     format!("Use the {}px scale, e.g. {}px", num(base), num(nearest)),
                     None,
                 )
-            }
+            }),
         }
     }
 
     fn effects(&self, t: &mut Tally, node: &Node) {
-        let shadows: Vec<_> = node
-            .effects
-            .iter()
-            .filter(|e| {
-                e.visible
-                    && matches!(
-                        e.effect_type,
-                        EffectType::DropShadow | EffectType::InnerShadow
-                    )
-            })
-            .collect();
-        if shadows.is_empty() {
+        let is_shadow = |e: &&Effect| {
+            e.visible
+                && matches!(
+                    e.effect_type,
+                    EffectType::DropShadow | EffectType::InnerShadow
+                )
+        };
+        if !node.effects.iter().any(|e| is_shadow(&e)) {
             return;
         }
         if self.own && (node.styles.contains_key("effect") || node.styles.contains_key("effects")) {
             return t.pass();
         }
+        let shadows: Vec<&Effect> = node.effects.iter().filter(is_shadow).collect();
         let css = crate::tokens::shadow_css(&shadows);
-        if self.shadows.iter().any(|s| s.value.css() == css) {
+        if self.shadows.iter().any(|s| s.css == css) {
             t.pass();
         } else {
-            let suggestion = match self.shadows.first() {
-                Some(_) => format!("Use one of the {} shadow tokens", self.shadows.len()),
-                None => "The design system defines no shadows".into(),
-            };
-            t.miss_token(node, format!("shadow {css}"), suggestion, None);
+            t.miss_token(node, || {
+                let suggestion = match self.shadows.len() {
+                    0 => "The design system defines no shadows".into(),
+                    n => format!("Use one of the {n} shadow tokens"),
+                };
+                (format!("shadow {css}"), suggestion, None)
+            });
         }
     }
 }
@@ -326,17 +351,22 @@ pub fn compliance_report(
     system: &DesignSystem<'_>,
     options: &ComplianceOptions,
 ) -> ComplianceReport {
-    let owned: Vec<Token>;
+    Analyzer::new(design, scope).compliance(system, options)
+}
+
+pub(crate) fn build(
+    analyzer: &Analyzer<'_>,
+    system: &DesignSystem<'_>,
+    options: &ComplianceOptions,
+) -> ComplianceReport {
+    let (design, scope) = (analyzer.design, analyzer.scope);
+    let other: Vec<Token>;
     let (tokens, own): (&[Token], bool) = match system {
         DesignSystem::Tokens(tokens) => (tokens, false),
-        DesignSystem::Own | DesignSystem::Other(_) => {
-            let source = if let DesignSystem::Other(other) = system {
-                *other
-            } else {
-                design
-            };
-            owned = system_tokens_of(source);
-            (&owned, matches!(system, DesignSystem::Own))
+        DesignSystem::Own => (analyzer.own_system_tokens(), true),
+        DesignSystem::Other(library) => {
+            other = system_tokens_of(library);
+            (&other, false)
         }
     };
     let limit = options.max_findings_per_category;
@@ -346,7 +376,7 @@ pub fn compliance_report(
     let mut spacing = Tally::new("spacing", limit);
     let mut radius = Tally::new("radius", limit);
     let mut effects = Tally::new("effects", limit);
-    let inside = inside_instance(design);
+    let inside = analyzer.inside_instance();
 
     for node in scope.nodes(design) {
         if inside[node.index as usize] || !node.visible {
@@ -417,21 +447,19 @@ pub fn compliance_report(
             components.pass();
         }
     }
-    let index = design.id_index();
-    for copy in detached_copies(design, scope) {
-        if let Some(node) = index
-            .get(copy.node_id.as_str())
-            .and_then(|&i| design.node(i))
+    for copy in analyzer.detached() {
+        if let (Some(node), Some(component)) = (design.node(copy.node), design.node(copy.component))
         {
-            components.miss_token(
-                node,
-                format!("hand-built copy of component {:?}", copy.component_name),
-                format!(
-                    "Replace with an instance of `{}` ({})",
-                    copy.component_name, copy.component_id
-                ),
-                None,
-            );
+            components.miss_token(node, || {
+                (
+                    format!("hand-built copy of component {:?}", component.name),
+                    format!(
+                        "Replace with an instance of `{}` ({})",
+                        component.name, component.id
+                    ),
+                    None,
+                )
+            });
         }
     }
 

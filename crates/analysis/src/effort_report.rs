@@ -7,9 +7,10 @@ use handoff_figma::{Design, Node, NodeType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::analyzer::Analyzer;
 use crate::effort::{Complexity, Estimate, estimate};
 use crate::markdown::cell;
-use crate::model::is_top_level_frame;
+use crate::model::{contains_ignore_ascii_case, is_top_level_frame};
 use crate::scope::Scope;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -59,16 +60,20 @@ pub fn measure(design: &Design, root: &Node) -> Complexity {
     };
     for node in subtree {
         c.interactions += node.interactions.len() as u64;
-        let name = node.name.to_ascii_lowercase();
-        if INPUT_WORDS.iter().any(|w| name.contains(w))
-            && matches!(
-                node.node_type,
-                NodeType::Frame | NodeType::Instance | NodeType::Component
-            )
+        let name = node.name.as_str();
+        if matches!(
+            node.node_type,
+            NodeType::Frame | NodeType::Instance | NodeType::Component
+        ) && INPUT_WORDS
+            .iter()
+            .any(|w| contains_ignore_ascii_case(name, w))
         {
             c.text_inputs += 1;
         }
-        for word in STATE_WORDS.iter().filter(|w| name.contains(*w)) {
+        for word in STATE_WORDS
+            .iter()
+            .filter(|w| contains_ignore_ascii_case(name, w))
+        {
             states.insert(*word);
         }
         if let Some(id) = node
@@ -127,6 +132,11 @@ fn is_item(design: &Design, node: &Node, is_scope_root: bool) -> bool {
 
 /// Estimates every frame and component in `scope`.
 pub fn effort_report(design: &Design, scope: &Scope) -> EffortReport {
+    Analyzer::new(design, scope).effort()
+}
+
+pub(crate) fn build(analyzer: &Analyzer<'_>) -> EffortReport {
+    let (design, scope) = (analyzer.design, analyzer.scope);
     let mut items = Vec::new();
     for node in scope.nodes(design) {
         let is_scope_root = !scope.is_whole() && node.depth == scope.root_depth_of(design, node);

@@ -60,16 +60,17 @@ impl FindingSink {
         }
     }
 
+    /// Counts a finding; `describe` gives `(found, suggestion, delta_e)` and runs only while the
+    /// finding will be listed, so findings beyond the limit cost no formatting.
     pub fn push(
         &mut self,
         severity: Severity,
         node: &Node,
-        found: String,
-        suggestion: String,
-        delta_e: Option<f64>,
+        describe: impl FnOnce() -> (String, String, Option<f64>),
     ) {
         self.count += 1;
         if self.kept.len() < self.limit {
+            let (found, suggestion, delta_e) = describe();
             self.kept.push(Finding {
                 category: self.category.to_owned(),
                 severity,
@@ -113,39 +114,28 @@ impl Tally {
         self.total += 1;
     }
 
-    /// True once no more findings will be listed; callers then skip formatting them.
-    pub(crate) fn full(&self) -> bool {
-        self.sink.kept.len() >= self.sink.limit
-    }
-
-    /// A failure that is counted but not listed.
-    pub(crate) fn miss(&mut self) {
-        self.total += 1;
-        self.sink.count += 1;
-    }
-
+    /// A failed check; `describe` gives `(found, suggestion)` (only called while listed).
     pub(crate) fn fail(
         &mut self,
         severity: Severity,
         node: &Node,
-        found: String,
-        suggestion: String,
+        describe: impl FnOnce() -> (String, String),
     ) {
         self.total += 1;
-        self.sink.push(severity, node, found, suggestion, None);
+        self.sink.push(severity, node, || {
+            let (found, suggestion) = describe();
+            (found, suggestion, None)
+        });
     }
 
-    /// A value that is not a design-system token: a warning, with the distance to the nearest token
-    /// when there is one.
+    /// A value that is not a design-system token: a warning; `describe` gives `(found,
+    /// suggestion, distance to the nearest token)` (only called while listed).
     pub(crate) fn miss_token(
         &mut self,
         node: &Node,
-        found: String,
-        suggestion: String,
-        delta_e: Option<f64>,
+        describe: impl FnOnce() -> (String, String, Option<f64>),
     ) {
         self.total += 1;
-        self.sink
-            .push(Severity::Warning, node, found, suggestion, delta_e);
+        self.sink.push(Severity::Warning, node, describe);
     }
 }

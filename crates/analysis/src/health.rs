@@ -9,11 +9,14 @@ use handoff_figma::{Design, Node, NodeType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::analyzer::Analyzer;
 use crate::background::background_of;
-use crate::colour::{Rgba, delta_e2000, is_large_text, required_text_contrast, text_contrast};
+use crate::colour::{
+    Lab, Rgba, delta_e2000_lab, is_large_text, required_text_contrast, text_contrast,
+};
 use crate::finding::{Finding, Severity, Tally, worst};
 use crate::markdown::cell;
-use crate::model::{inside_instance, solid_colour};
+use crate::model::{contains_ignore_ascii_case, solid_colour};
 use crate::scope::Scope;
 use crate::score::{CategoryScore, Grade, overall, round1, round2, status_light};
 use crate::tokens::num;
@@ -168,32 +171,36 @@ pub(crate) fn is_interactive(design: &Design, node: &Node) -> bool {
     if clicks {
         return true;
     }
-    let mut names = vec![node.name.to_ascii_lowercase()];
+    let says_interactive = |name: &str| {
+        INTERACTIVE_WORDS
+            .iter()
+            .any(|w| contains_ignore_ascii_case(name, w))
+    };
+    if says_interactive(&node.name) {
+        return true;
+    }
     let component_id = if node.node_type == NodeType::Component {
         Some(&node.id)
     } else {
         node.component_id.as_ref()
     };
     if let Some(component) = component_id.and_then(|id| design.components.get(id)) {
-        names.push(component.name.to_ascii_lowercase());
+        if says_interactive(&component.name) {
+            return true;
+        }
         if let Some(set) = component
             .component_set_id
             .as_ref()
             .and_then(|id| design.component_sets.get(id))
+            && says_interactive(&set.name)
         {
-            names.push(set.name.to_ascii_lowercase());
+            return true;
         }
     }
-    if let Some(parent) = node
-        .parent
+    node.parent
         .and_then(|p| design.node(p))
         .filter(|p| p.node_type == NodeType::ComponentSet)
-    {
-        names.push(parent.name.to_ascii_lowercase());
-    }
-    names
-        .iter()
-        .any(|n| INTERACTIVE_WORDS.iter().any(|w| n.contains(w)))
+        .is_some_and(|parent| says_interactive(&parent.name))
 }
 
 fn naming(design: &Design, scope: &Scope, inside: &[bool], limit: usize) -> Tally {
@@ -215,13 +222,13 @@ fn naming(design: &Design, scope: &Scope, inside: &[bool], limit: usize) -> Tall
             if is_variant_name(&node.name) {
                 t.pass();
             } else {
-                t.fail(
-                    Severity::Warning,
-                    node,
-                    format!("variant named {:?}", node.name),
-                    "Name variants `Property=Value, Property=Value` so code can map them to props"
-                        .into(),
-                );
+                t.fail(Severity::Warning, node, || {
+                    (
+                        format!("variant named {:?}", node.name),
+                        "Name variants `Property=Value, Property=Value` so code can map them to props"
+                            .into(),
+                    )
+                });
             }
         } else if is_default_layer_name(&node.name) {
             let severity = match node.node_type {
@@ -229,12 +236,12 @@ fn naming(design: &Design, scope: &Scope, inside: &[bool], limit: usize) -> Tall
                 NodeType::Frame | NodeType::Section | NodeType::Group => Severity::Warning,
                 _ => Severity::Info,
             };
-            t.fail(
-                severity,
-                node,
-                format!("default layer name {:?}", node.name),
-                "Give the layer a name that says what it is (e.g. `Header`, `Price`)".into(),
-            );
+            t.fail(severity, node, || {
+                (
+                    format!("default layer name {:?}", node.name),
+                    "Give the layer a name that says what it is (e.g. `Header`, `Price`)".into(),
+                )
+            });
         } else {
             t.pass();
         }
@@ -253,48 +260,47 @@ fn token_usage(design: &Design, scope: &Scope, inside: &[bool], limit: usize) ->
             (&node.fills, "fills", ["fill", "fills"]),
             (&node.strokes, "strokes", ["stroke", "strokes"]),
         ] {
-            for paint in paints.iter().filter(|p| solid_colour(p).is_some()) {
+            for (paint, colour) in paints
+                .iter()
+                .filter_map(|p| solid_colour(p).map(|c| (p, c)))
+            {
                 let bound = has_style(keys)
                     || paint.bound_variables.contains_key("color")
                     || node.bound_variables.contains_key(field);
                 if bound {
                     t.pass();
-                } else if t.full() {
-                    t.miss();
-                } else if let Some(colour) = solid_colour(paint) {
-                    t.fail(
-                        Severity::Warning,
-                        node,
-                        format!("raw colour {colour} in {field}"),
-                        "Apply a colour style or variable".into(),
-                    );
+                } else {
+                    t.fail(Severity::Warning, node, || {
+                        (
+                            format!("raw colour {colour} in {field}"),
+                            "Apply a colour style or variable".into(),
+                        )
+                    });
                 }
             }
         }
         if node.text.is_some() {
             if has_style(["text", "texts"]) || node.bound_variables.contains_key("fontSize") {
                 t.pass();
-            } else if t.full() {
-                t.miss();
             } else {
-                t.fail(
-                    Severity::Warning,
-                    node,
-                    "text without a text style".into(),
-                    "Apply a text style".into(),
-                );
+                t.fail(Severity::Warning, node, || {
+                    (
+                        "text without a text style".into(),
+                        "Apply a text style".into(),
+                    )
+                });
             }
         }
         if node.effects.iter().any(|e| e.visible) {
             if has_style(["effect", "effects"]) {
                 t.pass();
             } else {
-                t.fail(
-                    Severity::Info,
-                    node,
-                    "effects without an effect style".into(),
-                    "Apply an effect style".into(),
-                );
+                t.fail(Severity::Info, node, || {
+                    (
+                        "effects without an effect style".into(),
+                        "Apply an effect style".into(),
+                    )
+                });
             }
         }
     }
@@ -309,18 +315,14 @@ fn component_metadata(design: &Design, scope: &Scope, limit: usize) -> Tally {
             .and_then(|p| design.node(p))
             .is_some_and(|p| p.node_type == NodeType::ComponentSet);
         let (description, links) = match node.node_type {
-            NodeType::Component if !in_set => design
-                .components
-                .get(&node.id)
-                .map_or((String::new(), 0), |c| {
-                    (c.description.clone(), c.documentation_links.len())
-                }),
-            NodeType::ComponentSet => design
-                .component_sets
-                .get(&node.id)
-                .map_or((String::new(), 0), |c| {
-                    (c.description.clone(), c.documentation_links.len())
-                }),
+            NodeType::Component if !in_set => {
+                design.components.get(&node.id).map_or(("", 0), |c| {
+                    (c.description.as_str(), c.documentation_links.len())
+                })
+            }
+            NodeType::ComponentSet => design.component_sets.get(&node.id).map_or(("", 0), |c| {
+                (c.description.as_str(), c.documentation_links.len())
+            }),
             _ => continue,
         };
         let documented = !description.trim().is_empty()
@@ -332,12 +334,12 @@ fn component_metadata(design: &Design, scope: &Scope, limit: usize) -> Tally {
         if documented {
             t.pass();
         } else {
-            t.fail(
-                Severity::Warning,
-                node,
-                "no description or documentation link".into(),
-                "Describe what the component is for and when to use it".into(),
-            );
+            t.fail(Severity::Warning, node, || {
+                (
+                    "no description or documentation link".into(),
+                    "Describe what the component is for and when to use it".into(),
+                )
+            });
         }
         if node.node_type == NodeType::ComponentSet {
             let has_props = node
@@ -347,12 +349,12 @@ fn component_metadata(design: &Design, scope: &Scope, limit: usize) -> Tally {
             if has_props {
                 t.pass();
             } else {
-                t.fail(
-                    Severity::Warning,
-                    node,
-                    "component set without variant properties".into(),
-                    "Define variant properties (e.g. Size, State)".into(),
-                );
+                t.fail(Severity::Warning, node, || {
+                    (
+                        "component set without variant properties".into(),
+                        "Define variant properties (e.g. Size, State)".into(),
+                    )
+                });
             }
         }
     }
@@ -373,13 +375,8 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
             let size = text.style.font_size.unwrap_or(0.0);
             let weight = text.style.font_weight.unwrap_or(400.0);
             // Only solid text can be measured; gradients and images are left out.
-            let fills: Vec<Rgba> = node
-                .fills
-                .iter()
-                .filter(|p| p.visible)
-                .filter_map(solid_colour)
-                .collect();
-            let measurable = !fills.is_empty()
+            let fills = || node.fills.iter().filter_map(solid_colour);
+            let measurable = fills().next().is_some()
                 && node
                     .fills
                     .iter()
@@ -389,7 +386,7 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
                 let opacity = node.opacity.unwrap_or(1.0);
                 let background = background_of(design, node);
                 let mut colour = background.colour;
-                for fill in &fills {
+                for fill in fills() {
                     colour = fill.with_opacity(opacity).over(colour);
                 }
                 let ratio = text_contrast(colour, background.colour);
@@ -407,21 +404,28 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
                     } else {
                         ""
                     };
-                    t.fail(
-                        Severity::Error,
-                        node,
-                        format!("contrast {:.2}:1 ({} on {}{assumed}), {kind} text needs {required}:1", round2(ratio), colour, background.colour),
-                        format!("Darken the text or lighten the background to reach {required}:1 (WCAG 2.2 1.4.3)"),
-                    );
+                    t.fail(Severity::Error, node, || {
+                        (
+                            format!(
+                                "contrast {:.2}:1 ({} on {}{assumed}), {kind} text needs {required}:1",
+                                round2(ratio),
+                                colour,
+                                background.colour
+                            ),
+                            format!(
+                                "Darken the text or lighten the background to reach {required}:1 (WCAG 2.2 1.4.3)"
+                            ),
+                        )
+                    });
                 }
             }
             if size > 0.0 && size < o.min_text_px {
-                t.fail(
-                    Severity::Warning,
-                    node,
-                    format!("text size {size}px"),
-                    format!("Use at least {}px for body text", o.min_text_px),
-                );
+                t.fail(Severity::Warning, node, || {
+                    (
+                        format!("text size {size}px"),
+                        format!("Use at least {}px for body text", o.min_text_px),
+                    )
+                });
             } else if size > 0.0 {
                 t.pass();
             }
@@ -430,33 +434,33 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
             let Some((w, h)) = node.size() else { continue };
             let min = w.min(h);
             if min < o.touch_target_min_px {
-                t.fail(
-                    Severity::Error,
-                    node,
-                    format!("touch target {}×{} px", num(w), num(h)),
-                    format!(
-                        "Make the target at least {0}×{0} px (WCAG 2.2 2.5.8), ideally {1}×{1}",
-                        o.touch_target_min_px, o.touch_target_recommended_px
-                    ),
-                );
+                t.fail(Severity::Error, node, || {
+                    (
+                        format!("touch target {}×{} px", num(w), num(h)),
+                        format!(
+                            "Make the target at least {0}×{0} px (WCAG 2.2 2.5.8), ideally {1}×{1}",
+                            o.touch_target_min_px, o.touch_target_recommended_px
+                        ),
+                    )
+                });
             } else {
                 t.pass();
                 if min < o.touch_target_recommended_px {
-                    t.sink.push(
-                        Severity::Info,
-                        node,
-                        format!(
-                            "touch target {}×{} px is below the recommended {r}×{r}",
-                            num(w),
-                            num(h),
-                            r = num(o.touch_target_recommended_px)
-                        ),
-                        format!(
-                            "Consider {0}×{0} px for touch (WCAG 2.5.5)",
-                            o.touch_target_recommended_px
-                        ),
-                        None,
-                    );
+                    t.sink.push(Severity::Info, node, || {
+                        (
+                            format!(
+                                "touch target {}×{} px is below the recommended {r}×{r}",
+                                num(w),
+                                num(h),
+                                r = num(o.touch_target_recommended_px)
+                            ),
+                            format!(
+                                "Consider {0}×{0} px for touch (WCAG 2.5.5)",
+                                o.touch_target_recommended_px
+                            ),
+                            None,
+                        )
+                    });
                 }
             }
         }
@@ -513,7 +517,8 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
     }
     // Near-duplicate colours: compare in order of lightness and only within the window where
     // ΔE2000 can still be small (|ΔL*| < 4 bounds it from below), so this stays near-linear.
-    let mut by_lightness: Vec<([u8; 4], u64, &Node, Rgba, f64)> = colours
+    // Each colour is converted to CIELAB once; the comparisons reuse it.
+    let mut by_lightness: Vec<([u8; 4], u64, &Node, Rgba, Lab)> = colours
         .iter()
         .map(|(bytes, (count, node))| {
             let c = Rgba::new(
@@ -522,20 +527,20 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
                 f64::from(bytes[2]) / 255.0,
                 f64::from(bytes[3]) / 255.0,
             );
-            (*bytes, *count, *node, c, c.to_lab().l)
+            (*bytes, *count, *node, c, c.to_lab())
         })
         .collect();
-    by_lightness.sort_by(|a, b| a.4.total_cmp(&b.4).then(a.0.cmp(&b.0)));
-    for (i, &(bytes, count, node, colour, lightness)) in by_lightness.iter().enumerate() {
+    by_lightness.sort_by(|a, b| a.4.l.total_cmp(&b.4.l).then(a.0.cmp(&b.0)));
+    for (i, &(bytes, count, node, colour, lab)) in by_lightness.iter().enumerate() {
         let near = by_lightness
             .iter()
             .enumerate()
             .skip(i.saturating_sub(64))
             .take(129)
             .filter(|(j, other)| {
-                *j != i && (other.4 - lightness).abs() < 4.0 && other.0[3] == bytes[3]
+                *j != i && (other.4.l - lab.l).abs() < 4.0 && other.0[3] == bytes[3]
             })
-            .map(|(_, other)| (other, delta_e2000(colour, other.3)))
+            .map(|(_, other)| (other, delta_e2000_lab(lab, other.4)))
             .filter(|(other, d)| {
                 *d > 0.0
                     && *d < o.near_duplicate_delta_e
@@ -543,15 +548,15 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
             })
             .min_by(|a, b| a.1.total_cmp(&b.1));
         match near {
-            Some((other, d)) => t.fail(
-                Severity::Warning,
-                node,
-                format!(
-                    "colour {colour} is a near-duplicate of {} (ΔE2000 {:.2}, used {}×)",
-                    other.3, d, other.1
-                ),
-                format!("Use {} instead, or make the difference deliberate", other.3),
-            ),
+            Some((other, d)) => t.fail(Severity::Warning, node, || {
+                (
+                    format!(
+                        "colour {colour} is a near-duplicate of {} (ΔE2000 {:.2}, used {}×)",
+                        other.3, d, other.1
+                    ),
+                    format!("Use {} instead, or make the difference deliberate", other.3),
+                )
+            }),
             None => t.pass(),
         }
     }
@@ -561,22 +566,22 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
         if on_scale {
             t.pass();
         } else {
-            t.fail(
-                Severity::Warning,
-                node,
-                format!("spacing {px}px (used {count}×) is off the {base}px scale"),
-                format!("Use a multiple of {base}px"),
-            );
+            t.fail(Severity::Warning, node, || {
+                (
+                    format!("spacing {px}px (used {count}×) is off the {base}px scale"),
+                    format!("Use a multiple of {base}px"),
+                )
+            });
         }
     }
     for (size, count, node) in font_sizes.values() {
         if *count == 1 && text_nodes >= 5 {
-            t.fail(
-                Severity::Info,
-                node,
-                format!("font size {size}px is used once"),
-                "Use a size from the type scale".into(),
-            );
+            t.fail(Severity::Info, node, || {
+                (
+                    format!("font size {size}px is used once"),
+                    "Use a size from the type scale".into(),
+                )
+            });
         } else {
             t.pass();
         }
@@ -640,7 +645,7 @@ fn coverage(design: &Design, scope: &Scope, limit: usize) -> Tally {
         if ok {
             t.pass();
         } else {
-            t.fail(Severity::Info, root, found.into(), suggestion.into());
+            t.fail(Severity::Info, root, || (found.into(), suggestion.into()));
         }
     }
     t
@@ -648,7 +653,12 @@ fn coverage(design: &Design, scope: &Scope, limit: usize) -> Tally {
 
 /// Audits the design health of `scope`.
 pub fn health_report(design: &Design, scope: &Scope, options: &HealthOptions) -> HealthReport {
-    let inside = inside_instance(design);
+    Analyzer::new(design, scope).health(options)
+}
+
+pub(crate) fn build(analyzer: &Analyzer<'_>, options: &HealthOptions) -> HealthReport {
+    let (design, scope) = (analyzer.design, analyzer.scope);
+    let inside = analyzer.inside_instance();
     let limit = options.max_findings_per_category;
     let w = &options.weights;
     let tallies = [
@@ -656,13 +666,13 @@ pub fn health_report(design: &Design, scope: &Scope, options: &HealthOptions) ->
             "naming",
             "Naming",
             w.naming,
-            naming(design, scope, &inside, limit),
+            naming(design, scope, inside, limit),
         ),
         (
             "token_usage",
             "Token usage",
             w.token_usage,
-            token_usage(design, scope, &inside, limit),
+            token_usage(design, scope, inside, limit),
         ),
         (
             "component_metadata",
@@ -674,13 +684,13 @@ pub fn health_report(design: &Design, scope: &Scope, options: &HealthOptions) ->
             "accessibility",
             "Accessibility",
             w.accessibility,
-            accessibility(design, scope, &inside, options),
+            accessibility(design, scope, inside, options),
         ),
         (
             "consistency",
             "Consistency",
             w.consistency,
-            consistency(design, scope, &inside, options),
+            consistency(design, scope, inside, options),
         ),
         (
             "coverage",

@@ -2,8 +2,12 @@
 //! design health, effort and relationships. Pure: no I/O.
 //!
 //! Every report has one entry function taking `&Design` and a [`Scope`] (plus options), returns
-//! a serde + JSON-Schema struct, and renders Markdown with `to_markdown()`.
+//! a serde + JSON-Schema struct, and renders Markdown with `to_markdown()`. [`run_report`] picks
+//! the report by [`ReportKind`] for the interfaces; an [`Analyzer`] produces several reports of
+//! one scope and computes what they share (instance membership, detached copies, the file's own
+//! design-system tokens) once.
 
+mod analyzer;
 mod background;
 pub mod colour;
 pub mod compliance;
@@ -16,10 +20,12 @@ mod markdown;
 mod model;
 pub mod project;
 pub mod relationships;
+mod report;
 pub mod scope;
 pub mod score;
 pub mod tokens;
 
+pub use analyzer::Analyzer;
 pub use compliance::{
     ComplianceOptions, ComplianceReport, ComplianceWeights, DesignSystem, compliance_report,
 };
@@ -29,5 +35,6 @@ pub use finding::{Finding, Severity};
 pub use health::{HealthOptions, HealthReport, HealthWeights, health_report};
 pub use project::{ProjectReport, project_report};
 pub use relationships::{RelationshipsReport, relationships_report};
+pub use report::{Report, ReportKind, ReportOptions, ReportOutput, run_report};
 pub use scope::Scope;
 pub use tokens::{TokenFormat, TokensReport, export_tokens, parse_dtcg, tokens_report};

@@ -1,6 +1,6 @@
 //! The project report: what a file or subtree contains, counted in one pass over the arena.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use handoff_figma::model::{PaintType, TypeStyle};
@@ -8,11 +8,10 @@ use handoff_figma::{Design, NodeType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::analyzer::Analyzer;
 use crate::colour::Rgba;
 use crate::markdown::{cell, percent};
-use crate::model::{
-    self, inside_instance, is_top_level_frame, rounded_size, structural_signatures,
-};
+use crate::model::{self, is_top_level_frame};
 use crate::scope::Scope;
 
 /// Counts for a file or subtree. Field names are part of the public contract.
@@ -81,6 +80,11 @@ pub struct DetachedCopy {
 
 /// Builds the project report for `scope`.
 pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
+    Analyzer::new(design, scope).project()
+}
+
+pub(crate) fn build(analyzer: &Analyzer<'_>) -> ProjectReport {
+    let (design, scope) = (analyzer.design, analyzer.scope);
     let mut report = ProjectReport {
         file_name: design.file.name.clone(),
         scope: scope.describe(),
@@ -105,8 +109,8 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
     };
     let mut fonts: HashMap<(&str, &str, u64), u64> = HashMap::new();
     let mut colors: HashMap<[u8; 4], u64> = HashMap::new();
-    let mut styles_used: BTreeSet<&str> = BTreeSet::new();
-    let mut variables: BTreeSet<&str> = BTreeSet::new();
+    let mut styles_used: HashSet<&str> = HashSet::new();
+    let mut variables: HashSet<&str> = HashSet::new();
 
     for node in scope.nodes(design) {
         report.nodes += 1;
@@ -130,8 +134,13 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
             NodeType::ComponentSet => report.component_sets += 1,
             NodeType::Instance => {
                 report.instances += 1;
-                let key = node.component_id.clone().unwrap_or_default();
-                *report.instances_by_component.entry(key).or_default() += 1;
+                let id = node.component_id.as_deref().unwrap_or_default();
+                match report.instances_by_component.get_mut(id) {
+                    Some(count) => *count += 1,
+                    None => {
+                        report.instances_by_component.insert(id.to_owned(), 1);
+                    }
+                }
             }
             NodeType::Text => {
                 report.text_nodes += 1;
@@ -154,13 +163,17 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
                         let size = style.font_size.or(base.font_size).unwrap_or(0.0);
                         (family, weight, size.to_bits())
                     }
-                    let mut seen = BTreeSet::new();
-                    seen.insert(key(base, base));
-                    for style in text.style_override_table.values() {
-                        seen.insert(key(style, base));
-                    }
-                    for combination in seen {
-                        *fonts.entry(combination).or_default() += 1;
+                    if text.style_override_table.is_empty() {
+                        *fonts.entry(key(base, base)).or_default() += 1;
+                    } else {
+                        let mut seen = BTreeSet::new();
+                        seen.insert(key(base, base));
+                        for style in text.style_override_table.values() {
+                            seen.insert(key(style, base));
+                        }
+                        for combination in seen {
+                            *fonts.entry(combination).or_default() += 1;
+                        }
                     }
                 }
             }
@@ -189,7 +202,7 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
             )
             .chain(node.effects.iter().flat_map(|e| e.bound_variables.values()));
         for binding in bindings {
-            variables.extend(binding.variable_ids());
+            variables.extend(model::variable_ids(binding));
         }
     }
 
@@ -227,7 +240,7 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
     report
         .colors
         .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.hex.cmp(&b.hex)));
-    report.detached_copies = detached_copies(design, scope);
+    report.detached_copies = detached_copies_of(analyzer);
     let reused = report.instances + report.detached_copies.len() as u64;
     report.component_reuse_rate = if reused == 0 {
         0.0
@@ -240,51 +253,24 @@ pub fn project_report(design: &Design, scope: &Scope) -> ProjectReport {
 /// FRAME or GROUP subtrees (outside instances, with children) whose structure matches a
 /// component's, and whose name or rounded size matches it too.
 pub fn detached_copies(design: &Design, scope: &Scope) -> Vec<DetachedCopy> {
-    let components: Vec<_> = design
-        .nodes
+    detached_copies_of(&Analyzer::new(design, scope))
+}
+
+fn detached_copies_of(analyzer: &Analyzer<'_>) -> Vec<DetachedCopy> {
+    let design = analyzer.design;
+    analyzer
+        .detached()
         .iter()
-        .filter(|n| n.node_type == NodeType::Component && !n.children.is_empty())
-        .collect();
-    if components.is_empty() {
-        return Vec::new();
-    }
-    let signatures = structural_signatures(design);
-    let inside = inside_instance(design);
-    let mut by_signature: HashMap<u64, Vec<&handoff_figma::Node>> = HashMap::new();
-    for component in components {
-        by_signature
-            .entry(signatures[component.index as usize])
-            .or_default()
-            .push(component);
-    }
-    let mut found = Vec::new();
-    for node in scope.nodes(design) {
-        let index = node.index as usize;
-        if !matches!(node.node_type, NodeType::Frame | NodeType::Group)
-            || node.children.is_empty()
-            || inside[index]
-        {
-            continue;
-        }
-        let Some(candidates) = by_signature.get(&signatures[index]) else {
-            continue;
-        };
-        let size = rounded_size(node);
-        let matched = candidates.iter().find(|c| c.name == node.name).or_else(|| {
-            candidates
-                .iter()
-                .find(|c| size.is_some() && rounded_size(c) == size)
-        });
-        if let Some(component) = matched {
-            found.push(DetachedCopy {
+        .filter_map(|m| {
+            let (node, component) = (design.node(m.node)?, design.node(m.component)?);
+            Some(DetachedCopy {
                 node_id: node.id.clone(),
                 node_name: node.name.clone(),
                 component_id: component.id.clone(),
                 component_name: component.name.clone(),
-            });
-        }
-    }
-    found
+            })
+        })
+        .collect()
 }
 
 impl ProjectReport {

@@ -1,13 +1,14 @@
 //! Relationships: component → instances, frame → components used, nesting, unused components;
 //! as JSON and as a Mermaid diagram.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 
 use handoff_figma::{Design, NodeType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::analyzer::Analyzer;
 use crate::markdown::cell;
 use crate::model::is_top_level_frame;
 use crate::scope::Scope;
@@ -59,6 +60,11 @@ pub struct RelationshipsReport {
 
 /// Builds the relationships of `scope`.
 pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsReport {
+    Analyzer::new(design, scope).relationships()
+}
+
+pub(crate) fn build(analyzer: &Analyzer<'_>) -> RelationshipsReport {
+    let (design, scope) = (analyzer.design, analyzer.scope);
     let len = design.nodes.len();
     let mut frame_of: Vec<Option<u32>> = vec![None; len];
     let mut component_of: Vec<Option<u32>> = vec![None; len];
@@ -81,40 +87,43 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
             + u64::from(node.node_type == NodeType::Instance);
     }
     // Instance counts over the whole design decide "unused"; the rest is about the scope.
-    let mut used_anywhere: BTreeSet<&str> = BTreeSet::new();
-    for node in &design.nodes {
-        if let Some(id) = node
-            .component_id
-            .as_deref()
-            .filter(|_| node.node_type == NodeType::Instance)
-        {
-            used_anywhere.insert(id);
-        }
-    }
+    let used_anywhere: HashSet<&str> = design
+        .nodes
+        .iter()
+        .filter(|node| node.node_type == NodeType::Instance)
+        .filter_map(|node| node.component_id.as_deref())
+        .collect();
 
     let mut components: BTreeMap<String, ComponentNode> = BTreeMap::new();
     let mut frames: BTreeMap<u32, FrameUsage> = BTreeMap::new();
+    // (component id, frame id) and (owner id, component id) pairs already recorded, so
+    // each instance costs a hash look-up instead of a scan of the lists.
+    let mut frame_seen: HashSet<(&str, &str)> = HashSet::new();
+    let mut uses_seen: HashSet<(&str, &str)> = HashSet::new();
     let mut max_depth = 0;
     let mut max_nesting = 0;
-    let entry = |components: &mut BTreeMap<String, ComponentNode>, id: &str| {
-        components.entry(id.to_owned()).or_insert_with(|| {
+    let entry = |components: &'_ mut BTreeMap<String, ComponentNode>, id: &str| {
+        if !components.contains_key(id) {
             let meta = design.components.get(id);
-            ComponentNode {
-                component_id: id.to_owned(),
-                name: meta.map_or_else(|| id.to_owned(), |m| m.name.clone()),
-                local: false,
-                component_set: meta.and_then(|m| m.component_set_id.as_ref()).map(|s| {
-                    design
-                        .component_sets
-                        .get(s)
-                        .map_or_else(|| s.clone(), |set| set.name.clone())
-                }),
-                instance_count: 0,
-                instance_ids: Vec::new(),
-                used_in_frames: Vec::new(),
-                uses_components: Vec::new(),
-            }
-        });
+            components.insert(
+                id.to_owned(),
+                ComponentNode {
+                    component_id: id.to_owned(),
+                    name: meta.map_or_else(|| id.to_owned(), |m| m.name.clone()),
+                    local: false,
+                    component_set: meta.and_then(|m| m.component_set_id.as_ref()).map(|s| {
+                        design
+                            .component_sets
+                            .get(s)
+                            .map_or_else(|| s.clone(), |set| set.name.clone())
+                    }),
+                    instance_count: 0,
+                    instance_ids: Vec::new(),
+                    used_in_frames: Vec::new(),
+                    uses_components: Vec::new(),
+                },
+            );
+        }
     };
     for node in scope.nodes(design) {
         let i = node.index as usize;
@@ -141,7 +150,7 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
             if c.instance_ids.len() < MAX_INSTANCE_IDS {
                 c.instance_ids.push(node.id.clone());
             }
-            if let Some(frame) = frame.filter(|f| !c.used_in_frames.contains(&f.id)) {
+            if let Some(frame) = frame.filter(|f| frame_seen.insert((id, f.id.as_str()))) {
                 c.used_in_frames.push(frame.id.clone());
             }
         }
@@ -151,7 +160,12 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
                 frame_name: frame.name.clone(),
                 components: BTreeMap::new(),
             });
-            *usage.components.entry(id.to_owned()).or_default() += 1;
+            match usage.components.get_mut(id) {
+                Some(count) => *count += 1,
+                None => {
+                    usage.components.insert(id.to_owned(), 1);
+                }
+            }
         }
         let owner = node
             .parent
@@ -159,9 +173,8 @@ pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsRepo
             .and_then(|c| design.node(c));
         if let Some(owner) = owner {
             entry(&mut components, &owner.id);
-            if let Some(c) = components
-                .get_mut(&owner.id)
-                .filter(|c| !c.uses_components.iter().any(|u| u == id))
+            if uses_seen.insert((owner.id.as_str(), id))
+                && let Some(c) = components.get_mut(&owner.id)
             {
                 c.uses_components.push(id.to_owned());
             }

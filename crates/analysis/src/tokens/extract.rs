@@ -11,15 +11,17 @@ use super::{
     MAX_NODE_IDS_PER_TOKEN, ShadowLayer, Token, TokenCategory, TokenSource, TokenValue,
     TokensReport, num,
 };
+use crate::analyzer::Analyzer;
 use crate::colour::Rgba;
-use crate::model::{rgba, solid_colour};
+use crate::model::{rgba, solid_colour, variable_ids};
 use crate::scope::Scope;
 
 /// Identity of a token while collecting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Key {
-    Style(String),
-    Variable(String),
+enum Key<'d> {
+    /// Borrowed from the design, so a usage costs no allocation.
+    Style(&'d str),
+    Variable(&'d str),
     Raw(String),
     /// A raw colour, by its 8-bit channels (named by its hex when the token is created).
     RawColour([u8; 4]),
@@ -28,18 +30,18 @@ enum Key {
 }
 
 #[derive(Default)]
-struct Collector {
-    tokens: HashMap<(TokenCategory, Key), Token>,
+struct Collector<'d> {
+    tokens: HashMap<(TokenCategory, Key<'d>), Token>,
     /// Only styles and variables (the design system), no raw values.
     system_only: bool,
 }
 
-impl Collector {
+impl<'d> Collector<'d> {
     fn add(
         &mut self,
         design: &Design,
         category: TokenCategory,
-        key: Key,
+        key: Key<'d>,
         value: impl FnOnce() -> TokenValue,
         node: Option<&Node>,
     ) {
@@ -77,23 +79,33 @@ impl Collector {
     }
 }
 
-fn new_token(design: &Design, category: TokenCategory, key: &Key, value: TokenValue) -> Token {
+fn new_token(design: &Design, category: TokenCategory, key: &Key<'_>, value: TokenValue) -> Token {
     let (name, source, source_id, description) = match key {
         Key::Style(id) => {
-            let style = design.styles.get(id);
-            let name = style.map_or_else(|| id.clone(), |s| s.name.clone());
+            let style = design.styles.get(*id);
+            let name = style.map_or_else(|| (*id).to_owned(), |s| s.name.clone());
             let description = style
                 .map(|s| s.description.clone())
                 .filter(|d| !d.is_empty());
-            (name, TokenSource::Style, Some(id.clone()), description)
+            (
+                name,
+                TokenSource::Style,
+                Some((*id).to_owned()),
+                description,
+            )
         }
         Key::Variable(id) => {
-            let variable = design.variables.as_ref().and_then(|v| v.variables.get(id));
-            let name = variable.map_or_else(|| id.clone(), |v| v.name.clone());
+            let variable = design.variables.as_ref().and_then(|v| v.variables.get(*id));
+            let name = variable.map_or_else(|| (*id).to_owned(), |v| v.name.clone());
             let description = variable
                 .map(|v| v.description.clone())
                 .filter(|d| !d.is_empty());
-            (name, TokenSource::Variable, Some(id.clone()), description)
+            (
+                name,
+                TokenSource::Variable,
+                Some((*id).to_owned()),
+                description,
+            )
         }
         Key::Raw(name) => (name.clone(), TokenSource::Usage, None, None),
         Key::RawColour([r, g, b, a]) => {
@@ -135,7 +147,7 @@ fn paint_variable<'a>(
     index: usize,
 ) -> Option<&'a str> {
     if let Some(binding) = paint.bound_variables.get("color") {
-        return binding.variable_ids().first().copied();
+        return variable_ids(binding).next();
     }
     match node.bound_variables.get(field)? {
         VariableBinding::Many(aliases) => aliases.get(index).map(|a| a.id.as_str()),
@@ -147,24 +159,28 @@ fn paint_variable<'a>(
 fn node_variable<'a>(node: &'a Node, field: &str) -> Option<&'a str> {
     node.bound_variables
         .get(field)
-        .and_then(|b| b.variable_ids().first().copied())
+        .and_then(|b| variable_ids(b).next())
 }
 
-fn colour_token_key(style: Option<&str>, variable: Option<&str>, colour: Rgba) -> Key {
+fn colour_token_key<'d>(
+    style: Option<&'d str>,
+    variable: Option<&'d str>,
+    colour: Rgba,
+) -> Key<'d> {
     match (style, variable) {
-        (Some(id), _) => Key::Style(id.to_owned()),
-        (None, Some(id)) => Key::Variable(id.to_owned()),
+        (Some(id), _) => Key::Style(id),
+        (None, Some(id)) => Key::Variable(id),
         (None, None) => Key::RawColour(colour.to_bytes()),
     }
 }
 
-fn collect_paints(
-    c: &mut Collector,
-    design: &Design,
-    node: &Node,
-    paints: &[Paint],
+fn collect_paints<'d>(
+    c: &mut Collector<'d>,
+    design: &'d Design,
+    node: &'d Node,
+    paints: &'d [Paint],
     field: &str,
-    style: Option<&str>,
+    style: Option<&'d str>,
 ) {
     for (index, paint) in paints.iter().enumerate() {
         let Some(colour) = solid_colour(paint) else {
@@ -183,7 +199,7 @@ fn collect_paints(
     }
 }
 
-fn collect_typography(c: &mut Collector, design: &Design, node: &Node) {
+fn collect_typography<'d>(c: &mut Collector<'d>, design: &'d Design, node: &'d Node) {
     let Some(text) = node.text.as_deref() else {
         return;
     };
@@ -199,7 +215,7 @@ fn collect_typography(c: &mut Collector, design: &Design, node: &Node) {
         letter_spacing_px: s.letter_spacing.filter(|l| *l != 0.0),
     };
     let key = match style_id(node, "text", "texts") {
-        Some(id) => Key::Style(id.to_owned()),
+        Some(id) => Key::Style(id),
         None if c.system_only => return,
         None => Key::Raw(format!("{family} {} {}", num(size), num(weight))),
     };
@@ -215,7 +231,7 @@ const SPACING_FIELDS: [&str; 6] = [
     "counterAxisSpacing",
 ];
 
-fn collect_spacing(c: &mut Collector, design: &Design, node: &Node) {
+fn collect_spacing<'d>(c: &mut Collector<'d>, design: &'d Design, node: &'d Node) {
     let l = &node.layout;
     let values = [
         l.padding_left,
@@ -229,10 +245,8 @@ fn collect_spacing(c: &mut Collector, design: &Design, node: &Node) {
         let Some(px) = value.filter(|v| v.is_finite() && *v > 0.0) else {
             continue;
         };
-        let key = node_variable(node, field).map_or_else(
-            || Key::RawPx(px.to_bits()),
-            |id| Key::Variable(id.to_owned()),
-        );
+        let key =
+            node_variable(node, field).map_or_else(|| Key::RawPx(px.to_bits()), Key::Variable);
         c.add(
             design,
             TokenCategory::Spacing,
@@ -250,7 +264,7 @@ const RADIUS_FIELDS: [&str; 4] = [
     "bottomLeftRadius",
 ];
 
-fn collect_radii(c: &mut Collector, design: &Design, node: &Node) {
+fn collect_radii<'d>(c: &mut Collector<'d>, design: &'d Design, node: &'d Node) {
     let radii: Vec<(Option<&str>, f64)> = match (node.rectangle_corner_radii, node.corner_radius) {
         (Some(corners), _) => RADIUS_FIELDS
             .iter()
@@ -269,10 +283,7 @@ fn collect_radii(c: &mut Collector, design: &Design, node: &Node) {
             continue;
         }
         seen.push(px.to_bits());
-        let key = variable.map_or_else(
-            || Key::RawPx(px.to_bits()),
-            |id| Key::Variable(id.to_owned()),
-        );
+        let key = variable.map_or_else(|| Key::RawPx(px.to_bits()), Key::Variable);
         c.add(
             design,
             TokenCategory::Radius,
@@ -303,7 +314,7 @@ fn shadow_layer(effect: &Effect) -> Option<ShadowLayer> {
     })
 }
 
-fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
+fn collect_effects<'d>(c: &mut Collector<'d>, design: &'d Design, node: &'d Node) {
     let visible: Vec<&Effect> = node.effects.iter().filter(|e| e.visible).collect();
     if visible.is_empty() {
         return;
@@ -313,10 +324,7 @@ fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
 
     if !layers.is_empty() {
         let value = TokenValue::Shadow { layers };
-        let key = style.map_or_else(
-            || Key::Raw(format!("shadow {}", value.css())),
-            |id| Key::Style(id.to_owned()),
-        );
+        let key = style.map_or_else(|| Key::Raw(format!("shadow {}", value.css())), Key::Style);
         c.add(design, TokenCategory::Shadow, key, || value, Some(node));
     }
     for effect in visible {
@@ -326,7 +334,7 @@ fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
             _ => continue,
         };
         let key = match style {
-            Some(id) => Key::Style(id.to_owned()),
+            Some(id) => Key::Style(id),
             None => Key::Raw(format!("{kind} {}", num(effect.radius))),
         };
         c.add(
@@ -341,7 +349,7 @@ fn collect_effects(c: &mut Collector, design: &Design, node: &Node) {
 
 /// Tokens from the variables endpoint (when attached): colours, and numbers whose scope or name
 /// says spacing or radius. Values are taken in each collection's default mode.
-fn collect_declared_variables(c: &mut Collector, design: &Design) {
+fn collect_declared_variables<'d>(c: &mut Collector<'d>, design: &'d Design) {
     let Some(variables) = design.variables.as_ref() else {
         return;
     };
@@ -377,7 +385,7 @@ fn collect_declared_variables(c: &mut Collector, design: &Design) {
             _ => None,
         };
         if let Some((category, value)) = token {
-            c.add(design, category, Key::Variable(id.clone()), || value, None);
+            c.add(design, category, Key::Variable(id), || value, None);
         }
     }
 }
@@ -428,14 +436,18 @@ fn collect(design: &Design, scope: &Scope, system_only: bool) -> Vec<Token> {
 
 /// The tokens report for `scope`.
 pub fn tokens_report(design: &Design, scope: &Scope) -> TokensReport {
-    let tokens = tokens_of(design, scope);
+    Analyzer::new(design, scope).tokens()
+}
+
+pub(crate) fn build_report(analyzer: &Analyzer<'_>) -> TokensReport {
+    let tokens = analyzer.scope_tokens().to_vec();
     let mut counts: BTreeMap<TokenCategory, u64> = BTreeMap::new();
     for token in &tokens {
         *counts.entry(token.category).or_default() += 1;
     }
     TokensReport {
-        file_name: design.file.name.clone(),
-        scope: scope.describe(),
+        file_name: analyzer.design.file.name.clone(),
+        scope: analyzer.scope.describe(),
         counts,
         tokens,
     }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use dtcg_import::{ImportedTokens, parse_dtcg};
 pub use export::{TokenFormat, export_tokens};
-pub(crate) use extract::{shadow_css, system_tokens_of};
+pub(crate) use extract::{build_report, shadow_css, system_tokens_of};
 pub use extract::{tokens_of, tokens_report};
 pub use names::token_slugs;
 
