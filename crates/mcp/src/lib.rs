@@ -1,15 +1,19 @@
 //! handoff's MCP server. Every tool is a thin wrapper over an `App` operation; every rmcp type stays
 //! inside this crate so the rest of the workspace sees only [`http_service`] and [`serve_stdio`].
 
+#[cfg(feature = "conformance-fixtures")]
+mod conformance;
+mod session_store;
 mod tools;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use handoff_app::App;
 use rmcp::ServiceExt;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
+use session_store::{SessionManager, SharedEvents, SharedSessions};
 pub use tools::HandoffMcp;
 
 /// The `/mcp` endpoint as an axum router, ready for `nest_service("/mcp", …)`.
@@ -22,16 +26,21 @@ pub fn http_service(app: Arc<App>) -> axum::Router {
         .chain(config.allowed_hosts.iter().cloned())
         .collect::<Vec<_>>();
     let max_body = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
-    let http_config = StreamableHttpServerConfig::default()
+    let store = app.store().clone();
+    let session_ttl = Duration::from_secs(config.store.session_ttl_secs.max(1));
+    let mut http_config = StreamableHttpServerConfig::default()
         .with_allowed_hosts(hosts)
         .with_allowed_origins(config.allowed_origins.clone())
         .with_max_request_body_bytes(max_body);
+    // Sessions of the eras before 2026-07-28 live in the shared store, so any instance continues
+    // them; 2026-07-28 is stateless and needs nothing shared.
+    http_config.session_store = Some(Arc::new(SharedSessions::new(store.clone(), session_ttl)));
+    let sessions = SessionManager::new(Arc::new(SharedEvents::new(store)));
     let server = HandoffMcp::new(app);
-    let service = StreamableHttpService::new(
-        move || Ok(server.clone()),
-        Arc::new(LocalSessionManager::default()),
-        http_config,
-    );
+    #[cfg(feature = "conformance-fixtures")]
+    let server = conformance::ConformanceServer::new(server);
+    let service =
+        StreamableHttpService::new(move || Ok(server.clone()), Arc::new(sessions), http_config);
     axum::Router::new().fallback_service(service)
 }
 
