@@ -8,6 +8,7 @@ use handoff_app::config::{LogFormat, Overrides};
 
 pub mod analyze;
 pub mod config;
+pub mod design_input;
 pub mod generate;
 pub mod keys;
 pub mod mcp;

@@ -1,20 +1,18 @@
-//! `handoff simplify`: the design context of a saved Figma response (or a
-//! plugin payload), offline.
+//! `handoff simplify`: the design context of a saved Figma response, a plugin payload or a live
+//! Figma file.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
-use handoff_figma::{ContextOptions, Design, Format, ParseError, design_context};
+use handoff_figma::{ContextOptions, Format, design_context};
 
-use super::CliError;
-
-/// Inputs larger than this get a progress bar while being read.
-const PROGRESS_THRESHOLD: u64 = 50 * 1024 * 1024;
+use super::{CliError, ConfigArgs, design_input};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// A saved `GET /v1/files/:key` or `/nodes` response (or a plugin
-    /// `frameData` payload); `-` reads standard input.
-    #[arg(value_name = "FILE|-")]
+    /// `frameData` payload), `-` for standard input, or a figma.com link / file key
+    /// (fetched with the configured `figma_token`, cached in the store).
+    #[arg(value_name = "FILE|URL|-")]
     pub input: String,
     /// Render only this node and its subtree (repeatable; `1:2`, `1-2`, `I1:2;3:4`).
     #[arg(long = "node", value_name = "ID")]
@@ -31,6 +29,8 @@ pub struct Args {
     /// Continue a paged context: the NEXT_CURSOR of the previous page.
     #[arg(long, value_name = "CURSOR")]
     pub cursor: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 fn parse_format(text: &str) -> Result<Format, String> {
@@ -38,21 +38,16 @@ fn parse_format(text: &str) -> Result<Format, String> {
 }
 
 pub fn run(args: Args) -> Result<(), CliError> {
-    if looks_like_url(&args.input) {
-        return Err(CliError::input(format!(
-            "`{}` is a Figma link: `handoff simplify` works offline on a saved response. \
-             Save it with the Figma REST API (GET /v1/files/:key or /nodes) and pass the file, \
-             or use `handoff serve` (REST/MCP) for live files",
-            args.input
-        )));
-    }
-    let bytes = read_input(&args.input)?;
-    let design = parse(&bytes)
-        .map_err(|error| CliError::input(format!("{}: {error}", display_name(&args.input))))?;
-    // The design owns its strings: free the input before building the context.
-    drop(bytes);
+    let input = design_input::load(&args.input, &args.config)?;
+    // Nodes named on the command line win over the ones a link carries.
+    let node_ids = if args.nodes.is_empty() {
+        input.node_ids
+    } else {
+        args.nodes
+    };
+    let design = input.design;
     let options = ContextOptions {
-        node_ids: args.nodes,
+        node_ids,
         depth: args.depth,
         format: args.format,
         max_bytes: args.max_bytes,
@@ -74,62 +69,4 @@ pub fn run(args: Args) -> Result<(), CliError> {
         );
     }
     Ok(())
-}
-
-fn looks_like_url(input: &str) -> bool {
-    input.starts_with("http://") || input.starts_with("https://") || input.contains("figma.com/")
-}
-
-fn display_name(input: &str) -> &str {
-    if input == "-" { "<stdin>" } else { input }
-}
-
-/// A REST response, else a plugin payload; the REST error wins when neither parses.
-fn parse(bytes: &[u8]) -> Result<Design, ParseError> {
-    match handoff_figma::parse_design(bytes) {
-        Err(error @ ParseError::NotFigma { .. }) => {
-            handoff_figma::parse_plugin_payload(bytes).map_err(|_| error)
-        }
-        other => other,
-    }
-}
-
-fn read_input(input: &str) -> Result<Vec<u8>, CliError> {
-    if input == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|error| CliError::input(format!("cannot read standard input: {error}")))?;
-        return Ok(bytes);
-    }
-    let unreadable =
-        |error: std::io::Error| CliError::input(format!("cannot read `{input}`: {error}"));
-    let mut file = std::fs::File::open(input).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    if size <= PROGRESS_THRESHOLD {
-        file.read_to_end(&mut bytes).map_err(unreadable)?;
-        return Ok(bytes);
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(size),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("reading {bytes}/{total_bytes} {wide_bar} {eta}")
-    {
-        bar.set_style(style);
-    }
-    let mut chunk = vec![0u8; 8 * 1024 * 1024];
-    loop {
-        let read = file.read(&mut chunk).map_err(unreadable)?;
-        if read == 0 {
-            break;
-        }
-        bytes.extend_from_slice(chunk.get(..read).unwrap_or_default());
-        bar.inc(read as u64);
-    }
-    bar.finish_and_clear();
-    Ok(bytes)
 }
