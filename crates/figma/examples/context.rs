@@ -45,9 +45,23 @@ fn main() -> ExitCode {
         max_bytes,
         ..ContextOptions::default()
     };
+    let timing = std::env::var_os("HANDOFF_TIMING").is_some();
+    if timing {
+        eprintln!(
+            "parsed: {} nodes, Node {} B, {}",
+            design.nodes.len(),
+            std::mem::size_of::<handoff_figma::model::Node>(),
+            memory()
+        );
+    }
+    drop(bytes);
     let result = design_context(&design, &options);
-    if std::env::var_os("HANDOFF_TIMING").is_some() {
-        eprintln!("parse {parsed:?}, context {:?}", started.elapsed() - parsed);
+    if timing {
+        eprintln!(
+            "parse {parsed:?}, context {:?}, {}",
+            started.elapsed() - parsed,
+            memory()
+        );
     }
     match result {
         Ok(context) => {
@@ -59,4 +73,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Current and peak resident memory (Linux), for `HANDOFF_TIMING`.
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .filter(|line| line.starts_with("VmRSS") || line.starts_with("VmHWM"))
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

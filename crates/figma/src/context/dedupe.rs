@@ -6,7 +6,7 @@
 //! per-instance fields) become element templates. Use counts are taken after
 //! templating, so a style used only by one template is inlined into it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
@@ -46,13 +46,13 @@ fn content_key(prefix: &str, content: &str, taken: &HashMap<String, String>) -> 
     }
 }
 
-fn body_of(record: &Record) -> (&str, Vec<&Prop>) {
+fn body_of<'a>(record: &'a Record<'_>) -> (&'a str, Vec<&'a Prop>) {
     let props = record
         .props
         .iter()
         .filter(|prop| !is_instance_specific(prop))
         .collect();
-    (record.type_label.as_str(), props)
+    (record.type_label, props)
 }
 
 fn value_len(value: &Value) -> usize {
@@ -62,7 +62,7 @@ fn value_len(value: &Value) -> usize {
     }
 }
 
-pub(crate) fn deduplicate(records: &[Record]) -> Shared {
+pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
     let mut shared = Shared::default();
 
     // Templates: bodies seen at least twice whose text is worth a reference.
@@ -192,17 +192,17 @@ impl Shared {
         }
     }
 
-    /// The template a record uses and the global var keys its line refers to.
-    pub fn references(
-        &self,
+    /// The template a record uses; adds the global var keys its line refers to to `vars`.
+    pub fn references<'a>(
+        &'a self,
         record_number: usize,
-        record: &Record,
-    ) -> (Option<&str>, HashSet<&str>) {
+        record: &Record<'_>,
+        vars: &mut BTreeSet<&'a str>,
+    ) -> Option<&'a str> {
         let template = self
             .record_template
             .get(record_number)
             .and_then(|t| t.as_deref());
-        let mut vars = HashSet::new();
         for prop in &record.props {
             if template.is_some() && !is_instance_specific(prop) {
                 continue;
@@ -218,6 +218,6 @@ impl Shared {
                 }
             }
         }
-        (template, vars)
+        template
     }
 }

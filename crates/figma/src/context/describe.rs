@@ -57,18 +57,19 @@ pub(crate) struct Prop {
 
 /// Everything printed for one node.
 #[derive(Debug, Clone)]
-pub(crate) struct Record {
+pub(crate) struct Record<'a> {
     pub index: NodeIndex,
     pub depth: u32,
-    pub id: String,
+    /// Borrowed from the design: a record costs no copies of its node's strings.
+    pub id: &'a str,
     /// `None` for noise names (auto-generated layer names, TEXT names).
-    pub name: Option<String>,
-    pub type_label: String,
+    pub name: Option<&'a str>,
+    pub type_label: &'a str,
     pub props: Vec<Prop>,
 }
 
 /// Builds a record per chosen node.
-pub(crate) fn describe(design: &Design, chosen: &[Chosen]) -> Vec<Record> {
+pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<'a>> {
     let ids = design.id_index();
     chosen
         .iter()
@@ -76,11 +77,11 @@ pub(crate) fn describe(design: &Design, chosen: &[Chosen]) -> Vec<Record> {
         .collect()
 }
 
-fn describe_one(
-    design: &Design,
+fn describe_one<'a>(
+    design: &'a Design,
     ids: &HashMap<&str, NodeIndex>,
     choice: &Chosen,
-) -> Option<Record> {
+) -> Option<Record<'a>> {
     let node = design.node(choice.index)?;
     let parent = if choice.depth == 0 {
         None
@@ -88,9 +89,9 @@ fn describe_one(
         node.parent.and_then(|parent| design.node(parent))
     };
     let type_label = if choice.as_svg || node.node_type == NodeType::Vector {
-        "IMAGE-SVG".to_owned()
+        "IMAGE-SVG"
     } else {
-        node.node_type.as_str().to_owned()
+        node.node_type.as_str()
     };
     let mut props = Vec::new();
     let mut push = |key: &'static str, value: Value| props.push(Prop { key, value });
@@ -254,11 +255,11 @@ fn describe_one(
             Value::Plain(choice.children_beyond_depth.to_string()),
         );
     }
-    let name = (!is_noise_name(&node.name, &node.node_type)).then(|| node.name.clone());
+    let name = (!is_noise_name(&node.name, &node.node_type)).then_some(node.name.as_str());
     Some(Record {
         index: node.index,
         depth: choice.depth,
-        id: node.id.clone(),
+        id: &node.id,
         name,
         type_label,
         props,

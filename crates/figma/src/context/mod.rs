@@ -210,7 +210,7 @@ fn resolve_roots(design: &Design, node_ids: &[String]) -> Result<Vec<NodeIndex>,
 }
 
 /// Names of the components instances refer to: `Set / Variant` for variants.
-fn component_texts(design: &Design, records: &[describe::Record]) -> Vec<(String, String)> {
+fn component_texts(design: &Design, records: &[describe::Record<'_>]) -> Vec<(String, String)> {
     let mut ids = BTreeSet::new();
     for record in records {
         for prop in &record.props {
@@ -255,7 +255,7 @@ struct Pieces<'a> {
     format: Format,
     name: &'a str,
     shared: &'a dedupe::Shared,
-    records: &'a [describe::Record],
+    records: &'a [describe::Record<'a>],
     lines: &'a [String],
     components: &'a [(String, String)],
 }
@@ -299,9 +299,7 @@ impl Pieces<'_> {
             let Some(record) = self.records.get(number) else {
                 continue;
             };
-            let (template, used) = self.shared.references(number, record);
-            vars.extend(used);
-            templates.extend(template);
+            templates.extend(self.shared.references(number, record, &mut vars));
             for prop in &record.props {
                 if let ("comp", describe::Value::Plain(id)) = (prop.key, &prop.value) {
                     components.insert(id.as_str());
@@ -438,10 +436,10 @@ fn cut(text: &str, max: usize) -> String {
 /// The top levels of the tree (ids, names, types, sizes) within `budget` bytes.
 fn outline(
     design: &Design,
-    records: &[describe::Record],
+    records: &[describe::Record<'_>],
     budget: usize,
 ) -> (Vec<OutlineEntry>, Vec<String>) {
-    let line_of = |record: &describe::Record| {
+    let line_of = |record: &describe::Record<'_>| {
         let node = design.node(record.index);
         let size = node
             .and_then(|node| node.size())
@@ -483,9 +481,9 @@ fn outline(
     for record in records.iter().filter(|record| record.depth <= limit) {
         let node = design.node(record.index);
         entries.push(OutlineEntry {
-            id: record.id.clone(),
+            id: record.id.to_owned(),
             name: node.map(|node| node.name.clone()).unwrap_or_default(),
-            node_type: record.type_label.clone(),
+            node_type: record.type_label.to_owned(),
             depth: record.depth,
             width: node.and_then(|node| node.size()).map(|size| size.0),
             height: node.and_then(|node| node.size()).map(|size| size.1),

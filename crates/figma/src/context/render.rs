@@ -52,49 +52,57 @@ pub(crate) struct Page<'a> {
 /// Renders a node line (tree), object (json) or mapping (yaml).
 pub(crate) fn node(
     format: Format,
-    record: &Record,
+    record: &Record<'_>,
     shared: &Shared,
     template: Option<&str>,
 ) -> String {
-    let mut fields: Vec<(&str, Field)> = Vec::with_capacity(record.props.len() + 4);
-    fields.push(("type", Field::Bare(record.type_label.clone())));
-    if let Some(name) = &record.name {
-        fields.push(("name", Field::Text(name.clone())));
+    let shown = record
+        .props
+        .iter()
+        .filter(|prop| template.is_none() || is_instance_specific(prop));
+    if format == Format::Tree {
+        // The common case, written straight into the line: no per-field copies.
+        let mut line = String::with_capacity(64 + 2 * record.depth as usize);
+        for _ in 0..record.depth {
+            line.push_str("  ");
+        }
+        line.push('[');
+        line.push_str(record.type_label);
+        line.push(']');
+        if let Some(name) = record.name {
+            line.push(' ');
+            push_tree_value(&mut line, name, true, true);
+        }
+        line.push_str(" #");
+        line.push_str(record.id);
+        if let Some(template) = template {
+            line.push_str(" t=");
+            push_tree_value(&mut line, template, false, false);
+        }
+        for prop in shown {
+            line.push(' ');
+            line.push_str(prop.key);
+            line.push('=');
+            let (text, quoted) = field_text(&prop.value, shared);
+            push_tree_value(&mut line, text, quoted, false);
+        }
+        return line;
     }
-    fields.push(("id", Field::Bare(record.id.clone())));
+    let mut fields: Vec<(&str, Field)> = Vec::with_capacity(record.props.len() + 4);
+    fields.push(("type", Field::Bare(record.type_label.to_owned())));
+    if let Some(name) = record.name {
+        fields.push(("name", Field::Text(name.to_owned())));
+    }
+    fields.push(("id", Field::Bare(record.id.to_owned())));
     if let Some(template) = template {
         fields.push(("t", Field::Bare(template.to_owned())));
     }
-    for prop in record
-        .props
-        .iter()
-        .filter(|prop| template.is_none() || is_instance_specific(prop))
-    {
+    for prop in shown {
         fields.push((prop.key, field(&prop.value, shared)));
     }
     match format {
-        Format::Tree => {
-            let mut line = "  ".repeat(record.depth as usize);
-            let _ = write!(line, "[{}]", record.type_label);
-            for (key, value) in &fields[1..] {
-                line.push(' ');
-                match (*key, value) {
-                    ("name", value) => line.push_str(&tree_value(value, true)),
-                    ("id", Field::Bare(id)) => {
-                        line.push('#');
-                        line.push_str(id);
-                    }
-                    (key, value) => {
-                        line.push_str(key);
-                        line.push('=');
-                        line.push_str(&tree_value(value, false));
-                    }
-                }
-            }
-            line
-        }
         Format::Json => ordered_json(&fields, record.depth),
-        Format::Yaml => {
+        _ => {
             let pairs: Vec<(&str, String)> = std::iter::once(("depth", record.depth.to_string()))
                 .chain(
                     fields
@@ -104,6 +112,41 @@ pub(crate) fn node(
                 .collect();
             serde_saphyr::to_string(&[OrderedMap(&pairs)]).unwrap_or_default()
         }
+    }
+}
+
+/// A value's text as [`field`] gives it, borrowed, and whether it is free text.
+fn field_text<'a>(value: &'a Value, shared: &'a Shared) -> (&'a str, bool) {
+    if let Some(key) = shared.key_of(value) {
+        return (key, false);
+    }
+    match value {
+        Value::Style { content, .. } => (content, false),
+        Value::Plain(text) => (text, false),
+        Value::Quoted(text) => (text, true),
+    }
+}
+
+/// [`tree_value`] appended to `out`.
+fn push_tree_value(out: &mut String, text: &str, is_text: bool, is_name: bool) {
+    if (is_text && !is_name) || needs_quotes(text) {
+        push_quoted(out, text);
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// [`quote`] appended to `out`.
+fn push_quoted(out: &mut String, text: &str) {
+    if text
+        .bytes()
+        .all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\')
+    {
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+    } else {
+        out.push_str(&quote(text));
     }
 }
 
@@ -218,9 +261,9 @@ pub(crate) fn template_body(format: Format, body: &(String, Vec<Prop>), shared: 
     let record = Record {
         index: 0,
         depth: 0,
-        id: String::new(),
+        id: "",
         name: None,
-        type_label: body.0.clone(),
+        type_label: &body.0,
         props: body.1.clone(),
     };
     match format {

@@ -224,6 +224,40 @@ pub struct Layout {
     pub grid: Option<Box<GridLayout>>,
 }
 
+/// Read by nodes that set no layout field (see [`super::rare::Rare`]).
+static EMPTY_LAYOUT: Layout = Layout {
+    layout_mode: None,
+    layout_wrap: None,
+    primary_axis_sizing_mode: None,
+    counter_axis_sizing_mode: None,
+    primary_axis_align_items: None,
+    counter_axis_align_items: None,
+    counter_axis_align_content: None,
+    padding_left: None,
+    padding_right: None,
+    padding_top: None,
+    padding_bottom: None,
+    item_spacing: None,
+    counter_axis_spacing: None,
+    layout_sizing_horizontal: None,
+    layout_sizing_vertical: None,
+    layout_align: None,
+    layout_grow: None,
+    layout_positioning: None,
+    min_width: None,
+    max_width: None,
+    min_height: None,
+    max_height: None,
+    overflow_direction: None,
+    grid: None,
+};
+
+impl super::rare::HasEmpty for Layout {
+    fn empty() -> &'static Self {
+        &EMPTY_LAYOUT
+    }
+}
+
 /// CSS-grid style auto-layout (`layoutMode: GRID`) and grid-child fields.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -12,6 +12,7 @@ use super::figma_enum::figma_enum;
 use super::layout::{Constraints, Layout, LayoutGrid, Rect, StrokeAlign, StrokeWeights};
 use super::paint::{Effect, Paint};
 use super::prototype::Interaction;
+use super::rare::Rare;
 use super::small_map::SmallMap;
 use super::text::Text;
 use super::variables::VariableBinding;
@@ -150,7 +151,8 @@ pub struct Node {
     pub absolute_render_bounds: Option<Rect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Constraints>,
-    pub layout: Layout,
+    /// Auto-layout fields; boxed because most nodes set none.
+    pub layout: Rare<Layout>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub layout_grids: Vec<LayoutGrid>,
 

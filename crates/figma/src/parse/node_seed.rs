@@ -69,7 +69,6 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         let (mut has_id, mut has_type) = (false, false);
 
         while let Some(key) = map.next_key::<NodeKey>()? {
-            let layout = &mut node.layout;
             match key {
                 NodeKey::Id => {
                     node.id = map.next_value()?;
@@ -123,64 +122,72 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                         .and_then(NullableRect::complete);
                 }
                 NodeKey::Constraints => node.constraints = map.next_value()?,
-                NodeKey::LayoutMode => layout.layout_mode = map.next_value()?,
-                NodeKey::LayoutWrap => layout.layout_wrap = map.next_value()?,
+                NodeKey::LayoutMode => node.layout.make_mut().layout_mode = map.next_value()?,
+                NodeKey::LayoutWrap => node.layout.make_mut().layout_wrap = map.next_value()?,
                 NodeKey::PrimaryAxisSizingMode => {
-                    layout.primary_axis_sizing_mode = map.next_value()?
+                    node.layout.make_mut().primary_axis_sizing_mode = map.next_value()?
                 }
                 NodeKey::CounterAxisSizingMode => {
-                    layout.counter_axis_sizing_mode = map.next_value()?
+                    node.layout.make_mut().counter_axis_sizing_mode = map.next_value()?
                 }
                 NodeKey::PrimaryAxisAlignItems => {
-                    layout.primary_axis_align_items = map.next_value()?
+                    node.layout.make_mut().primary_axis_align_items = map.next_value()?
                 }
                 NodeKey::CounterAxisAlignItems => {
-                    layout.counter_axis_align_items = map.next_value()?
+                    node.layout.make_mut().counter_axis_align_items = map.next_value()?
                 }
                 NodeKey::CounterAxisAlignContent => {
-                    layout.counter_axis_align_content = map.next_value()?
+                    node.layout.make_mut().counter_axis_align_content = map.next_value()?
                 }
-                NodeKey::PaddingLeft => layout.padding_left = map.next_value()?,
-                NodeKey::PaddingRight => layout.padding_right = map.next_value()?,
-                NodeKey::PaddingTop => layout.padding_top = map.next_value()?,
-                NodeKey::PaddingBottom => layout.padding_bottom = map.next_value()?,
-                NodeKey::ItemSpacing => layout.item_spacing = map.next_value()?,
-                NodeKey::CounterAxisSpacing => layout.counter_axis_spacing = map.next_value()?,
+                NodeKey::PaddingLeft => node.layout.make_mut().padding_left = map.next_value()?,
+                NodeKey::PaddingRight => node.layout.make_mut().padding_right = map.next_value()?,
+                NodeKey::PaddingTop => node.layout.make_mut().padding_top = map.next_value()?,
+                NodeKey::PaddingBottom => {
+                    node.layout.make_mut().padding_bottom = map.next_value()?
+                }
+                NodeKey::ItemSpacing => node.layout.make_mut().item_spacing = map.next_value()?,
+                NodeKey::CounterAxisSpacing => {
+                    node.layout.make_mut().counter_axis_spacing = map.next_value()?
+                }
                 NodeKey::LayoutSizingHorizontal => {
-                    layout.layout_sizing_horizontal = map.next_value()?
+                    node.layout.make_mut().layout_sizing_horizontal = map.next_value()?
                 }
                 NodeKey::LayoutSizingVertical => {
-                    layout.layout_sizing_vertical = map.next_value()?
+                    node.layout.make_mut().layout_sizing_vertical = map.next_value()?
                 }
-                NodeKey::LayoutAlign => layout.layout_align = map.next_value()?,
-                NodeKey::LayoutGrow => layout.layout_grow = map.next_value()?,
-                NodeKey::LayoutPositioning => layout.layout_positioning = map.next_value()?,
-                NodeKey::MinWidth => layout.min_width = map.next_value()?,
-                NodeKey::MaxWidth => layout.max_width = map.next_value()?,
-                NodeKey::MinHeight => layout.min_height = map.next_value()?,
-                NodeKey::MaxHeight => layout.max_height = map.next_value()?,
-                NodeKey::OverflowDirection => layout.overflow_direction = map.next_value()?,
-                NodeKey::GridRowCount => grid(layout).grid_row_count = map.next_value()?,
-                NodeKey::GridColumnCount => grid(layout).grid_column_count = map.next_value()?,
-                NodeKey::GridRowGap => grid(layout).grid_row_gap = map.next_value()?,
-                NodeKey::GridColumnGap => grid(layout).grid_column_gap = map.next_value()?,
+                NodeKey::LayoutAlign => node.layout.make_mut().layout_align = map.next_value()?,
+                NodeKey::LayoutGrow => node.layout.make_mut().layout_grow = map.next_value()?,
+                NodeKey::LayoutPositioning => {
+                    node.layout.make_mut().layout_positioning = map.next_value()?
+                }
+                NodeKey::MinWidth => node.layout.make_mut().min_width = map.next_value()?,
+                NodeKey::MaxWidth => node.layout.make_mut().max_width = map.next_value()?,
+                NodeKey::MinHeight => node.layout.make_mut().min_height = map.next_value()?,
+                NodeKey::MaxHeight => node.layout.make_mut().max_height = map.next_value()?,
+                NodeKey::OverflowDirection => {
+                    node.layout.make_mut().overflow_direction = map.next_value()?
+                }
+                NodeKey::GridRowCount => grid(&mut node).grid_row_count = map.next_value()?,
+                NodeKey::GridColumnCount => grid(&mut node).grid_column_count = map.next_value()?,
+                NodeKey::GridRowGap => grid(&mut node).grid_row_gap = map.next_value()?,
+                NodeKey::GridColumnGap => grid(&mut node).grid_column_gap = map.next_value()?,
                 NodeKey::GridColumnsSizing => {
-                    grid(layout).grid_columns_sizing = map.next_value()?
+                    grid(&mut node).grid_columns_sizing = map.next_value()?
                 }
-                NodeKey::GridRowsSizing => grid(layout).grid_rows_sizing = map.next_value()?,
+                NodeKey::GridRowsSizing => grid(&mut node).grid_rows_sizing = map.next_value()?,
                 NodeKey::GridChildHorizontalAlign => {
-                    grid(layout).grid_child_horizontal_align = map.next_value()?
+                    grid(&mut node).grid_child_horizontal_align = map.next_value()?
                 }
                 NodeKey::GridChildVerticalAlign => {
-                    grid(layout).grid_child_vertical_align = map.next_value()?
+                    grid(&mut node).grid_child_vertical_align = map.next_value()?
                 }
-                NodeKey::GridRowSpan => grid(layout).grid_row_span = map.next_value()?,
-                NodeKey::GridColumnSpan => grid(layout).grid_column_span = map.next_value()?,
+                NodeKey::GridRowSpan => grid(&mut node).grid_row_span = map.next_value()?,
+                NodeKey::GridColumnSpan => grid(&mut node).grid_column_span = map.next_value()?,
                 NodeKey::GridRowAnchorIndex => {
-                    grid(layout).grid_row_anchor_index = map.next_value()?
+                    grid(&mut node).grid_row_anchor_index = map.next_value()?
                 }
                 NodeKey::GridColumnAnchorIndex => {
-                    grid(layout).grid_column_anchor_index = map.next_value()?
+                    grid(&mut node).grid_column_anchor_index = map.next_value()?
                 }
                 NodeKey::LayoutGrids => node.layout_grids = list(&mut map)?,
                 NodeKey::Characters => {
@@ -313,8 +320,8 @@ fn list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Vec<
     Ok(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default())
 }
 
-fn grid(layout: &mut crate::model::Layout) -> &mut GridLayout {
-    layout.grid.get_or_insert_with(Box::default)
+fn grid(node: &mut Node) -> &mut GridLayout {
+    node.layout.make_mut().grid.get_or_insert_with(Box::default)
 }
 
 fn text(node: &mut Node) -> &mut Text {
