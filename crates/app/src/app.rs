@@ -25,6 +25,7 @@ impl App {
     /// Open the store named by the configuration (Redis when `redis_url` is set, else the embedded
     /// store under `data_dir`) and build the service layer over it.
     pub async fn open(config: Config) -> Result<Self, AppError> {
+        crate::credentials::check_secret_key(&config)?;
         let store = Store::open(&config.store_config()).await?;
         let figma_config = FigmaClientConfig::with_api_base(&config.figma_api_base)
             .map_err(|err| AppError::bad_request(format!("figma_api_base: {err}")))?;

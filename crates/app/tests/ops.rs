@@ -38,6 +38,9 @@ fn config(figma: &MockServer, redis_url: Option<String>, data_dir: &std::path::P
     Config {
         figma_api_base: figma.uri(),
         figma_token: Some(handoff_app::config::Secret::new("figd_test_token")),
+        secret_key: Some(handoff_app::config::Secret::new(
+            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+        )),
         redis_url: redis_url.map(handoff_app::config::Secret::new),
         data_dir: data_dir.to_path_buf(),
         ..Config::default()
@@ -53,6 +56,10 @@ fn source() -> DesignSource {
 async fn exercise(app: App) {
     let alice = Identity::new("alice", "acme").unwrap();
     let bob = Identity::new("bob", "other").unwrap();
+    // The deployment's figma_token is only the local user's: alice calls Figma with her own.
+    app.set_figma_token(&alice, "figd_test_token")
+        .await
+        .unwrap();
 
     // Design context within a budget, fetched once and then served from the cache.
     let request = DesignContextRequest {

@@ -194,17 +194,34 @@ impl App {
         })
     }
 
-    /// The Figma credential used for this caller: the configured token of the deployment.
-    pub(crate) async fn figma_auth(&self, _who: &Identity) -> Result<FigmaAuth, AppError> {
-        match &self.config().figma_token {
-            Some(token) => Ok(FigmaAuth::PersonalAccessToken(token.expose().to_owned())),
-            None => Err(AppError::new(
-                ErrorKind::Unauthenticated,
-                "no Figma token is configured: set `figma_token` (env HANDOFF_FIGMA_TOKEN) to a personal \
-                 access token with the file_content:read scope, or send the plugin's frame data inline",
-            )
-            .with_code("figma_token_missing")),
+    /// The Figma credential for this caller: their own stored token (see [`crate::credentials`]).
+    /// The deployment's `figma_token` stands in only for the local user (auth `off`, or `auto` on
+    /// loopback with no keys), so no authenticated user ever acts with someone else's Figma access;
+    /// a user without a stored token gets an error saying how to store one. Tokens sent by clients
+    /// are never used here.
+    pub(crate) async fn figma_auth(&self, who: &Identity) -> Result<FigmaAuth, AppError> {
+        if let Some(token) = self.stored_figma_token(who).await? {
+            return Ok(FigmaAuth::PersonalAccessToken(token));
         }
+        let is_local = who.user_id.as_str() == crate::auth::LOCAL_USER;
+        let message = match &self.config().figma_token {
+            Some(token) if is_local => {
+                return Ok(FigmaAuth::PersonalAccessToken(token.expose().to_owned()));
+            }
+            None if is_local => "no Figma token is configured: set `figma_token` (env \
+                 HANDOFF_FIGMA_TOKEN) to a personal access token with the file_content:read scope, \
+                 or send the plugin's frame data inline"
+                .to_owned(),
+            _ => format!(
+                "no Figma token is stored for user {user}: store a personal access token (scope \
+                 file_content:read) with `PUT /api/v1/me/figma-token` or `handoff users \
+                 set-figma-token {user} --org {org}`, or send the plugin's frame data inline (the \
+                 deployment's figma_token, HANDOFF_FIGMA_TOKEN, is used only for the local user)",
+                user = who.user_id,
+                org = who.org_id,
+            ),
+        };
+        Err(AppError::new(ErrorKind::Unauthenticated, message).with_code("figma_token_missing"))
     }
 }
 
