@@ -18,9 +18,8 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use handoff_app::ratelimit::{self, RateGroup};
+use handoff_app::ratelimit::RateGroup;
 use handoff_app::{App, AppError, ErrorKind};
-use handoff_store::Identity;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -30,7 +29,8 @@ use crate::error::{ApiError, status_for};
 /// `GET /` and `GET /api/figma/health` stay open: the plugin calls them first, to show
 /// "Connected", before it could present any credential, and they reveal no user data. Everything
 /// else runs behind the shared guard: generation budget for `POST /` and the ticket routes, the
-/// Figma budget for screenshots.
+/// Figma budget for screenshots. Calls that read a design from Figma also draw on the Figma budget,
+/// inside the operation that loads it.
 pub fn routes(app: &Arc<App>) -> Router<AppState> {
     let open = Router::new()
         .route("/", get(info::server_info))
@@ -142,25 +142,6 @@ fn legacy_error(route: Route<'_>, err: AppError) -> Response {
 /// The old ToolResult error: one text block and `isError`.
 fn tool_error(text: String) -> Value {
     json!({ "content": [{ "type": "text", "text": text }], "isError": true })
-}
-
-/// A legacy call that reads the design from Figma also draws on the caller's Figma budget (the
-/// guard already took one request from the generation budget).
-async fn consume_figma_budget(
-    app: &App,
-    who: &Identity,
-    fetches_figma: bool,
-) -> Result<(), AppError> {
-    if fetches_figma {
-        ratelimit::consume(
-            app.store(),
-            &app.config().rate_limits,
-            who,
-            RateGroup::Figma,
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// Now, as the old server's `new Date().toISOString()` (RFC 3339, UTC, milliseconds).

@@ -11,7 +11,7 @@ use handoff_app::ops::legacy::parse_legacy_call;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Route, consume_figma_budget, legacy_error, tools};
+use super::{Route, legacy_error, tools};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::json::JsonBody;
@@ -61,11 +61,7 @@ pub async fn call(
         }
         Err(err) => return legacy_error(Route::Method(&name), err),
     };
-    let app = &state.app;
-    if let Err(err) = consume_figma_budget(app, &caller.identity, call.fetches_figma()).await {
-        return legacy_error(Route::Method(&name), err);
-    }
-    match app.call_legacy(&caller.identity, call).await {
+    match state.app.call_legacy(&caller.identity, call).await {
         Ok(output) => Json(output).into_response(),
         Err(err) => legacy_error(Route::Method(&name), err),
     }

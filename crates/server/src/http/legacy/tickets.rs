@@ -12,7 +12,7 @@ use handoff_app::ops::GenerateRequest;
 use handoff_app::ops::legacy::{LegacyCall, LegacyOutput, parse_legacy_call};
 use serde_json::{Value, json};
 
-use super::{Route, consume_figma_budget, legacy_error, timestamp};
+use super::{Route, legacy_error, timestamp};
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::json::JsonBody;
@@ -150,7 +150,6 @@ async fn run(
     caller: &Caller,
     call: LegacyCall,
 ) -> Result<LegacyOutput, AppError> {
-    consume_figma_budget(&state.app, &caller.identity, call.fetches_figma()).await?;
     state.app.call_legacy(&caller.identity, call).await
 }
 
