@@ -18,9 +18,13 @@ SIZES="10000 100000"
 if [ "${1:-}" = "--1m" ]; then SIZES="$SIZES 1000000"; fi
 mkdir -p "$OUT"
 
+# The 1M-node input (1.16 GB) lives in $BIG_DIR and is deleted when the script ends.
+BIG_DIR=${BIG_DIR:-${TMPDIR:-/tmp}}
+input_of() { if [ "$1" -ge 1000000 ]; then echo "$BIG_DIR/figma-$1.json"; else echo "$OUT/figma-$1.json"; fi; }
+trap 'rm -f "$BIG_DIR/figma-1000000.json"' EXIT
 for n in $SIZES; do
-  if [ ! -s "$OUT/figma-$n.json" ]; then
-    python3 "$GEN" --nodes "$n" --seed 1 --out "$OUT/figma-$n.json"
+  if [ ! -s "$(input_of "$n")" ]; then
+    python3 "$GEN" --nodes "$n" --seed 1 --out "$(input_of "$n")"
   fi
 done
 
@@ -42,7 +46,7 @@ rss() { awk '/Maximum resident set size/ {printf "%.0f", $6/1024}' "$1"; }
 
 printf '| input | input bytes | handoff ms (min / median) | handoff peak RSS MB | handoff bytes | Framelink ms (min / median) | Framelink peak RSS MB | Framelink bytes |\n'
 printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
-inputs=$(ls "$FIXTURES"/*.json; for n in $SIZES; do echo "$OUT/figma-$n.json"; done)
+inputs=$(ls "$FIXTURES"/*.json; for n in $SIZES; do input_of "$n"; done)
 for input in $inputs; do
   name=$(basename "$input" .json)
   bytes=$(stat -c %s "$input")
