@@ -1,8 +1,15 @@
-//! `handoff users add|list|remove`: manage users in the store.
+//! `handoff users add|list|remove|set-figma-token`: manage users in the store.
 
-use std::io::Write;
+use std::io::{IsTerminal, Read, Write};
+
+use handoff_app::auth::{LOCAL_ORG, LOCAL_USER};
+use handoff_app::{App, AppError, ErrorKind};
+use handoff_store::{Identity, Store};
 
 use super::{CliError, ConfigArgs, store_args};
+
+/// Bound on what is read from stdin for a token (Figma tokens are ~45 characters).
+const MAX_TOKEN_INPUT: u64 = 4096;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -23,11 +30,26 @@ pub enum UsersCommand {
     },
     /// List users: id, org, name, one per line (tab-separated).
     List,
-    /// Remove a user with their sessions, history and API keys.
+    /// Remove a user with their sessions, history, API keys and stored credentials.
     Remove { id: String },
+    /// Store a user's Figma personal access token, encrypted with `secret_key`
+    /// (HANDOFF_SECRET_KEY). The token is read from stdin unless --token is given, and never shown.
+    SetFigmaToken {
+        /// The user's id (`local` for the user of a server without authentication).
+        user: String,
+        /// The user's org; defaults to the org in the user's record.
+        #[arg(long)]
+        org: Option<String>,
+        /// The token itself instead of stdin (other local users can see command lines).
+        #[arg(long, value_name = "TOKEN")]
+        token: Option<String>,
+    },
 }
 
 pub fn run(args: Args) -> Result<(), CliError> {
+    if let UsersCommand::SetFigmaToken { user, org, token } = &args.command {
+        return set_figma_token(&args.config, user, org.as_deref(), token.clone());
+    }
     let config = store_args::store_config(&args.config)?;
     store_args::block_on(async move {
         let store = store_args::open(&config).await?;
@@ -52,9 +74,83 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 }
                 eprintln!("removed user {id}");
             }
+            // Dispatched above: it opens the whole `App`, which holds the store itself.
+            UsersCommand::SetFigmaToken { .. } => {}
         }
         Ok(())
     })
+}
+
+/// Needs the whole configuration (for `secret_key`), so it opens the `App` rather than the store.
+fn set_figma_token(
+    config: &ConfigArgs,
+    user: &str,
+    org: Option<&str>,
+    token: Option<String>,
+) -> Result<(), CliError> {
+    let config = config.load()?;
+    let token = match token {
+        Some(token) => token,
+        None => read_token_from_stdin()?,
+    };
+    store_args::block_on(async move {
+        let app = App::open(config).await.map_err(app_error)?;
+        let who = identity_of(app.store(), user, org).await?;
+        app.set_figma_token(&who, &token).await.map_err(app_error)?;
+        eprintln!(
+            "stored an encrypted Figma token for user {} in org {}",
+            who.user_id, who.org_id
+        );
+        Ok(())
+    })
+}
+
+fn read_token_from_stdin() -> Result<String, CliError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(CliError::input(
+            "give the token on stdin (e.g. `printf %s \"$FIGMA_TOKEN\" | handoff users \
+             set-figma-token <user>`) or with --token",
+        ));
+    }
+    let mut token = String::new();
+    stdin
+        .lock()
+        .take(MAX_TOKEN_INPUT)
+        .read_to_string(&mut token)
+        .map_err(|err| CliError::input(format!("cannot read the token from stdin: {err}")))?;
+    Ok(token)
+}
+
+/// The identity a token is stored under: the user's record decides the org; only the local user,
+/// who may have no record, takes it from --org (default `default`).
+async fn identity_of(store: &Store, user: &str, org: Option<&str>) -> Result<Identity, CliError> {
+    match store.user_by_id(user).await.map_err(input_or_runtime)? {
+        Some(record) => match org {
+            Some(org) if org != record.org_id.as_str() => Err(CliError::input(format!(
+                "user {user} is in org {}, not {org}",
+                record.org_id
+            ))),
+            _ => Ok(Identity {
+                user_id: record.user_id,
+                org_id: record.org_id,
+            }),
+        },
+        None if user == LOCAL_USER => {
+            Identity::new(user, org.unwrap_or(LOCAL_ORG)).map_err(input_or_runtime)
+        }
+        None => Err(CliError::input(format!(
+            "no user with id {user:?} (see `handoff users list`)"
+        ))),
+    }
+}
+
+/// The caller's mistakes (bad token, missing or malformed secret_key) exit 2; the rest 1.
+fn app_error(err: AppError) -> CliError {
+    match err.kind {
+        ErrorKind::BadRequest | ErrorKind::PayloadTooLarge => CliError::input(err),
+        _ => CliError::runtime(err),
+    }
 }
 
 /// Bad ids and names are the caller's input (exit 2); everything else is a runtime failure.
