@@ -31,6 +31,8 @@ pub struct ComponentInput {
 impl Store {
     // --- templates ---
 
+    /// Writes the org's cached template for (platform, type), replacing any entry: the
+    /// write-through after a save or delete of the template it was resolved from.
     pub async fn put_template(
         &self,
         who: &Identity,
@@ -41,12 +43,7 @@ impl Store {
         source_hash: &str,
     ) -> StoreResult<TemplateEntry> {
         let key = template_key(who, platform, document_type)?;
-        let entry = TemplateEntry {
-            content: content.to_owned(),
-            version: version.to_owned(),
-            source_hash: source_hash.to_owned(),
-            cached_at: now_ms(),
-        };
+        let entry = template_entry(content, version, source_hash);
         self.put_record(&key, &entry, Some(self.config.template_ttl()))
             .await?;
         Ok(entry)
@@ -69,6 +66,36 @@ impl Store {
             }
             None => Ok(None),
         }
+    }
+
+    /// The org's cached template for (platform, type), whatever source it was resolved from.
+    pub async fn cached_template(
+        &self,
+        who: &Identity,
+        platform: &str,
+        document_type: &str,
+    ) -> StoreResult<Option<TemplateEntry>> {
+        self.get_record(&template_key(who, platform, document_type)?)
+            .await
+    }
+
+    /// Fills an empty slot after a miss; `false` if an entry is already there. A fill never
+    /// replaces an entry, so a write-through from a concurrent save wins over a fill made from
+    /// what was read before that save.
+    pub async fn fill_template(
+        &self,
+        who: &Identity,
+        platform: &str,
+        document_type: &str,
+        content: &str,
+        version: &str,
+        source_hash: &str,
+    ) -> StoreResult<bool> {
+        let key = template_key(who, platform, document_type)?;
+        let entry = template_entry(content, version, source_hash);
+        self.backend
+            .set_nx(&key, encode(&entry)?, self.config.template_ttl())
+            .await
     }
 
     pub async fn invalidate_template(
@@ -258,6 +285,15 @@ impl Store {
     pub async fn get_figma_meta(&self, file_key: &str) -> StoreResult<Option<Value>> {
         let file_key = check("file key", file_key)?;
         self.get_record(&layout::figma_meta(&file_key)).await
+    }
+}
+
+fn template_entry(content: &str, version: &str, source_hash: &str) -> TemplateEntry {
+    TemplateEntry {
+        content: content.to_owned(),
+        version: version.to_owned(),
+        source_hash: source_hash.to_owned(),
+        cached_at: now_ms(),
     }
 }
 

@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 
 use handoff_figma::{Design, NodeIndex, NodeType};
 use handoff_templates::{
-    DocumentType, Overrides, Platform, Registry, Request, Settings, StringOrList, TeamStandards,
-    TemplateKey, build_context, default_subject, generate_epic, render_ticket,
+    Children, DocumentType, Overrides, Platform, Registry, Request, Settings, StringOrList,
+    TeamStandards, TemplateKey, build_context, default_subject, generate_epic, render_ticket,
 };
 
 fn main() {
@@ -120,7 +120,10 @@ fn epic_500_frames(bencher: divan::Bencher) {
             &REGISTRY,
             design,
             frames,
-            DocumentType::Story,
+            Children {
+                document_type: DocumentType::Story,
+                overrides: &Overrides::default(),
+            },
             Request {
                 key,
                 settings: &SETTINGS,

@@ -4,7 +4,7 @@ use handoff_figma::{Design, NodeIndex};
 use minijinja::Value;
 
 use crate::compiled::CompiledTemplate;
-use crate::context::{self, ChildSummary, Settings, TemplateContext, detect_stack};
+use crate::context::{self, ChildSummary, Prepared, Settings, TemplateContext, detect_stack};
 use crate::error::TemplateError;
 use crate::key::{DocumentType, TemplateKey};
 use crate::registry::{Overrides, Registry};
@@ -155,15 +155,24 @@ pub fn generate_ticket(
     render_ticket(&template, &context)
 }
 
-/// An epic over `nodes` with one `child_type` ticket per distinct node. The epic uses the
-/// platform's `epic` template; its context is the first node's, plus `children[]`.
+/// The tickets under an epic: their document type and the stored templates for that type (the
+/// request's own overrides are for the epic template).
+#[derive(Debug, Clone, Copy)]
+pub struct Children<'a> {
+    pub document_type: DocumentType,
+    pub overrides: &'a Overrides,
+}
+
+/// An epic over `nodes` with one child ticket per distinct node. The epic uses the platform's
+/// `epic` template; its context is the first node's, plus `children[]`.
 pub fn generate_epic(
     registry: &Registry,
     design: &Design,
     nodes: &[NodeIndex],
-    child_type: DocumentType,
+    child: Children<'_>,
     request: Request<'_>,
 ) -> Result<Epic, TemplateError> {
+    let child_type = child.document_type;
     let (nodes, duplicates_skipped) = context::dedupe(nodes.iter().copied());
     let Some(&first) = nodes.first() else {
         return Err(TemplateError::Input(
@@ -172,20 +181,20 @@ pub fn generate_epic(
     };
     let stack = detect_stack(request.settings, None).stack;
     let child_key = TemplateKey::new(request.key.platform, child_type);
-    let child_template = registry.resolve(child_key, stack, request.overrides)?;
+    let child_template = registry.resolve(child_key, stack, child.overrides)?;
     let epic_key = TemplateKey::new(request.key.platform, DocumentType::Epic);
     let epic_template = registry.resolve(epic_key, stack, request.overrides)?;
 
     let mut children = Vec::with_capacity(nodes.len());
     let mut summaries = Vec::with_capacity(nodes.len());
+    let prepared = Prepared::new(
+        design,
+        child_key,
+        request.settings,
+        Some(&child_template.spec),
+    );
     for &node in &nodes {
-        let context = context::build_context(
-            design,
-            node,
-            child_key,
-            request.settings,
-            Some(&child_template.spec),
-        )?;
+        let context = prepared.context(node)?;
         let ticket = render_ticket(&child_template, &context)?;
         summaries.push(ChildSummary {
             title: ticket.title.clone(),

@@ -203,7 +203,9 @@ impl Registry {
         stored: &StoredTemplate,
     ) -> Result<Arc<CompiledTemplate>, TemplateError> {
         let hash = source_hash(&stored.source);
-        let cache_key = format!("{}:{hash}", origin.label());
+        // The owner is part of the key: a compiled template names its owner in errors, and one
+        // org must never see another's id because both saved the same source.
+        let cache_key = format!("{}:{}:{hash}", origin.label(), stored.owner_id);
         if let Some(hit) = self
             .overrides
             .lock()

@@ -262,6 +262,74 @@ fn stored_templates_compile_once_per_source_hash() {
 }
 
 #[test]
+fn the_same_source_saved_by_two_orgs_compiles_once_per_owner() {
+    let registry = Registry::builtin().unwrap();
+    let source = yaml("shared", "jira", "", "x");
+    let stored = |owner: &str| Overrides {
+        org: Some(StoredTemplate {
+            owner_id: owner.into(),
+            source: source.clone(),
+        }),
+        user: None,
+    };
+    let acme = registry.resolve(KEY, None, &stored("acme")).unwrap();
+    let other = registry.resolve(KEY, None, &stored("other")).unwrap();
+    assert_eq!(acme.source_hash, other.source_hash);
+    assert_eq!(
+        other.origin,
+        TemplateOrigin::Org {
+            org_id: "other".into()
+        },
+        "one org must never be handed another org's compiled copy (it names its owner)"
+    );
+}
+
+#[test]
+fn an_epic_resolves_its_children_with_their_own_overrides() {
+    let design = handoff_figma::parse_plugin_payload(
+        br#"[{"id":"1:2","name":"Checkout","type":"FRAME"},{"id":"1:3","name":"Cart","type":"FRAME"}]"#,
+    )
+    .unwrap();
+    let nodes = handoff_templates::top_level_frames(&design);
+    assert_eq!(nodes.len(), 2);
+    let registry = Registry::builtin().unwrap();
+    let epic_source = "id: acme-epic\nversion: '1'\nplatform: jira\ndocument_type: epic\ncontent: |\n  EPIC {{ children | length }}\n";
+    let story_source = "id: acme-story\nversion: '1'\nplatform: jira\ndocument_type: story\ncontent: |\n  STORY {{ figma.component_name }}\n";
+    let stored = |source: &str| Overrides {
+        org: Some(StoredTemplate {
+            owner_id: "acme".into(),
+            source: source.to_owned(),
+        }),
+        user: None,
+    };
+    let settings = handoff_templates::Settings::default();
+    let epic = handoff_templates::generate_epic(
+        &registry,
+        &design,
+        &nodes,
+        handoff_templates::Children {
+            document_type: DocumentType::Story,
+            overrides: &stored(story_source),
+        },
+        handoff_templates::Request {
+            key: TemplateKey::new(Platform::Jira, DocumentType::Epic),
+            settings: &settings,
+            overrides: &stored(epic_source),
+        },
+    )
+    .unwrap();
+    assert_eq!(epic.epic.template.id, "acme-epic");
+    assert!(
+        epic.epic.description.contains("EPIC 2"),
+        "{}",
+        epic.epic.description
+    );
+    assert_eq!(epic.children.len(), 2);
+    assert!(epic.children.iter().all(|c| c.template.id == "acme-story"));
+    assert!(epic.children[0].description.contains("STORY Checkout"));
+}
+
+#[test]
 fn listing_has_every_builtin_with_metadata() {
     let registry = Registry::builtin().unwrap();
     let rows = registry.list();

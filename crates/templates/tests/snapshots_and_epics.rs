@@ -6,7 +6,7 @@ mod common;
 use handoff_figma::Design;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
-    DocumentType, OutputFormat, Overrides, Platform, Registry, Request, TemplateKey,
+    Children, DocumentType, OutputFormat, Overrides, Platform, Registry, Request, TemplateKey,
     default_subject, find_node, generate_epic, generate_ticket, top_level_frames,
 };
 
@@ -123,7 +123,10 @@ fn epic_over_many_frames_has_one_child_per_node_and_sums_points() {
         &registry,
         &design,
         &nodes,
-        DocumentType::Story,
+        Children {
+            document_type: DocumentType::Story,
+            overrides: &Overrides::default(),
+        },
         Request {
             key,
             settings: &settings,
@@ -175,7 +178,11 @@ fn epic_without_nodes_is_an_error_and_unknown_node_is_named() {
         settings: &settings,
         overrides: &Overrides::default(),
     };
-    assert!(generate_epic(&registry, &design, &[], DocumentType::Story, request).is_err());
+    let children = Children {
+        document_type: DocumentType::Story,
+        overrides: &Overrides::default(),
+    };
+    assert!(generate_epic(&registry, &design, &[], children, request).is_err());
     let err = find_node(&design, "999:999").unwrap_err().to_string();
     assert!(err.contains("999:999"), "{err}");
 }

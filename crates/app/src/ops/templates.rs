@@ -6,7 +6,7 @@ use std::sync::Arc;
 use handoff_store::{Identity, OverrideScope, TemplateOverride};
 use handoff_templates::{
     CompiledTemplate, Overrides, StoredTemplate, TemplateInfo, TemplateKey, TemplateOrigin,
-    ValidationReport, sample_context,
+    ValidationReport, sample_context, source_hash,
 };
 use serde::Serialize;
 
@@ -54,27 +54,89 @@ pub struct TemplatePreview {
 }
 
 impl App {
-    /// The caller's org and user overrides for `key`, in the form the resolver takes.
+    /// The stored templates that apply to the caller for `key`. An org override wins over a user
+    /// override, so the user's is read only when the org has none.
     pub(crate) async fn template_overrides(
         &self,
         who: &Identity,
         key: TemplateKey,
     ) -> Result<Overrides, AppError> {
         let (platform, document_type) = (key.platform.to_string(), key.document_type.to_string());
-        let load = |scope| {
-            self.store()
-                .get_template_override(who, scope, &platform, &document_type)
-        };
-        let stored = |record: Option<TemplateOverride>| {
-            record.map(|r| StoredTemplate {
+        if let Some(org) = self.org_template(who, &platform, &document_type).await? {
+            return Ok(Overrides {
+                org: Some(org),
+                user: None,
+            });
+        }
+        let user = self
+            .store()
+            .get_template_override(who, OverrideScope::User, &platform, &document_type)
+            .await?;
+        Ok(Overrides {
+            org: None,
+            user: user.map(|r| StoredTemplate {
                 owner_id: r.owner_id,
                 source: r.source,
-            })
-        };
-        Ok(Overrides {
-            org: stored(load(OverrideScope::Org).await?),
-            user: stored(load(OverrideScope::User).await?),
+            }),
         })
+    }
+
+    /// The org's override for (platform, type) through the shared template cache: the store's
+    /// `template:{org}:{platform}:{type}` entry holds the org's override source (or an empty
+    /// entry: "this org has none"), so every instance and every user of the org reads one record
+    /// instead of the override, and the registry compiles each source once per process (keyed by
+    /// its hash). Saves and deletes write the entry through; see [`App::save_template`].
+    async fn org_template(
+        &self,
+        who: &Identity,
+        platform: &str,
+        document_type: &str,
+    ) -> Result<Option<StoredTemplate>, AppError> {
+        let store = self.store();
+        if let Some(entry) = store.cached_template(who, platform, document_type).await? {
+            if entry.source_hash.is_empty() && entry.content.is_empty() {
+                metrics::counter!(CACHE_HITS).increment(1);
+                return Ok(None);
+            }
+            // An entry that does not match its own hash is damaged: refetch rather than trust it.
+            if source_hash(&entry.content) == entry.source_hash {
+                metrics::counter!(CACHE_HITS).increment(1);
+                return Ok(Some(StoredTemplate {
+                    owner_id: who.org_id.to_string(),
+                    source: entry.content,
+                }));
+            }
+            store
+                .invalidate_template(who, platform, document_type)
+                .await?;
+        }
+        metrics::counter!(CACHE_MISSES).increment(1);
+        let record = store
+            .get_template_override(who, OverrideScope::Org, platform, document_type)
+            .await?;
+        let (source, version, hash) = cache_fields(record.as_ref());
+        store
+            .fill_template(who, platform, document_type, source, &version, &hash)
+            .await?;
+        Ok(record.map(|r| StoredTemplate {
+            owner_id: r.owner_id,
+            source: r.source,
+        }))
+    }
+
+    /// Writes the org's cache entry after its override changed (`None`: deleted).
+    async fn write_through(
+        &self,
+        who: &Identity,
+        platform: &str,
+        document_type: &str,
+        record: Option<&TemplateOverride>,
+    ) -> Result<(), AppError> {
+        let (source, version, hash) = cache_fields(record);
+        self.store()
+            .put_template(who, platform, document_type, source, &version, &hash)
+            .await?;
+        Ok(())
     }
 
     pub async fn list_templates(&self, who: &Identity) -> Result<TemplateListing, AppError> {
@@ -155,9 +217,14 @@ impl App {
             ));
         }
         let (platform, document_type) = (key.platform.to_string(), key.document_type.to_string());
-        self.store()
+        let record = self
+            .store()
             .put_template_override(who, scope, &platform, &document_type, source)
             .await?;
+        if scope == OverrideScope::Org {
+            self.write_through(who, &platform, &document_type, Some(&record))
+                .await?;
+        }
         self.get_template(who, &platform, &document_type).await
     }
 
@@ -169,15 +236,15 @@ impl App {
         document_type: &str,
     ) -> Result<(), AppError> {
         let key = TemplateKey::parse(platform, document_type).map_err(template_error)?;
+        let (platform, document_type) = (key.platform.to_string(), key.document_type.to_string());
         let deleted = self
             .store()
-            .delete_template_override(
-                who,
-                scope,
-                &key.platform.to_string(),
-                &key.document_type.to_string(),
-            )
+            .delete_template_override(who, scope, &platform, &document_type)
             .await?;
+        if scope == OverrideScope::Org {
+            self.write_through(who, &platform, &document_type, None)
+                .await?;
+        }
         if deleted {
             Ok(())
         } else {
@@ -205,6 +272,19 @@ impl App {
         })
         .await
         .map_err(|err| AppError::internal(format!("preview was interrupted: {err}")))
+    }
+}
+
+/// Counters on `/metrics`: lookups of the shared template cache entry.
+const CACHE_HITS: &str = "template_cache_hits_total";
+const CACHE_MISSES: &str = "template_cache_misses_total";
+
+/// What the cache entry holds for an org override: its source, its version (when it was last
+/// saved) and the source hash; all empty when the org has no override.
+fn cache_fields(record: Option<&TemplateOverride>) -> (&str, String, String) {
+    match record {
+        Some(r) => (&r.source, r.updated.to_string(), source_hash(&r.source)),
+        None => ("", String::new(), String::new()),
     }
 }
 

@@ -4,8 +4,9 @@ use handoff_store::{HistoryEntry, Identity};
 use handoff_templates::context::ProjectSettings;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
-    DocumentType, Epic, OutputFormat, Request, Settings, StringOrList, TeamStandards, TemplateKey,
-    Ticket, default_subject, find_node, generate_epic, generate_ticket, top_level_frames,
+    Children, DocumentType, Epic, OutputFormat, Overrides, Request, Settings, StringOrList,
+    TeamStandards, TemplateKey, Ticket, default_subject, find_node, generate_epic, generate_ticket,
+    top_level_frames,
 };
 use serde::{Deserialize, Serialize};
 
@@ -129,6 +130,12 @@ impl App {
             wanted = loaded.node_ids.clone();
         }
         let overrides = self.template_overrides(who, key).await?;
+        let child_overrides = if key.document_type == DocumentType::Epic {
+            self.template_overrides(who, TemplateKey::new(key.platform, child_type))
+                .await?
+        } else {
+            Overrides::default()
+        };
         let generated =
             tokio::task::spawn_blocking(move || -> Result<GeneratedTickets, AppError> {
                 let template_request = Request {
@@ -164,8 +171,17 @@ impl App {
                         epic,
                         children,
                         summary,
-                    } = generate_epic(&registry, &design, &nodes, child_type, template_request)
-                        .map_err(template_error)?;
+                    } = generate_epic(
+                        &registry,
+                        &design,
+                        &nodes,
+                        Children {
+                            document_type: child_type,
+                            overrides: &child_overrides,
+                        },
+                        template_request,
+                    )
+                    .map_err(template_error)?;
                     let mut tickets = vec![render(epic)];
                     tickets.extend(children.into_iter().map(render));
                     return Ok(GeneratedTickets {

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use handoff_figma::Design;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
-    DocumentType, OutputFormat, Overrides, Request, Settings, StringOrList, TeamStandards,
-    TemplateKey, default_subject, find_node, generate_epic, generate_ticket, top_level_frames,
+    Children, DocumentType, OutputFormat, Overrides, Request, Settings, StringOrList,
+    TeamStandards, TemplateKey, default_subject, find_node, generate_epic, generate_ticket,
+    top_level_frames,
 };
 
 use super::CliError;
@@ -84,7 +85,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
             nodes = top_level_frames(&design);
         }
         let child_type = DocumentType::parse(&args.child_type).map_err(CliError::input)?;
-        let epic = generate_epic(&registry, &design, &nodes, child_type, request)
+        let children = Children {
+            document_type: child_type,
+            overrides: &overrides,
+        };
+        let epic = generate_epic(&registry, &design, &nodes, children, request)
             .map_err(CliError::runtime)?;
         let format = output_format(args.format.as_deref(), &registry, key)?;
         if format == OutputFormat::Json {

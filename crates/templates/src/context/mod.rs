@@ -289,10 +289,7 @@ pub fn build_context(
     settings: &Settings,
     spec: Option<&TemplateSpec>,
 ) -> Result<TemplateContext, TemplateError> {
-    let subject = subject::extract(design, index).ok_or_else(|| TemplateError::UnknownNode {
-        node_id: format!("#{index}"),
-    })?;
-    Ok(build_from_subject(design, &subject, key, settings, spec))
+    Prepared::new(design, key, settings, spec).context(index)
 }
 
 /// Resolves a node id (`1:2`, or the URL form `1-2`) to its arena index.
@@ -313,421 +310,523 @@ pub fn find_node(design: &Design, node_id: &str) -> Result<NodeIndex, TemplateEr
         })
 }
 
+/// A component or component set another node may be similar to.
+struct ComponentName<'a> {
+    /// The component's node id (`None` for a set).
+    id: Option<&'a str>,
+    name: &'a str,
+    lower: String,
+}
+
+/// Everything in a context that does not depend on the node: worked out once per request, so
+/// an epic pays for it once and not once per child.
+pub(crate) struct Prepared<'a> {
+    design: &'a Design,
+    key: TemplateKey,
+    settings: &'a Settings,
+    ids: subject::NodeIds<'a>,
+    stack: TechStackMatch,
+    is_aem: bool,
+    file_key: String,
+    file_name: String,
+    file_url: String,
+    /// The file name as a URL slug, for live links.
+    slug: String,
+    team_standards: serde_json::Map<String, serde_json::Value>,
+    vars: serde_json::Map<String, serde_json::Value>,
+    tech_stack_list: Vec<String>,
+    accessibility_level: String,
+    date: DateContext,
+    components: Vec<ComponentName<'a>>,
+}
+
+impl<'a> Prepared<'a> {
+    pub(crate) fn new(
+        design: &'a Design,
+        key: TemplateKey,
+        settings: &'a Settings,
+        spec: Option<&TemplateSpec>,
+    ) -> Self {
+        let file_key = settings.file_key.trim().to_owned();
+        let file_name = settings
+            .file_name
+            .clone()
+            .unwrap_or_else(|| design.file.name.clone());
+        let slug = file_name.split_whitespace().collect::<Vec<_>>().join("-");
+        let file_url = if file_key.is_empty() {
+            String::new()
+        } else {
+            format!("https://www.figma.com/design/{file_key}")
+        };
+        let stack = detect_stack(settings, spec);
+        let is_aem = key.platform == Platform::Aem || stack.stack == Some(TechStack::Aem);
+
+        // team_standards: template defaults, overridden by the request.
+        let mut team_standards = spec.map(|s| s.team_standards.clone()).unwrap_or_default();
+        if let Ok(serde_json::Value::Object(request)) =
+            serde_json::to_value(&settings.team_standards)
+        {
+            for (k, v) in request {
+                if !v.is_null() {
+                    team_standards.insert(k, v);
+                }
+            }
+        }
+        let mut vars = serde_json::Map::new();
+        if let Some(spec) = spec {
+            for variable in &spec.variables {
+                if let Some(default) = &variable.default {
+                    vars.insert(variable.name.clone(), default.clone());
+                }
+            }
+        }
+        vars.extend(settings.vars.clone());
+
+        let today = today(settings);
+        let due = today.saturating_add(time::Duration::days(14));
+        let components = design
+            .components
+            .iter()
+            .map(|(id, c)| (Some(id.as_str()), c.name.as_str()))
+            .chain(
+                design
+                    .component_sets
+                    .values()
+                    .map(|s| (None, s.name.as_str())),
+            )
+            .map(|(id, name)| ComponentName {
+                id,
+                name,
+                lower: name.to_lowercase(),
+            })
+            .collect();
+        Self {
+            design,
+            key,
+            settings,
+            ids: subject::NodeIds::new(design),
+            stack,
+            is_aem,
+            file_key,
+            file_name,
+            file_url,
+            slug,
+            team_standards,
+            vars,
+            tech_stack_list: settings
+                .team_standards
+                .tech_stack
+                .as_ref()
+                .map(StringOrList::entries)
+                .unwrap_or_default(),
+            accessibility_level: settings
+                .team_standards
+                .accessibility_level
+                .clone()
+                .unwrap_or_else(|| "wcag-aa".to_owned()),
+            date: DateContext {
+                today: iso(today),
+                due: iso(due),
+            },
+            components,
+        }
+    }
+
+    /// The context for the node at `index`.
+    pub(crate) fn context(&self, index: NodeIndex) -> Result<TemplateContext, TemplateError> {
+        let subject = subject::extract(self.design, &self.ids, index).ok_or_else(|| {
+            TemplateError::UnknownNode {
+                node_id: format!("#{index}"),
+            }
+        })?;
+        Ok(self.context_of(subject))
+    }
+
+    /// Real components of this file sharing a word (of three letters or more) with `name`.
+    fn similar_components(&self, subject: &Subject, lower: &str) -> Vec<String> {
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2)
+            .collect();
+        let mut similar: Vec<String> = self
+            .components
+            .iter()
+            .filter(|c| {
+                c.id != Some(subject.node_id.as_str())
+                    && c.name != subject.name
+                    && words.iter().any(|w| c.lower.contains(w))
+            })
+            .map(|c| c.name.to_owned())
+            .collect();
+        similar.sort();
+        similar.dedup();
+        similar.truncate(5);
+        similar
+    }
+
+    pub(crate) fn context_of(&self, subject: Subject) -> TemplateContext {
+        let (design, settings, key) = (self.design, self.settings, self.key);
+        let file_key = &self.file_key;
+        let stack = &self.stack;
+        let is_aem = self.is_aem;
+        let link = node_link(file_key, &subject.node_id);
+        let live_link = if file_key.is_empty() {
+            String::new()
+        } else {
+            let team = settings
+                .team_id
+                .as_ref()
+                .map(|t| format!("&t={t}"))
+                .unwrap_or_default();
+            let node_part = link.split_once("node-id=").map_or("", |(_, id)| id);
+            format!(
+                "https://www.figma.com/design/{file_key}/{}?node-id={node_part}{team}&mode=design&scaling=min-zoom",
+                self.slug
+            )
+        };
+
+        let screenshot_url = settings
+            .screenshots
+            .get(&subject.node_id)
+            .cloned()
+            .unwrap_or_default();
+        let screenshot_filename = format!(
+            "{}-screenshot.png",
+            heck::ToKebabCase::to_kebab_case(subject.name.as_str())
+        );
+        let screenshot_markdown = (!screenshot_url.is_empty()).then(|| ScreenshotMarkdown {
+            markdown: format!(
+                "![{}]({screenshot_url})",
+                crate::filters::md_escape(&subject.name)
+            ),
+            html: format!(
+                "<img src=\"{screenshot_url}\" alt=\"{}\" />",
+                subject.name.replace('"', "&quot;")
+            ),
+            jira: format!("!{screenshot_url}|thumbnail!"),
+            confluence: format!("<ac:image><ri:url ri:value=\"{screenshot_url}\" /></ac:image>"),
+            wiki: format!("[[File:{screenshot_filename}]]"),
+        });
+
+        // Effort from the analysis crate's formula, fed with what this node really contains.
+        let complexity_input = effort::Complexity {
+            nodes: subject.node_count as u64,
+            distinct_components: subject.dependencies.len() as u64,
+            properties: subject.properties.len() as u64,
+            variants: subject.variants.len() as u64,
+            interactions: subject.interactions.len() as u64,
+            text_inputs: subject.text_inputs as u64,
+            states: subject.states.len() as u64,
+            has_geometry: subject.width.is_some(),
+        };
+        let estimate = effort::estimate(&complexity_input);
+        let complexity = match estimate.complexity {
+            ComplexityClass::Simple => "simple",
+            ComplexityClass::Medium => "medium",
+            ComplexityClass::Complex => "complex",
+        };
+        let priority = settings.priority.unwrap_or(match estimate.complexity {
+            ComplexityClass::Complex => Priority::High,
+            _ if is_aem => Priority::High,
+            ComplexityClass::Medium => Priority::Medium,
+            ComplexityClass::Simple => Priority::Low,
+        });
+
+        let mut risk_factors = Vec::new();
+        let lower = subject.name.to_lowercase();
+        if subject.text_inputs > 0 || lower.contains("form") {
+            risk_factors.push("Form input and validation".to_owned());
+        }
+        if !subject.interactions.is_empty() {
+            risk_factors.push(format!(
+                "{} prototype interaction(s) to wire up",
+                subject.interactions.len()
+            ));
+        }
+        if subject.dependencies.len() > 8 {
+            risk_factors.push(format!(
+                "Depends on {} components",
+                subject.dependencies.len()
+            ));
+        }
+        if subject.node_count > 50 {
+            risk_factors.push(format!("Large layer tree ({} layers)", subject.node_count));
+        }
+        if lower.contains("table") || lower.contains("grid") {
+            risk_factors.push("Tabular or grid layout".to_owned());
+        }
+        if lower.contains("chart") || lower.contains("graph") {
+            risk_factors.push("Data visualisation".to_owned());
+        }
+        if subject.variants.len() > 8 {
+            risk_factors.push(format!("{} variants", subject.variants.len()));
+        }
+        if is_aem {
+            risk_factors.push("AEM authoring (dialog, HTL, Sling model)".to_owned());
+        }
+
+        let similar = self.similar_components(&subject, &lower);
+
+        let profile = stack.stack.map(|s| s.profile(&subject.name));
+        let mut implementation_notes = Vec::new();
+        if let Some(p) = &profile {
+            implementation_notes.push(format!(
+                "Implement as `{}` ({} / {})",
+                p.component_file, p.label, p.language
+            ));
+            implementation_notes.push(format!(
+                "Cover it in `{}` with {}",
+                p.test_file, p.test_framework
+            ));
+        }
+        if !subject.tokens.styles.is_empty() || !subject.tokens.variables.is_empty() {
+            implementation_notes
+                .push("Use the design tokens listed below instead of raw values".to_owned());
+        }
+        if !subject.dependencies.is_empty() {
+            implementation_notes.push(format!(
+                "Reuse existing components: {}",
+                subject.dependencies.join(", ")
+            ));
+        }
+        let accessibility_level = self.accessibility_level.clone();
+        let mut accessibility_requirements = vec![format!(
+            "Meets {} for contrast, focus order and labelling",
+            accessibility_level.to_uppercase()
+        )];
+        if !subject.interactions.is_empty() {
+            accessibility_requirements
+                .push("Keyboard operable with a visible focus state".to_owned());
+        }
+        if subject.text_inputs > 0 {
+            accessibility_requirements
+                .push("Inputs have programmatic labels and error messages".to_owned());
+        }
+
+        let findings: Vec<Finding> = settings
+            .findings
+            .iter()
+            .filter(|f| {
+                f.node_id
+                    .as_ref()
+                    .is_none_or(|id| id == &subject.node_id || self.ids.find(id).is_some())
+            })
+            .cloned()
+            .collect();
+        let acceptance_criteria = criteria::derive(&subject, &findings);
+
+        let (emoji, prefix) = key.platform.prefix();
+        let (type_emoji, type_label) = key.document_type.prefix();
+
+        let standard = |name: &str| {
+            self.team_standards
+                .get(name)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+
+        let mut resources = Vec::new();
+        if !link.is_empty() {
+            resources.push(Link {
+                title: "Figma design".into(),
+                url: link.clone(),
+            });
+        }
+        for (title, url) in [
+            ("Repository", &settings.project.repository_url),
+            ("Storybook", &settings.project.storybook_url),
+            ("Wiki", &settings.project.wiki_url),
+        ] {
+            if let Some(url) = url.as_ref().filter(|u| !u.is_empty()) {
+                resources.push(Link {
+                    title: title.into(),
+                    url: url.clone(),
+                });
+            }
+        }
+        for url in &subject.documentation_links {
+            resources.push(Link {
+                title: "Documentation".into(),
+                url: url.clone(),
+            });
+        }
+
+        let extracted_colors = subject
+            .tokens
+            .colors
+            .iter()
+            .take(6)
+            .map(|c| c.hex.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let fonts: Vec<&str> = subject
+            .tokens
+            .typography
+            .iter()
+            .take(4)
+            .map(String::as_str)
+            .collect();
+        let extracted_typography = if fonts.is_empty() {
+            String::new()
+        } else {
+            format!("Fonts: {}", fonts.join(", "))
+        };
+
+        let project_name = settings
+            .project
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| self.file_name.clone());
+        let mut labels = settings.project.labels.clone();
+        labels.push(key.document_type.as_str().to_owned());
+        if let Some(s) = stack.stack {
+            labels.push(s.as_str().to_owned());
+        }
+
+        let design_tokens = subject.tokens.clone();
+        TemplateContext {
+            context_version: CONTEXT_VERSION,
+            figma: FigmaContext {
+                file_key: file_key.clone(),
+                file_name: self.file_name.clone(),
+                file_url: self.file_url.clone(),
+                frame_id: subject.node_id.clone(),
+                node_id: subject.node_id,
+                page_name: subject.page_name,
+                component_name: subject.name,
+                node_type: subject.node_type,
+                component_type: subject.component_type,
+                description: subject.description,
+                node_link: link,
+                live_link,
+                dimensions: subject
+                    .width
+                    .zip(subject.height)
+                    .map(|(width, height)| Dimensions { width, height }),
+                properties: subject.properties,
+                variants: subject.variants,
+                texts: subject.texts,
+                interactions: subject.interactions,
+                tokens: subject.tokens,
+                dependencies: subject.dependencies,
+                children: subject.children,
+                annotations: subject.annotations,
+                documentation_links: subject.documentation_links,
+                states: subject.states,
+                node_count: subject.node_count,
+                instance_count: subject.instance_count,
+                screenshot_url,
+                screenshot_filename,
+                screenshot_markdown,
+                extracted_colors,
+                extracted_typography,
+                design_status: "Ready for Development".to_owned(),
+                last_modified: design.file.last_modified.clone().unwrap_or_default(),
+                version: design.file.version.clone().unwrap_or_default(),
+            },
+            project: ProjectContext {
+                name: project_name,
+                platform: key.platform.as_str().to_owned(),
+                document_type: key.document_type.as_str().to_owned(),
+                tech_stack: self.tech_stack_list.clone(),
+                labels,
+                team: or_empty(&settings.project.team),
+                repository_url: or_empty(&settings.project.repository_url),
+                storybook_url: or_empty(&settings.project.storybook_url),
+                wiki_url: or_empty(&settings.project.wiki_url),
+                testing_framework: {
+                    let t = standard("testing_framework");
+                    if t.is_empty() {
+                        profile
+                            .as_ref()
+                            .map(|p| p.test_framework.to_owned())
+                            .unwrap_or_default()
+                    } else {
+                        t
+                    }
+                },
+                frontend_framework: profile
+                    .as_ref()
+                    .map(|p| p.label.to_owned())
+                    .unwrap_or_default(),
+                styling_approach: settings
+                    .project
+                    .styling_approach
+                    .clone()
+                    .or_else(|| profile.as_ref().map(|p| p.styling.to_owned()))
+                    .unwrap_or_default(),
+                package_manager: or_empty(&settings.project.package_manager),
+                accessibility_level,
+                code_style: standard("code_style"),
+                documentation_format: standard("documentation_format"),
+                instructions: settings.instructions.clone(),
+            },
+            tech: TechContext {
+                stack: stack
+                    .stack
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                matched: stack.matched.clone(),
+                confidence: stack.confidence,
+                profile,
+            },
+            calculated: Calculated {
+                complexity: complexity.to_owned(),
+                story_points: estimate.story_points,
+                hours: f64::from(estimate.hours_min + estimate.hours_max) / 2.0,
+                hours_min: estimate.hours_min,
+                hours_max: estimate.hours_max,
+                confidence: estimate.confidence,
+                priority: priority.label().to_owned(),
+                drivers: estimate.drivers,
+                risk_factors,
+                similar_components: similar,
+                implementation_notes,
+                accessibility_requirements,
+            },
+            analysis: AnalysisContext {
+                available: !settings.findings.is_empty(),
+                accessibility_findings: findings
+                    .iter()
+                    .filter(|f| f.is_accessibility())
+                    .cloned()
+                    .collect(),
+                findings,
+            },
+            acceptance_criteria,
+            ticket: TicketContext {
+                platform: key.platform.as_str().to_owned(),
+                platform_label: key.platform.label().to_owned(),
+                document_type: key.document_type.as_str().to_owned(),
+                emoji: emoji.to_owned(),
+                prefix: prefix.to_owned(),
+                type_emoji: type_emoji.to_owned(),
+                type_label: type_label.to_owned(),
+            },
+            team_standards: self.team_standards.clone(),
+            org: settings.org.clone(),
+            team: settings.team.clone(),
+            user: settings.user.clone(),
+            vars: self.vars.clone(),
+            resources,
+            date: self.date.clone(),
+            design_tokens,
+            children: Vec::new(),
+        }
+    }
+}
+
+/// The context for a hand-made subject (the validation sample).
 pub(crate) fn build_from_subject(
     design: &Design,
-    subject: &Subject,
+    subject: Subject,
     key: TemplateKey,
     settings: &Settings,
     spec: Option<&TemplateSpec>,
 ) -> TemplateContext {
-    let file_key = settings.file_key.trim().to_owned();
-    let file_name = settings
-        .file_name
-        .clone()
-        .unwrap_or_else(|| design.file.name.clone());
-    let link = node_link(&file_key, &subject.node_id);
-    let slug: String = file_name.split_whitespace().collect::<Vec<_>>().join("-");
-    let live_link = if file_key.is_empty() {
-        String::new()
-    } else {
-        let team = settings
-            .team_id
-            .as_ref()
-            .map(|t| format!("&t={t}"))
-            .unwrap_or_default();
-        let node_part = link.split_once("node-id=").map_or("", |(_, id)| id);
-        format!(
-            "https://www.figma.com/design/{file_key}/{slug}?node-id={node_part}{team}&mode=design&scaling=min-zoom"
-        )
-    };
-    let file_url = if file_key.is_empty() {
-        String::new()
-    } else {
-        format!("https://www.figma.com/design/{file_key}")
-    };
-
-    let screenshot_url = settings
-        .screenshots
-        .get(&subject.node_id)
-        .cloned()
-        .unwrap_or_default();
-    let screenshot_filename = format!(
-        "{}-screenshot.png",
-        heck::ToKebabCase::to_kebab_case(subject.name.as_str())
-    );
-    let screenshot_markdown = (!screenshot_url.is_empty()).then(|| ScreenshotMarkdown {
-        markdown: format!(
-            "![{}]({screenshot_url})",
-            crate::filters::md_escape(&subject.name)
-        ),
-        html: format!(
-            "<img src=\"{screenshot_url}\" alt=\"{}\" />",
-            subject.name.replace('"', "&quot;")
-        ),
-        jira: format!("!{screenshot_url}|thumbnail!"),
-        confluence: format!("<ac:image><ri:url ri:value=\"{screenshot_url}\" /></ac:image>"),
-        wiki: format!("[[File:{screenshot_filename}]]"),
-    });
-
-    // Effort from the analysis crate's formula, fed with what this node really contains.
-    let complexity_input = effort::Complexity {
-        nodes: subject.node_count as u64,
-        distinct_components: subject.dependencies.len() as u64,
-        properties: subject.properties.len() as u64,
-        variants: subject.variants.len() as u64,
-        interactions: subject.interactions.len() as u64,
-        text_inputs: subject.text_inputs as u64,
-        states: subject.states.len() as u64,
-        has_geometry: subject.width.is_some(),
-    };
-    let estimate = effort::estimate(&complexity_input);
-    let complexity = match estimate.complexity {
-        ComplexityClass::Simple => "simple",
-        ComplexityClass::Medium => "medium",
-        ComplexityClass::Complex => "complex",
-    };
-    let stack = detect_stack(settings, spec);
-    let is_aem = key.platform == Platform::Aem || stack.stack == Some(TechStack::Aem);
-    let priority = settings.priority.unwrap_or(match estimate.complexity {
-        ComplexityClass::Complex => Priority::High,
-        _ if is_aem => Priority::High,
-        ComplexityClass::Medium => Priority::Medium,
-        ComplexityClass::Simple => Priority::Low,
-    });
-
-    let mut risk_factors = Vec::new();
-    let lower = subject.name.to_lowercase();
-    if subject.text_inputs > 0 || lower.contains("form") {
-        risk_factors.push("Form input and validation".to_owned());
-    }
-    if !subject.interactions.is_empty() {
-        risk_factors.push(format!(
-            "{} prototype interaction(s) to wire up",
-            subject.interactions.len()
-        ));
-    }
-    if subject.dependencies.len() > 8 {
-        risk_factors.push(format!(
-            "Depends on {} components",
-            subject.dependencies.len()
-        ));
-    }
-    if subject.node_count > 50 {
-        risk_factors.push(format!("Large layer tree ({} layers)", subject.node_count));
-    }
-    if lower.contains("table") || lower.contains("grid") {
-        risk_factors.push("Tabular or grid layout".to_owned());
-    }
-    if lower.contains("chart") || lower.contains("graph") {
-        risk_factors.push("Data visualisation".to_owned());
-    }
-    if subject.variants.len() > 8 {
-        risk_factors.push(format!("{} variants", subject.variants.len()));
-    }
-    if is_aem {
-        risk_factors.push("AEM authoring (dialog, HTL, Sling model)".to_owned());
-    }
-
-    // Similar components: real components of this file sharing a word with this name.
-    let words: Vec<String> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 2)
-        .map(str::to_owned)
-        .collect();
-    let mut similar: Vec<String> = design
-        .components
-        .iter()
-        .filter(|(id, _)| **id != subject.node_id)
-        .map(|(_, c)| c.name.clone())
-        .chain(design.component_sets.values().map(|s| s.name.clone()))
-        .filter(|n| {
-            n != &subject.name && words.iter().any(|w| n.to_lowercase().contains(w.as_str()))
-        })
-        .collect();
-    similar.sort();
-    similar.dedup();
-    similar.truncate(5);
-
-    let profile = stack.stack.map(|s| s.profile(&subject.name));
-    let mut implementation_notes = Vec::new();
-    if let Some(p) = &profile {
-        implementation_notes.push(format!(
-            "Implement as `{}` ({} / {})",
-            p.component_file, p.label, p.language
-        ));
-        implementation_notes.push(format!(
-            "Cover it in `{}` with {}",
-            p.test_file, p.test_framework
-        ));
-    }
-    if !subject.tokens.styles.is_empty() || !subject.tokens.variables.is_empty() {
-        implementation_notes
-            .push("Use the design tokens listed below instead of raw values".to_owned());
-    }
-    if !subject.dependencies.is_empty() {
-        implementation_notes.push(format!(
-            "Reuse existing components: {}",
-            subject.dependencies.join(", ")
-        ));
-    }
-    let accessibility_level = settings
-        .team_standards
-        .accessibility_level
-        .clone()
-        .unwrap_or_else(|| "wcag-aa".to_owned());
-    let mut accessibility_requirements = vec![format!(
-        "Meets {} for contrast, focus order and labelling",
-        accessibility_level.to_uppercase()
-    )];
-    if !subject.interactions.is_empty() {
-        accessibility_requirements.push("Keyboard operable with a visible focus state".to_owned());
-    }
-    if subject.text_inputs > 0 {
-        accessibility_requirements
-            .push("Inputs have programmatic labels and error messages".to_owned());
-    }
-
-    let findings: Vec<Finding> = settings
-        .findings
-        .iter()
-        .filter(|f| {
-            f.node_id
-                .as_ref()
-                .is_none_or(|id| id == &subject.node_id || design.find(id).is_some())
-        })
-        .cloned()
-        .collect();
-    let acceptance_criteria = criteria::derive(subject, &findings);
-
-    let (emoji, prefix) = key.platform.prefix();
-    let (type_emoji, type_label) = key.document_type.prefix();
-    let tech_stack_list = settings
-        .team_standards
-        .tech_stack
-        .as_ref()
-        .map(StringOrList::entries)
-        .unwrap_or_default();
-
-    // team_standards: template defaults, overridden by the request.
-    let mut team_standards = spec.map(|s| s.team_standards.clone()).unwrap_or_default();
-    if let Ok(serde_json::Value::Object(request)) = serde_json::to_value(&settings.team_standards) {
-        for (k, v) in request {
-            if !v.is_null() {
-                team_standards.insert(k, v);
-            }
-        }
-    }
-    let standard = |name: &str| {
-        team_standards
-            .get(name)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-
-    let mut vars = serde_json::Map::new();
-    if let Some(spec) = spec {
-        for variable in &spec.variables {
-            if let Some(default) = &variable.default {
-                vars.insert(variable.name.clone(), default.clone());
-            }
-        }
-    }
-    vars.extend(settings.vars.clone());
-
-    let today = today(settings);
-    let due = today.saturating_add(time::Duration::days(14));
-    let mut resources = Vec::new();
-    if !link.is_empty() {
-        resources.push(Link {
-            title: "Figma design".into(),
-            url: link.clone(),
-        });
-    }
-    for (title, url) in [
-        ("Repository", &settings.project.repository_url),
-        ("Storybook", &settings.project.storybook_url),
-        ("Wiki", &settings.project.wiki_url),
-    ] {
-        if let Some(url) = url.as_ref().filter(|u| !u.is_empty()) {
-            resources.push(Link {
-                title: title.into(),
-                url: url.clone(),
-            });
-        }
-    }
-    for url in &subject.documentation_links {
-        resources.push(Link {
-            title: "Documentation".into(),
-            url: url.clone(),
-        });
-    }
-
-    let extracted_colors = subject
-        .tokens
-        .colors
-        .iter()
-        .take(6)
-        .map(|c| c.hex.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let fonts: Vec<&str> = subject
-        .tokens
-        .typography
-        .iter()
-        .take(4)
-        .map(String::as_str)
-        .collect();
-    let extracted_typography = if fonts.is_empty() {
-        String::new()
-    } else {
-        format!("Fonts: {}", fonts.join(", "))
-    };
-
-    let project_name = settings
-        .project
-        .name
-        .clone()
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| file_name.clone());
-    let mut labels = settings.project.labels.clone();
-    labels.push(key.document_type.as_str().to_owned());
-    if let Some(s) = stack.stack {
-        labels.push(s.as_str().to_owned());
-    }
-
-    TemplateContext {
-        context_version: CONTEXT_VERSION,
-        figma: FigmaContext {
-            file_key: file_key.clone(),
-            file_name,
-            file_url,
-            page_name: subject.page_name.clone(),
-            node_id: subject.node_id.clone(),
-            frame_id: subject.node_id.clone(),
-            component_name: subject.name.clone(),
-            node_type: subject.node_type.clone(),
-            component_type: subject.component_type.clone(),
-            description: subject.description.clone(),
-            node_link: link,
-            live_link,
-            dimensions: subject
-                .width
-                .zip(subject.height)
-                .map(|(width, height)| Dimensions { width, height }),
-            properties: subject.properties.clone(),
-            variants: subject.variants.clone(),
-            texts: subject.texts.clone(),
-            interactions: subject.interactions.clone(),
-            tokens: subject.tokens.clone(),
-            dependencies: subject.dependencies.clone(),
-            children: subject.children.clone(),
-            annotations: subject.annotations.clone(),
-            documentation_links: subject.documentation_links.clone(),
-            states: subject.states.clone(),
-            node_count: subject.node_count,
-            instance_count: subject.instance_count,
-            screenshot_url,
-            screenshot_filename,
-            screenshot_markdown,
-            extracted_colors,
-            extracted_typography,
-            design_status: "Ready for Development".to_owned(),
-            last_modified: design.file.last_modified.clone().unwrap_or_default(),
-            version: design.file.version.clone().unwrap_or_default(),
-        },
-        project: ProjectContext {
-            name: project_name,
-            platform: key.platform.as_str().to_owned(),
-            document_type: key.document_type.as_str().to_owned(),
-            tech_stack: tech_stack_list,
-            labels,
-            team: or_empty(&settings.project.team),
-            repository_url: or_empty(&settings.project.repository_url),
-            storybook_url: or_empty(&settings.project.storybook_url),
-            wiki_url: or_empty(&settings.project.wiki_url),
-            testing_framework: {
-                let t = standard("testing_framework");
-                if t.is_empty() {
-                    profile
-                        .as_ref()
-                        .map(|p| p.test_framework.to_owned())
-                        .unwrap_or_default()
-                } else {
-                    t
-                }
-            },
-            frontend_framework: profile
-                .as_ref()
-                .map(|p| p.label.to_owned())
-                .unwrap_or_default(),
-            styling_approach: settings
-                .project
-                .styling_approach
-                .clone()
-                .or_else(|| profile.as_ref().map(|p| p.styling.to_owned()))
-                .unwrap_or_default(),
-            package_manager: or_empty(&settings.project.package_manager),
-            accessibility_level,
-            code_style: standard("code_style"),
-            documentation_format: standard("documentation_format"),
-            instructions: settings.instructions.clone(),
-        },
-        tech: TechContext {
-            stack: stack
-                .stack
-                .map(|s| s.as_str().to_owned())
-                .unwrap_or_default(),
-            matched: stack.matched.clone(),
-            confidence: stack.confidence,
-            profile,
-        },
-        calculated: Calculated {
-            complexity: complexity.to_owned(),
-            story_points: estimate.story_points,
-            hours: f64::from(estimate.hours_min + estimate.hours_max) / 2.0,
-            hours_min: estimate.hours_min,
-            hours_max: estimate.hours_max,
-            confidence: estimate.confidence,
-            priority: priority.label().to_owned(),
-            drivers: estimate.drivers,
-            risk_factors,
-            similar_components: similar,
-            implementation_notes,
-            accessibility_requirements,
-        },
-        analysis: AnalysisContext {
-            available: !settings.findings.is_empty(),
-            accessibility_findings: findings
-                .iter()
-                .filter(|f| f.is_accessibility())
-                .cloned()
-                .collect(),
-            findings,
-        },
-        acceptance_criteria,
-        ticket: TicketContext {
-            platform: key.platform.as_str().to_owned(),
-            platform_label: key.platform.label().to_owned(),
-            document_type: key.document_type.as_str().to_owned(),
-            emoji: emoji.to_owned(),
-            prefix: prefix.to_owned(),
-            type_emoji: type_emoji.to_owned(),
-            type_label: type_label.to_owned(),
-        },
-        team_standards,
-        org: settings.org.clone(),
-        team: settings.team.clone(),
-        user: settings.user.clone(),
-        vars,
-        resources,
-        date: DateContext {
-            today: iso(today),
-            due: iso(due),
-        },
-        design_tokens: subject.tokens.clone(),
-        children: Vec::new(),
-    }
+    Prepared::new(design, key, settings, spec).context_of(subject)
 }
 
 /// Priority from its label (`High`…); used when reading a context back.

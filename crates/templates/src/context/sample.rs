@@ -71,7 +71,7 @@ fn fallback(key: TemplateKey, settings: &Settings) -> TemplateContext {
         text_inputs: 0,
         states: Vec::new(),
     };
-    super::build_from_subject(&design, &subject, key, settings, None)
+    super::build_from_subject(&design, subject, key, settings, None)
 }
 
 #[cfg(test)]

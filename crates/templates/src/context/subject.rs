@@ -2,7 +2,8 @@
 //! loops over the pre-order arena slice, never recursion, and every list is capped so a huge
 //! frame yields a readable ticket.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::{Cell, OnceCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use handoff_figma::model::{ComponentPropertyType, PaintType, PropertyValue};
 use handoff_figma::{Design, Node, NodeIndex, NodeType};
@@ -188,6 +189,34 @@ fn component_type(design: &Design, node: &Node) -> String {
     }
 }
 
+/// `needle` (lower-case ASCII) occurs in `haystack`, ignoring case. Layer names are nearly always
+/// ASCII, so this runs for every layer without allocating; other names are lower-cased.
+fn contains_word(haystack: &str, needle: &str) -> bool {
+    if !haystack.is_ascii() {
+        return haystack.to_lowercase().contains(needle);
+    }
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// The interaction states (`hover`, `disabled`…) a variant name such as `Size=L, State=Hover`
+/// names, lower-cased.
+fn state_words(name: &str) -> impl Iterator<Item = &'static str> + '_ {
+    name.split(',').filter_map(|pair| {
+        let (_, value) = pair.split_once('=')?;
+        let value = value.trim();
+        if value.is_ascii() {
+            STATE_WORDS
+                .iter()
+                .copied()
+                .find(|w| value.eq_ignore_ascii_case(w))
+        } else {
+            let lower = value.to_lowercase();
+            STATE_WORDS.iter().copied().find(|w| lower == *w)
+        }
+    })
+}
+
 fn variant_pairs(name: &str) -> BTreeMap<String, String> {
     name.split(',')
         .filter_map(|pair| {
@@ -212,8 +241,45 @@ fn trigger_label(trigger: &str) -> String {
     }
 }
 
+/// Look-ups of nodes by id for one request. A few are linear scans; past that an index is built
+/// once, so an epic whose frames link to each other does not scan the file per interaction.
+pub(crate) struct NodeIds<'a> {
+    design: &'a Design,
+    scans: Cell<u32>,
+    index: OnceCell<HashMap<&'a str, NodeIndex>>,
+}
+
+/// Linear look-ups allowed before the index is built.
+const SCANS_BEFORE_INDEX: u32 = 8;
+
+impl<'a> NodeIds<'a> {
+    pub(crate) fn new(design: &'a Design) -> Self {
+        Self {
+            design,
+            scans: Cell::new(0),
+            index: OnceCell::new(),
+        }
+    }
+
+    pub(crate) fn find(&self, id: &str) -> Option<&'a Node> {
+        if self.index.get().is_none() && self.scans.get() < SCANS_BEFORE_INDEX {
+            self.scans.set(self.scans.get() + 1);
+            return self.design.find(id);
+        }
+        let index = self.index.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.design.nodes.len());
+            for node in &self.design.nodes {
+                // The first node with an id wins, as in `Design::find`.
+                index.entry(node.id.as_str()).or_insert(node.index);
+            }
+            index
+        });
+        index.get(id).and_then(|&i| self.design.node(i))
+    }
+}
+
 /// The subject for `index`.
-pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
+pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> Option<Subject> {
     let node = design.node(index)?;
     let subtree = design.subtree(index);
     let page_name = if node.node_type == NodeType::Canvas {
@@ -317,41 +383,37 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
     let mut texts = Vec::new();
     let mut seen_texts = BTreeSet::new();
     let mut interactions = Vec::new();
-    // Keyed by packed RGB so counting allocates nothing; formatted once at the end.
+    // The walk visits every layer of the subtree, so its sets borrow from the design (or hold
+    // packed numbers) and allocate only when formatted at the end.
     let mut colors: BTreeMap<u32, usize> = BTreeMap::new();
     let mut typography = BTreeSet::new();
     let mut spacing = BTreeSet::new();
     let mut radii = BTreeSet::new();
-    let mut effects = BTreeSet::new();
-    let mut styles = BTreeSet::new();
-    let mut variables = BTreeSet::new();
-    let mut dependencies = BTreeSet::new();
+    let mut effects: BTreeSet<&str> = BTreeSet::new();
+    let mut styles: BTreeSet<&str> = BTreeSet::new();
+    let mut variables: BTreeSet<&str> = BTreeSet::new();
+    let mut dependencies: BTreeSet<&str> = BTreeSet::new();
     let mut annotations = Vec::new();
     let mut documentation_links = Vec::new();
     let mut instance_count = 0;
     let mut text_inputs = 0;
-    let mut states = BTreeSet::new();
+    let mut states: BTreeSet<&'static str> = BTreeSet::new();
 
     for n in subtree {
         if !n.visible {
             continue;
         }
-        let lower = n.name.to_lowercase();
-        if INPUT_WORDS.iter().any(|w| lower.contains(w)) {
+        if INPUT_WORDS.iter().any(|w| contains_word(&n.name, w)) {
             text_inputs += 1;
         }
         if n.node_type == NodeType::Component || n.node_type == NodeType::Instance {
-            for (_, value) in variant_pairs(&n.name) {
-                let value = value.to_lowercase();
-                if STATE_WORDS.contains(&value.as_str()) {
-                    states.insert(value);
-                }
-            }
+            states.extend(state_words(&n.name));
         }
-        if let Some(text) = n.text.as_deref() {
+        if let Some(text) = n.text.as_deref()
+            && texts.len() < MAX_TEXTS
+        {
             let content = truncate(&text.characters, MAX_TEXT_CHARS);
-            if !content.is_empty() && texts.len() < MAX_TEXTS && seen_texts.insert(content.clone())
-            {
+            if !content.is_empty() && seen_texts.insert(content.clone()) {
                 let s = &text.style;
                 let mut style = Vec::new();
                 if let Some(f) = &s.font_family {
@@ -404,22 +466,16 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
             radii.insert((r * 100.0).round() as i64);
         }
         for effect in n.effects.iter().filter(|e| e.visible) {
-            effects.insert(
-                effect
-                    .effect_type
-                    .as_str()
-                    .to_ascii_lowercase()
-                    .replace('_', " "),
-            );
+            effects.insert(effect.effect_type.as_str());
         }
         for style_id in n.styles.values() {
             if let Some(name) = design.style_name(style_id) {
-                styles.insert(name.to_owned());
+                styles.insert(name);
             }
         }
         for binding in n.bound_variables.values() {
             for id in binding.variable_ids() {
-                variables.insert(design.variable_name(id).unwrap_or(id).to_owned());
+                variables.insert(design.variable_name(id).unwrap_or(id));
             }
         }
         if n.node_type == NodeType::Instance {
@@ -432,9 +488,9 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
                         c.component_set_id
                             .as_ref()
                             .and_then(|set| design.component_sets.get(set))
-                            .map_or_else(|| c.name.clone(), |s| s.name.clone())
+                            .map_or(c.name.as_str(), |s| s.name.as_str())
                     })
-                    .unwrap_or_else(|| n.name.clone());
+                    .unwrap_or(n.name.as_str());
                 dependencies.insert(name);
             }
         }
@@ -460,10 +516,7 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
                 .and_then(|t| t.trigger_type.clone())
                 .unwrap_or_default();
             for action in &interaction.actions {
-                let destination = action
-                    .destination_id
-                    .as_deref()
-                    .and_then(|id| design.find(id));
+                let destination = action.destination_id.as_deref().and_then(|id| ids.find(id));
                 let dest_name = destination.map(|d| d.name.clone());
                 let action_type = action.action_type.as_deref().unwrap_or_default();
                 let target = dest_name
@@ -501,7 +554,7 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
             && let Some(dest) = &n.transition_node_id
             && interactions.len() < MAX_INTERACTIONS
         {
-            let name = design.find(dest).map(|d| d.name.clone());
+            let name = ids.find(dest).map(|d| d.name.clone());
             interactions.push(InteractionFact {
                 node_id: n.id.clone(),
                 node_name: n.name.clone(),
@@ -555,11 +608,11 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
             typography: typography.into_iter().take(MAX_TOKENS).collect(),
             spacing: to_px(spacing),
             radii: to_px(radii),
-            effects: effects.into_iter().collect(),
-            styles: styles.into_iter().take(MAX_TOKENS).collect(),
-            variables: variables.into_iter().take(MAX_TOKENS).collect(),
+            effects: effects_text(effects),
+            styles: owned(styles),
+            variables: owned(variables),
         },
-        dependencies: dependencies.into_iter().take(MAX_TOKENS).collect(),
+        dependencies: owned(dependencies),
         children: design
             .children_of(node)
             .take(30)
@@ -574,8 +627,26 @@ pub fn extract(design: &Design, index: NodeIndex) -> Option<Subject> {
         node_count: subtree.len(),
         instance_count,
         text_inputs,
-        states: states.into_iter().collect(),
+        states: states.into_iter().map(str::to_owned).collect(),
     })
+}
+
+/// The first [`MAX_TOKENS`] names of a set, owned.
+fn owned(names: BTreeSet<&str>) -> Vec<String> {
+    names
+        .into_iter()
+        .take(MAX_TOKENS)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `DROP_SHADOW` → `drop shadow`, sorted and without duplicates.
+fn effects_text(effects: BTreeSet<&str>) -> Vec<String> {
+    let texts: BTreeSet<String> = effects
+        .into_iter()
+        .map(|e| e.to_ascii_lowercase().replace('_', " "))
+        .collect();
+    texts.into_iter().collect()
 }
 
 /// The node a single ticket is about when the caller names none: the requested node of a nodes
