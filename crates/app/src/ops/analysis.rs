@@ -1,10 +1,6 @@
-//! Design analysis reports, computed from the design.
+//! Design analysis reports, computed from the design by the analysis crate's one dispatcher.
 
-use handoff_analysis::{
-    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report,
-    effort_report, export_tokens, health_report, parse_dtcg, project_report, relationships_report,
-    tokens_report,
-};
+use handoff_analysis::{DesignSystem, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report};
 use handoff_store::Identity;
 use serde::{Deserialize, Serialize};
 
@@ -12,16 +8,7 @@ use super::design::DesignSource;
 use crate::app::App;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, schemars::JsonSchema, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ReportKind {
-    Project,
-    Tokens,
-    Compliance,
-    Health,
-    Effort,
-    Relationships,
-}
+pub use handoff_analysis::ReportKind;
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AnalyzeRequest {
@@ -74,52 +61,22 @@ impl App {
         let design = loaded.design.clone();
         tokio::task::spawn_blocking(move || {
             let scope = Scope::whole(&design);
-            let to_json = |value: Result<serde_json::Value, serde_json::Error>| {
-                value.map_err(|err| {
-                    AppError::internal(format!("cannot serialise the report: {err}"))
-                })
+            let options = ReportOptions {
+                system: match &tokens {
+                    Some(imported) => DesignSystem::Tokens(&imported.tokens),
+                    None => DesignSystem::Own,
+                },
+                token_format,
+                ..ReportOptions::default()
             };
-            let (report, markdown, exported) = match kind {
-                ReportKind::Project => {
-                    let r = project_report(&design, &scope);
-                    (to_json(serde_json::to_value(&r))?, r.to_markdown(), None)
-                }
-                ReportKind::Tokens => {
-                    let r = tokens_report(&design, &scope);
-                    let exported = token_format.map(|format| export_tokens(&r.tokens, format));
-                    (
-                        to_json(serde_json::to_value(&r))?,
-                        r.to_markdown(),
-                        exported,
-                    )
-                }
-                ReportKind::Compliance => {
-                    let system = match &tokens {
-                        Some(imported) => DesignSystem::Tokens(&imported.tokens),
-                        None => DesignSystem::Own,
-                    };
-                    let r =
-                        compliance_report(&design, &scope, &system, &ComplianceOptions::default());
-                    (to_json(serde_json::to_value(&r))?, r.to_markdown(), None)
-                }
-                ReportKind::Health => {
-                    let r = health_report(&design, &scope, &HealthOptions::default());
-                    (to_json(serde_json::to_value(&r))?, r.to_markdown(), None)
-                }
-                ReportKind::Effort => {
-                    let r = effort_report(&design, &scope);
-                    (to_json(serde_json::to_value(&r))?, r.to_markdown(), None)
-                }
-                ReportKind::Relationships => {
-                    let r = relationships_report(&design, &scope);
-                    (to_json(serde_json::to_value(&r))?, r.to_markdown(), None)
-                }
-            };
+            let output = run_report(&design, &scope, kind, &options);
+            let report = serde_json::to_value(&output.report)
+                .map_err(|err| AppError::internal(format!("cannot serialise the report: {err}")))?;
             Ok(AnalysisOutput {
                 kind,
                 report,
-                markdown,
-                exported,
+                markdown: output.report.to_markdown(),
+                exported: output.exported,
             })
         })
         .await

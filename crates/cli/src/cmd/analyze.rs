@@ -2,24 +2,13 @@
 
 use std::io::{Read, Write};
 
+use clap::builder::TypedValueParser as _;
 use handoff_analysis::{
-    ComplianceOptions, DesignSystem, HealthOptions, Scope, TokenFormat, compliance_report,
-    effort_report, export_tokens, health_report, parse_dtcg, project_report, relationships_report,
-    tokens_report,
+    DesignSystem, ReportKind, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report,
 };
 use handoff_figma::{Design, ParseError};
 
 use super::CliError;
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Report {
-    Project,
-    Tokens,
-    Compliance,
-    Health,
-    Effort,
-    Relationships,
-}
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -33,8 +22,13 @@ pub struct Args {
     #[arg(value_name = "FILE|-")]
     pub input: String,
     /// Which report to produce.
-    #[arg(long, value_enum, default_value = "project")]
-    pub report: Report,
+    #[arg(
+        long,
+        default_value = "project",
+        value_parser = clap::builder::PossibleValuesParser::new(ReportKind::ALL.map(ReportKind::as_str))
+            .try_map(|name| name.parse::<ReportKind>()),
+    )]
+    pub report: ReportKind,
     /// Analyse only this node and its subtree (repeatable; `1:2` or `1-2`).
     #[arg(long = "node", value_name = "ID")]
     pub nodes: Vec<String>,
@@ -58,87 +52,46 @@ fn parse_token_format(text: &str) -> Result<TokenFormat, String> {
 }
 
 pub fn run(args: Args) -> Result<(), CliError> {
-    if args.token_format.is_some() && args.report != Report::Tokens {
+    if args.token_format.is_some() && args.report != ReportKind::Tokens {
         return Err(CliError::input(
             "--token-format only applies to --report tokens",
         ));
     }
-    if (args.tokens.is_some() || args.against.is_some()) && args.report != Report::Compliance {
+    if (args.tokens.is_some() || args.against.is_some()) && args.report != ReportKind::Compliance {
         return Err(CliError::input(
             "--tokens and --against only apply to --report compliance",
         ));
     }
     let design = load_design(&args.input)?;
     let scope = Scope::of(&design, &args.nodes).map_err(CliError::input)?;
-    let json = args.format == OutputFormat::Json;
-    let render = |value: Result<String, serde_json::Error>| {
-        value.map_err(|e| CliError::runtime(format!("cannot render the report: {e}")))
+    let imported;
+    let other;
+    let system = if let Some(path) = &args.tokens {
+        let bytes = read_input(path)?;
+        imported = parse_dtcg(&bytes).map_err(|e| CliError::input(format!("{path}: {e}")))?;
+        for reason in &imported.skipped {
+            eprintln!("note: {path}: skipped {reason}");
+        }
+        DesignSystem::Tokens(&imported.tokens)
+    } else if let Some(path) = &args.against {
+        other = load_design(path)?;
+        DesignSystem::Other(&other)
+    } else {
+        DesignSystem::Own
     };
-    let output = match args.report {
-        Report::Project => {
-            let r = project_report(&design, &scope);
-            if json {
-                render(serde_json::to_string_pretty(&r))?
-            } else {
-                r.to_markdown()
-            }
+    let options = ReportOptions {
+        system,
+        token_format: args.token_format,
+        ..ReportOptions::default()
+    };
+    let result = run_report(&design, &scope, args.report, &options);
+    let output = match result.exported {
+        Some(exported) => exported,
+        None if args.format == OutputFormat::Json => {
+            serde_json::to_string_pretty(&result.report)
+                .map_err(|e| CliError::runtime(format!("cannot render the report: {e}")))?
         }
-        Report::Tokens => {
-            let r = tokens_report(&design, &scope);
-            match args.token_format {
-                Some(format) => export_tokens(&r.tokens, format),
-                None if json => render(serde_json::to_string_pretty(&r))?,
-                None => r.to_markdown(),
-            }
-        }
-        Report::Compliance => {
-            let imported;
-            let other;
-            let system = if let Some(path) = &args.tokens {
-                let bytes = read_input(path)?;
-                imported =
-                    parse_dtcg(&bytes).map_err(|e| CliError::input(format!("{path}: {e}")))?;
-                for reason in &imported.skipped {
-                    eprintln!("note: {path}: skipped {reason}");
-                }
-                DesignSystem::Tokens(&imported.tokens)
-            } else if let Some(path) = &args.against {
-                other = load_design(path)?;
-                DesignSystem::Other(&other)
-            } else {
-                DesignSystem::Own
-            };
-            let r = compliance_report(&design, &scope, &system, &ComplianceOptions::default());
-            if json {
-                render(serde_json::to_string_pretty(&r))?
-            } else {
-                r.to_markdown()
-            }
-        }
-        Report::Health => {
-            let r = health_report(&design, &scope, &HealthOptions::default());
-            if json {
-                render(serde_json::to_string_pretty(&r))?
-            } else {
-                r.to_markdown()
-            }
-        }
-        Report::Effort => {
-            let r = effort_report(&design, &scope);
-            if json {
-                render(serde_json::to_string_pretty(&r))?
-            } else {
-                r.to_markdown()
-            }
-        }
-        Report::Relationships => {
-            let r = relationships_report(&design, &scope);
-            if json {
-                render(serde_json::to_string_pretty(&r))?
-            } else {
-                r.to_markdown()
-            }
-        }
+        None => result.report.to_markdown(),
     };
     let mut stdout = std::io::stdout().lock();
     stdout
@@ -197,7 +150,7 @@ mod tests {
     fn args(input: &str) -> Args {
         Args {
             input: input.to_owned(),
-            report: Report::Project,
+            report: ReportKind::Project,
             nodes: Vec::new(),
             format: OutputFormat::Md,
             tokens: None,
@@ -260,21 +213,14 @@ mod tests {
         let path = dir.path().join("tokens.json");
         std::fs::write(&path, b"[]").unwrap();
         let mut a = args(&fixture());
-        a.report = Report::Compliance;
+        a.report = ReportKind::Compliance;
         a.tokens = Some(path.to_str().unwrap().to_owned());
         assert!(input_error(run(a)).contains("token"));
     }
 
     #[test]
     fn every_report_runs_on_a_valid_file() {
-        for report in [
-            Report::Project,
-            Report::Tokens,
-            Report::Compliance,
-            Report::Health,
-            Report::Effort,
-            Report::Relationships,
-        ] {
+        for report in ReportKind::ALL {
             for format in [OutputFormat::Json, OutputFormat::Md] {
                 let mut a = args(&fixture());
                 a.report = report;
