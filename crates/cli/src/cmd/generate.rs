@@ -1,9 +1,9 @@
-//! `handoff generate FILE --platform P --type T`: tickets from a saved Figma response.
+//! `handoff generate FILE|URL --platform P --type T`: tickets from a saved Figma response or a
+//! figma.com link.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use handoff_figma::Design;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
     Children, DocumentType, OutputFormat, Overrides, Request, Settings, StringOrList,
@@ -11,11 +11,12 @@ use handoff_templates::{
     top_level_frames,
 };
 
-use super::CliError;
+use super::{CliError, ConfigArgs, design_input};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A saved `GET /v1/files/:key` or `/nodes` response; `-` reads stdin.
+    /// A saved `GET /v1/files/:key` or `/nodes` response or plugin payload (`-` reads stdin), or
+    /// a figma.com link (fetched with the configured `figma_token`; `node-id=` selects nodes).
     input: String,
     /// jira, confluence, wiki, github, gitlab, linear, notion, azure-devops, figma, aem, trello, asana.
     #[arg(long, short)]
@@ -36,7 +37,7 @@ pub struct Args {
     /// Template directory searched before the built-ins; repeatable.
     #[arg(long = "templates-dir", value_name = "DIR")]
     templates_dirs: Vec<PathBuf>,
-    /// The Figma file key, for design links (not part of a saved response).
+    /// The Figma file key, for design links (a link carries its own; a saved response does not).
     #[arg(long)]
     file_key: Option<String>,
     /// Project name (default: the file name).
@@ -48,14 +49,21 @@ pub struct Args {
     /// Write here instead of stdout.
     #[arg(long, short)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 pub fn run(args: Args) -> Result<(), CliError> {
     let key = TemplateKey::parse(&args.platform, &args.document_type).map_err(CliError::input)?;
-    let design = load_design(&args.input)?;
+    let input = design_input::load(&args.input, &args.config)?;
+    let design = &*input.design;
     let registry = super::templates::registry(args.templates_dirs.clone())?;
     let settings = Settings {
-        file_key: args.file_key.clone().unwrap_or_default(),
+        file_key: args
+            .file_key
+            .clone()
+            .or_else(|| input.file_key.clone())
+            .unwrap_or_default(),
         project: handoff_templates::context::ProjectSettings {
             name: args.project.clone(),
             ..Default::default()
@@ -75,21 +83,27 @@ pub fn run(args: Args) -> Result<(), CliError> {
         settings: &settings,
         overrides: &overrides,
     };
+    // Nodes named on the command line, else those the link selected (an epic spans the file).
+    let wanted = if args.nodes.is_empty() && key.document_type != DocumentType::Epic {
+        &input.node_ids
+    } else {
+        &args.nodes
+    };
     let mut nodes = Vec::new();
-    for id in &args.nodes {
-        nodes.push(find_node(&design, id).map_err(CliError::input)?);
+    for id in wanted {
+        nodes.push(find_node(design, id).map_err(CliError::input)?);
     }
 
     let output = if key.document_type == DocumentType::Epic {
         if nodes.is_empty() {
-            nodes = top_level_frames(&design);
+            nodes = top_level_frames(design);
         }
         let child_type = DocumentType::parse(&args.child_type).map_err(CliError::input)?;
         let children = Children {
             document_type: child_type,
             overrides: &overrides,
         };
-        let epic = generate_epic(&registry, &design, &nodes, children, request)
+        let epic = generate_epic(&registry, design, &nodes, children, request)
             .map_err(CliError::runtime)?;
         let format = output_format(args.format.as_deref(), &registry, key)?;
         if format == OutputFormat::Json {
@@ -102,7 +116,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     } else {
         if nodes.is_empty() {
             nodes.push(
-                default_subject(&design)
+                default_subject(design)
                     .ok_or_else(|| CliError::input("the design has no nodes"))?,
             );
         }
@@ -110,7 +124,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         let mut parts = Vec::new();
         for node in nodes {
             let ticket =
-                generate_ticket(&registry, &design, node, request).map_err(CliError::runtime)?;
+                generate_ticket(&registry, design, node, request).map_err(CliError::runtime)?;
             parts.push(render_ticket(&ticket, format));
         }
         join(parts, format)
@@ -169,26 +183,4 @@ fn write_output(output: &str, path: Option<&PathBuf>) -> Result<(), CliError> {
                 .map_err(|e| CliError::runtime(format!("cannot write the output: {e}")))
         }
     }
-}
-
-fn load_design(input: &str) -> Result<Design, CliError> {
-    if input.starts_with("http://") || input.starts_with("https://") || input.contains("figma.com/")
-    {
-        return Err(CliError::input(format!(
-            "`{input}` is a link: `handoff generate` works offline on a saved Figma response for now. \
-             Save it with the Figma REST API (GET /v1/files/:key or /nodes) and pass the file"
-        )));
-    }
-    let bytes = if input == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
-        bytes
-    } else {
-        std::fs::read(input).map_err(|e| CliError::input(format!("cannot read `{input}`: {e}")))?
-    };
-    let name = if input == "-" { "<stdin>" } else { input };
-    handoff_figma::parse_design(&bytes).map_err(|e| CliError::input(format!("{name}: {e}")))
 }
