@@ -7,7 +7,9 @@ pub mod context;
 pub mod design;
 pub mod legacy;
 pub mod records;
+pub mod screenshots;
 pub mod sessions;
+pub mod settings;
 pub mod templates;
 pub mod tickets;
 

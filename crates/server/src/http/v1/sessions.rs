@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use handoff_app::App;
 use handoff_app::auth::Caller;
@@ -12,37 +11,52 @@ use handoff_app::ops::SessionView;
 use handoff_app::ratelimit::RateGroup;
 use serde::Deserialize;
 use serde_json::Value;
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::ApiError;
 use crate::http::AppState;
-use crate::http::guard::guard_routes;
 use crate::http::json::JsonBody;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionRequest {
+    /// Client data kept with the session (a JSON object).
     #[serde(default)]
     pub data: Option<Value>,
 }
 
-pub fn routes(app: &Arc<App>) -> Router<AppState> {
-    let router = Router::new()
-        .route("/sessions", post(create).get(list))
-        .route("/sessions/{id}", get(read).delete(remove))
-        .route("/sessions/{id}/refresh", post(refresh));
-    guard_routes(router, app, Some(RateGroup::Reads))
+pub fn routes(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
+    let routes = OpenApiRouter::new()
+        .routes(routes!(create, list))
+        .routes(routes!(read, remove))
+        .routes(routes!(refresh));
+    super::guarded(routes, app, RateGroup::Reads)
 }
 
+/// Create a session
+///
+/// Mints a session token (`hs_…`, returned only here) for the caller, to be sent as a bearer token
+/// instead of the API key. Its expiry slides on every use.
+#[utoipa::path(post, path = "/sessions", operation_id = "create_session", tag = "sessions",
+    request_body(content = ref("#/components/schemas/SessionRequest"), description = "Optional; an empty body is fine."),
+    responses((status = 201, description = "The new session, with its token.", body = ref("#/components/schemas/SessionView"))))]
 async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     body: Option<JsonBody<SessionRequest>>,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
-    let data = body.and_then(|JsonBody(body)| body.data).unwrap_or(Value::Null);
+    let data = body
+        .and_then(|JsonBody(body)| body.data)
+        .unwrap_or(Value::Null);
     let session = state.app.create_session(&caller, data).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
+/// List my sessions
+#[utoipa::path(get, path = "/sessions", operation_id = "list_sessions", tag = "sessions",
+    responses((status = 200, description = "The caller's live sessions (without tokens).", body = ref("#/components/schemas/SessionList"))))]
 async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -50,6 +64,11 @@ async fn list(
     Ok(Json(state.app.list_sessions(&caller.identity).await?))
 }
 
+/// Get one of my sessions
+#[utoipa::path(get, path = "/sessions/{id}", operation_id = "get_session", tag = "sessions", params(("id" = String, Path, description = "The session id (`sessionId`).")),
+    responses(
+        (status = 200, description = "The session.", body = ref("#/components/schemas/SessionView")),
+        (status = 404, description = "No such session of the caller's.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn read(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -58,6 +77,14 @@ async fn read(
     Ok(Json(state.app.get_session(&caller.identity, &id).await?))
 }
 
+/// Refresh a session
+///
+/// Extends the session's expiry and, when `data` is given, replaces the data kept with it.
+#[utoipa::path(post, path = "/sessions/{id}/refresh", operation_id = "refresh_session", tag = "sessions", params(("id" = String, Path, description = "The session id (`sessionId`).")),
+    request_body(content = ref("#/components/schemas/SessionRequest"), description = "Optional; an empty body keeps the data."),
+    responses(
+        (status = 200, description = "The refreshed session.", body = ref("#/components/schemas/SessionView")),
+        (status = 404, description = "No such session of the caller's.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn refresh(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -65,9 +92,21 @@ async fn refresh(
     body: Option<JsonBody<SessionRequest>>,
 ) -> Result<Json<SessionView>, ApiError> {
     let data = body.and_then(|JsonBody(body)| body.data);
-    Ok(Json(state.app.refresh_session(&caller.identity, &id, data).await?))
+    Ok(Json(
+        state
+            .app
+            .refresh_session(&caller.identity, &id, data)
+            .await?,
+    ))
 }
 
+/// Delete a session
+///
+/// Its token stops working at once, on every instance.
+#[utoipa::path(delete, path = "/sessions/{id}", operation_id = "delete_session", tag = "sessions", params(("id" = String, Path, description = "The session id (`sessionId`).")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, description = "No such session of the caller's.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn remove(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
