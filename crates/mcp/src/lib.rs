@@ -3,6 +3,8 @@
 
 #[cfg(feature = "conformance-fixtures")]
 mod conformance;
+mod prompts;
+mod resources;
 mod session_store;
 mod tools;
 
@@ -14,7 +16,7 @@ use rmcp::ServiceExt;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
 use session_store::{SessionManager, SharedEvents, SharedSessions};
-pub use tools::HandoffMcp;
+pub use tools::{HandoffMcp, LEGACY_TOOLS};
 
 /// The `/mcp` endpoint as an axum router, ready for `nest_service("/mcp", …)`.
 pub fn http_service(app: Arc<App>) -> axum::Router {

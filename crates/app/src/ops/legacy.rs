@@ -180,17 +180,13 @@ impl LegacyOutput {
 }
 
 impl LegacyCall {
-    /// The rate-limit budgets one run draws on: reads for the status report, generation for the
-    /// rest, and Figma too when the design is fetched from Figma.
+    /// The rate-limit budget one run draws on: reads for the status report, generation for the
+    /// rest. A Figma fetch also draws on the Figma budget, charged by the fetch itself.
     pub fn rate_groups(&self) -> Vec<RateGroup> {
         if matches!(self, Self::TestAiServices | Self::NothingSelected) {
             return vec![RateGroup::Reads];
         }
-        let mut groups = vec![RateGroup::Generation];
-        if self.fetches_figma() {
-            groups.push(RateGroup::Figma);
-        }
-        groups
+        vec![RateGroup::Generation]
     }
 
     /// Whether running the call fetches the design from Figma's API.
