@@ -905,10 +905,8 @@ mod tests {
         };
         assert_eq!(*kind, ReportKind::Project);
         assert!(matches!(request.source, DesignSource::Url { .. }));
-        assert_eq!(
-            call.rate_groups(),
-            [RateGroup::Generation, RateGroup::Figma]
-        );
+        assert!(call.fetches_figma());
+        assert_eq!(call.rate_groups(), [RateGroup::Generation]);
 
         let call = parse_legacy_call(
             "generate_template_tickets",
