@@ -68,10 +68,11 @@ pub fn kind_for_status(status: StatusCode) -> (ErrorKind, &'static str, &'static
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let err = self.0;
-        let status = if err.code() == "method_not_allowed" {
-            StatusCode::METHOD_NOT_ALLOWED
-        } else {
-            status_for(err.kind)
+        // Two request errors have their own HTTP status; every other code maps by its kind.
+        let status = match err.code() {
+            "method_not_allowed" => StatusCode::METHOD_NOT_ALLOWED,
+            "unsupported_media_type" => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            _ => status_for(err.kind),
         };
         let mut body = json!({ "code": err.code(), "message": err.message });
         if let Some(details) = err.details {

@@ -1,7 +1,7 @@
 //! [`JsonBody`]: the request-body extractor for every JSON route. Unlike `axum::Json`, a rejection
 //! says exactly what is wrong (the JSON path of a wrong type or missing field, the line and column
 //! of a syntax error) in the one JSON error shape, and it does not insist on a `Content-Type`
-//! header: the Figma plugin and many scripts send JSON as `text/plain`.
+//! header: the Figma plugin and many scripts send JSON as `text/plain`. Bodies are JSON objects.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, OptionalFromRequest, Request};
@@ -21,6 +21,11 @@ impl<T: DeserializeOwned> JsonBody<T> {
         }
         let text = std::str::from_utf8(bytes)
             .map_err(|err| invalid(format!("the request body is not UTF-8: {err}")))?;
+        // Every body of this API is an object. Checked up front because serde also fills a struct
+        // from an array, positionally, which would accept `[]` or `[{…}]` as a valid request.
+        if !text.trim_start().starts_with('{') {
+            return Err(invalid("the request body must be a JSON object (`{…}`)").into());
+        }
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
             let path = err.path().to_string();
