@@ -296,7 +296,7 @@ mod tests {
             "",
             "abc.1",
             &format!("{key}.x"),
-            &format!("{key}"),
+            key,
         ] {
             assert!(parse_event_id(foreign).is_err(), "{foreign:?} accepted");
         }
