@@ -294,7 +294,7 @@ async fn sessions_me_and_history() {
     let (status, body) = ada
         .call(Method::PUT, "/me/settings", Some(json!([1])))
         .await;
-    assert_eq!((status, error_code(&body)), (400, "bad_request"), "{body}");
+    assert_eq!((status, error_code(&body)), (400, "invalid_json"), "{body}");
 
     // History records generations, newest first, bounded by `limit`.
     assert_eq!(ada.ok(Method::GET, "/me/history", None).await, json!([]));
@@ -807,13 +807,13 @@ async fn components_and_screenshots_round_trip_byte_for_byte() {
         "{body}"
     );
 
-    for (content_type, body, code) in [
-        ("text/plain", PNG.to_vec(), "unsupported_media_type"),
-        ("image/png", b"not an image".to_vec(), "bad_request"),
+    for (content_type, body, expected) in [
+        ("text/plain", PNG.to_vec(), (415, "unsupported_media_type")),
+        ("image/png", b"not an image".to_vec(), (400, "bad_request")),
         (
             "multipart/form-data; boundary=b",
             b"--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nx\r\n--b--\r\n".to_vec(),
-            "missing_screenshot",
+            (400, "missing_screenshot"),
         ),
     ] {
         let (status, answer) = ada
@@ -821,7 +821,7 @@ async fn components_and_screenshots_round_trip_byte_for_byte() {
             .await;
         assert_eq!(
             (status, error_code(&answer)),
-            (400, code),
+            expected,
             "{content_type}: {answer}"
         );
     }
