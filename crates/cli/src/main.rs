@@ -29,9 +29,10 @@ enum Command {
     Config(cmd::config::Args),
     /// Serve MCP over stdio (for Claude Desktop, Cursor, VS Code); logs go to stderr.
     Mcp(cmd::mcp::Args),
-    /// Print the design context of a saved Figma response (offline).
+    /// Print the design context of a saved Figma response or a figma.com link.
     Simplify(cmd::simplify::Args),
-    /// Analyse a saved Figma response: project, tokens, compliance, health, effort, relationships.
+    /// Analyse a saved Figma response or a figma.com link: project, tokens, compliance, health,
+    /// effort, relationships.
     Analyze(cmd::analyze::Args),
     /// Manage users in the store (works on the embedded store while the server is stopped).
     Users(cmd::users::Args),
@@ -41,7 +42,7 @@ enum Command {
     Store(cmd::store::Args),
     /// List, show and validate ticket templates.
     Templates(cmd::templates::Args),
-    /// Generate tickets or docs from a saved Figma response.
+    /// Generate tickets or docs from a saved Figma response or a figma.com link.
     Generate(cmd::generate::Args),
 }
 

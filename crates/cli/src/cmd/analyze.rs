@@ -1,14 +1,12 @@
-//! `handoff analyze`: design analysis reports of a saved Figma response, offline.
+//! `handoff analyze`: design analysis reports of a saved Figma response or a figma.com link.
 
 use std::io::{Read, Write};
 
+use super::{CliError, ConfigArgs, design_input};
 use clap::builder::TypedValueParser as _;
 use handoff_analysis::{
     DesignSystem, ReportKind, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report,
 };
-use handoff_figma::{Design, ParseError};
-
-use super::CliError;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -18,7 +16,8 @@ pub enum OutputFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// A saved `GET /v1/files/:key` or `/nodes` response (or a plugin payload); `-` reads stdin.
+    /// A saved `GET /v1/files/:key` or `/nodes` response (or a plugin payload), `-` for stdin, or a
+    /// figma.com link / file key (fetched with the configured Figma token).
     #[arg(value_name = "FILE|-")]
     pub input: String,
     /// Which report to produce.
@@ -45,6 +44,8 @@ pub struct Args {
     /// (dtcg, css, tailwind, tailwind-v3, scss).
     #[arg(long, value_name = "FORMAT", value_parser = parse_token_format)]
     pub token_format: Option<TokenFormat>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 fn parse_token_format(text: &str) -> Result<TokenFormat, String> {
@@ -62,8 +63,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
             "--tokens and --against only apply to --report compliance",
         ));
     }
-    let design = load_design(&args.input)?;
-    let scope = Scope::of(&design, &args.nodes).map_err(CliError::input)?;
+    let input = design_input::load(&args.input, &args.config)?;
+    let design = &*input.design;
+    let scope = Scope::of(design, &args.nodes).map_err(CliError::input)?;
     let imported;
     let other;
     let system = if let Some(path) = &args.tokens {
@@ -74,8 +76,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
         }
         DesignSystem::Tokens(&imported.tokens)
     } else if let Some(path) = &args.against {
-        other = load_design(path)?;
-        DesignSystem::Other(&other)
+        other = design_input::load(path, &args.config)?;
+        DesignSystem::Other(&other.design)
     } else {
         DesignSystem::Own
     };
@@ -84,7 +86,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         token_format: args.token_format,
         ..ReportOptions::default()
     };
-    let result = run_report(&design, &scope, args.report, &options);
+    let result = run_report(design, &scope, args.report, &options);
     let output = match result.exported {
         Some(exported) => exported,
         None if args.format == OutputFormat::Json => {
@@ -105,29 +107,6 @@ pub fn run(args: Args) -> Result<(), CliError> {
         })
         .and_then(|()| stdout.flush())
         .map_err(|error| CliError::runtime(format!("cannot write the output: {error}")))
-}
-
-fn load_design(input: &str) -> Result<Design, CliError> {
-    if input.starts_with("http://") || input.starts_with("https://") || input.contains("figma.com/")
-    {
-        return Err(CliError::input(format!(
-            "`{input}` is a link: `handoff analyze` works offline on a saved Figma response for now. \
-             Save it with the Figma REST API (GET /v1/files/:key or /nodes) and pass the file"
-        )));
-    }
-    let bytes = read_input(input)?;
-    let name = if input == "-" { "<stdin>" } else { input };
-    parse(&bytes).map_err(|error| CliError::input(format!("{name}: {error}")))
-}
-
-/// A REST response, else a plugin payload; the REST error wins when neither parses.
-fn parse(bytes: &[u8]) -> Result<Design, ParseError> {
-    match handoff_figma::parse_design(bytes) {
-        Err(error @ ParseError::NotFigma { .. }) => {
-            handoff_figma::parse_plugin_payload(bytes).map_err(|_| error)
-        }
-        other => other,
-    }
 }
 
 fn read_input(input: &str) -> Result<Vec<u8>, CliError> {
@@ -156,6 +135,7 @@ mod tests {
             tokens: None,
             against: None,
             token_format: None,
+            config: ConfigArgs::default(),
         }
     }
 
@@ -171,14 +151,6 @@ mod tests {
         let err = result.unwrap_err();
         assert_eq!(err.code, 2, "{}", err.message);
         err.message
-    }
-
-    #[test]
-    fn a_figma_link_is_a_clear_input_error() {
-        let message = input_error(run(args(
-            "https://www.figma.com/design/abc123/Shop?node-id=1-2",
-        )));
-        assert!(message.contains("saved Figma response"), "{message}");
     }
 
     #[test]

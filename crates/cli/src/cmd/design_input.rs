@@ -19,10 +19,6 @@ const PROGRESS_THRESHOLD: u64 = 50 * 1024 * 1024;
 pub struct DesignInput {
     pub design: Arc<Design>,
     /// Known when the design was fetched from Figma (needed for node links).
-    #[allow(
-        dead_code,
-        reason = "read by the commands that link to nodes (analyze, generate)"
-    )]
     pub file_key: Option<String>,
     /// The nodes a link asked for (`node-id=1-2`), normalised to `1:2`; empty for files.
     pub node_ids: Vec<String>,

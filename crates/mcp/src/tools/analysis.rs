@@ -1,9 +1,9 @@
 //! Analysis reports and ticket generation over a design.
 
+use super::output_schema;
 use handoff_app::ops::{
     AnalysisOutput, AnalyzeRequest, GenerateRequest, GeneratedTickets, ReportKind,
 };
-use rmcp::handler::server::common::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
 use rmcp::service::RequestContext;
@@ -15,7 +15,7 @@ use super::{DESIGN_GROUPS, HandoffMcp, Progress, Reply};
 impl HandoffMcp {
     #[tool(
         description = "Project overview: pages, frames, components, styles, complexity.",
-        output_schema = schema_for_output::<AnalysisOutput>(),
+        output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     async fn analyze_project(
@@ -28,7 +28,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Design tokens (colours, type, spacing, radii) used by the design; optional export as dtcg, css, tailwind or scss.",
-        output_schema = schema_for_output::<AnalysisOutput>(),
+        output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     async fn extract_design_tokens(
@@ -41,7 +41,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Values that do not match the design system (file styles or a given DTCG token document).",
-        output_schema = schema_for_output::<AnalysisOutput>(),
+        output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     async fn check_compliance(
@@ -54,7 +54,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Design health score: detached instances, unnamed layers, contrast, inconsistencies.",
-        output_schema = schema_for_output::<AnalysisOutput>(),
+        output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     async fn analyze_design_health(
@@ -67,7 +67,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Implementation effort estimate per screen and component.",
-        output_schema = schema_for_output::<AnalysisOutput>(),
+        output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     async fn estimate_effort(
@@ -80,7 +80,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Component usage and instance/component-set relationships.",
-        output_schema = schema_for_output::<AnalysisOutput>(),
+        output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     async fn map_relationships(
@@ -94,7 +94,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Tickets or docs from a design for a platform (jira, confluence, github, gitlab, linear, notion, azure-devops, wiki, aem); document_type epic gives an epic with one story per frame. Recorded in history.",
-        output_schema = schema_for_output::<GeneratedTickets>(),
+        output_schema = output_schema::<GeneratedTickets>(),
         annotations(read_only_hint = false, destructive_hint = false, idempotent_hint = false, open_world_hint = true)
     )]
     async fn generate_tickets(

@@ -1,10 +1,10 @@
 //! Design context, outline and stored screenshots.
 
+use super::output_schema;
 use base64::Engine as _;
 use handoff_app::AppError;
 use handoff_app::ops::{DesignContextOutput, DesignContextRequest};
 use handoff_app::ratelimit::RateGroup;
-use rmcp::handler::server::common::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ContentBlock};
 use rmcp::service::RequestContext;
@@ -40,7 +40,7 @@ pub struct ScreenshotInfo {
 impl HandoffMcp {
     #[tool(
         description = "Compact design context of a Figma file or nodes for writing code, within a byte budget; follow next_cursor for more.",
-        output_schema = schema_for_output::<DesignContextOutput>(),
+        output_schema = output_schema::<DesignContextOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     async fn get_design_context(
@@ -53,7 +53,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Outline of a Figma file or nodes (two levels): ids, names, types, sizes. Use before get_design_context on large files.",
-        output_schema = schema_for_output::<DesignContextOutput>(),
+        output_schema = output_schema::<DesignContextOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     async fn get_metadata(
@@ -67,7 +67,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "The screenshot stored with a component analysis, as an image.",
-        output_schema = schema_for_output::<ScreenshotInfo>(),
+        output_schema = output_schema::<ScreenshotInfo>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn get_screenshot(

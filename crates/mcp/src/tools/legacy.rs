@@ -6,8 +6,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use super::output_schema;
 use handoff_app::ops::legacy::{LegacyOutput, parse_legacy_call};
-use rmcp::handler::server::common::schema_for_output;
 use rmcp::handler::server::router::tool::{ToolRoute, ToolRouter};
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{CallToolResponse, CallToolResult, JsonObject, Tool};
@@ -133,7 +133,7 @@ pub(super) fn routes() -> ToolRouter<HandoffMcp> {
             _ => JsonObject::new(),
         };
         let tool = Tool::new(name, description, Arc::new(schema))
-            .with_raw_output_schema(schema_for_output::<LegacyOutput>())
+            .with_raw_output_schema(output_schema::<LegacyOutput>())
             .with_annotations(annotations(false, false, true));
         router.add_route(ToolRoute::new_dyn(tool, call_alias));
     }

@@ -331,3 +331,81 @@ impl ServerHandler for HandoffMcp {
 pub(crate) fn arguments_value(arguments: Option<JsonObject>) -> serde_json::Value {
     serde_json::Value::Object(arguments.unwrap_or_default())
 }
+
+/// rmcp's output schema for `T`, with each subschema that schemars writes as `true` (any JSON, for a
+/// free-form `serde_json::Value` field) written as the equivalent `{}`: the 2025-11-25 wire schema
+/// of `tools/list` wants subschemas to be objects.
+pub(crate) fn output_schema<T: schemars::JsonSchema + std::any::Any>() -> Arc<JsonObject> {
+    let mut schema = (*rmcp::handler::server::common::schema_for_output::<T>()).clone();
+    objects_for_true(&mut schema);
+    Arc::new(schema)
+}
+
+/// Rewrites `true` subschemas below `schema` as `{}`. Only keyword positions that hold schemas are
+/// touched: a `true` default, const or flag keeps its meaning.
+fn objects_for_true(schema: &mut JsonObject) {
+    fn subschema(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Bool(true) => *value = serde_json::Value::Object(JsonObject::new()),
+            serde_json::Value::Object(schema) => objects_for_true(schema),
+            _ => {}
+        }
+    }
+    for key in ["properties", "patternProperties", "$defs", "definitions"] {
+        if let Some(serde_json::Value::Object(children)) = schema.get_mut(key) {
+            children.values_mut().for_each(subschema);
+        }
+    }
+    for key in ["items", "additionalProperties", "not", "contains"] {
+        if let Some(child) = schema.get_mut(key) {
+            subschema(child);
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf", "prefixItems"] {
+        if let Some(serde_json::Value::Array(children)) = schema.get_mut(key) {
+            children.iter_mut().for_each(subschema);
+        }
+    }
+}
+
+#[cfg(test)]
+mod output_schema_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use serde_json::json;
+
+    use super::objects_for_true;
+
+    #[test]
+    fn true_subschemas_become_empty_objects_and_true_values_stay() {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {
+                "free": true,
+                "flag": {"type": "boolean", "default": true, "const": true},
+                "list": {"type": "array", "items": true, "uniqueItems": true},
+                "either": {"anyOf": [true, {"type": "null"}]}
+            },
+            "additionalProperties": true,
+            "$defs": {"Any": true}
+        });
+        let serde_json::Value::Object(map) = &mut schema else {
+            unreachable!()
+        };
+        objects_for_true(map);
+        assert_eq!(
+            schema,
+            json!({
+                "type": "object",
+                "properties": {
+                    "free": {},
+                    "flag": {"type": "boolean", "default": true, "const": true},
+                    "list": {"type": "array", "items": {}, "uniqueItems": true},
+                    "either": {"anyOf": [{}, {"type": "null"}]}
+                },
+                "additionalProperties": {},
+                "$defs": {"Any": {}}
+            })
+        );
+    }
+}

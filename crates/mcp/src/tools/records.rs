@@ -1,10 +1,10 @@
 //! The caller's own records: stored component analyses, preferences and history.
 
+use super::output_schema;
 use base64::Engine as _;
 use handoff_app::AppError;
 use handoff_app::ratelimit::RateGroup;
 use handoff_store::{Component, ComponentInput};
-use rmcp::handler::server::common::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
 use rmcp::service::RequestContext;
@@ -96,7 +96,7 @@ pub struct History {
 impl HandoffMcp {
     #[tool(
         description = "Keep an analysis (and optionally a screenshot) of one component for later calls; replaces an earlier one for the same node.",
-        output_schema = schema_for_output::<ComponentView>(),
+        output_schema = output_schema::<ComponentView>(),
         annotations(read_only_hint = false, destructive_hint = true, idempotent_hint = true, open_world_hint = false)
     )]
     async fn store_component_analysis(
@@ -125,7 +125,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "A component analysis stored earlier by this caller.",
-        output_schema = schema_for_output::<ComponentView>(),
+        output_schema = output_schema::<ComponentView>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn get_component_analysis(
@@ -145,7 +145,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "The caller's saved preferences.",
-        output_schema = schema_for_output::<Preferences>(),
+        output_schema = output_schema::<Preferences>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn get_user_preferences(&self, context: RequestContext<RoleServer>) -> CallToolResult {
@@ -158,7 +158,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Merge keys into the caller's preferences (a null value removes the key).",
-        output_schema = schema_for_output::<Preferences>(),
+        output_schema = output_schema::<Preferences>(),
         annotations(read_only_hint = false, destructive_hint = true, idempotent_hint = true, open_world_hint = false)
     )]
     async fn set_user_preferences(
@@ -178,7 +178,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "The caller's recent generations, newest first.",
-        output_schema = schema_for_output::<History>(),
+        output_schema = output_schema::<History>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn get_history(

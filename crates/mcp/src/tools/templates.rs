@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
+use super::output_schema;
 use handoff_app::ops::templates::{TemplateListing, TemplatePreview, TemplateView};
 use handoff_app::ratelimit::RateGroup;
 use handoff_store::OverrideScope;
-use rmcp::handler::server::common::schema_for_output;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
 use rmcp::service::RequestContext;
@@ -53,7 +53,7 @@ pub struct SaveTemplateArgs {
 impl HandoffMcp {
     #[tool(
         description = "Built-in and directory templates by platform and document type, plus the caller's org/user overrides.",
-        output_schema = schema_for_output::<TemplateListing>(),
+        output_schema = output_schema::<TemplateListing>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn list_templates(&self, context: RequestContext<RoleServer>) -> CallToolResult {
@@ -67,7 +67,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "The template generation uses for a platform and document type for this caller (org → user → directory → built-in), with its source.",
-        output_schema = schema_for_output::<TemplateView>(),
+        output_schema = output_schema::<TemplateView>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn get_template(
@@ -87,7 +87,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Validate a template source and render it against sample data, without saving it.",
-        output_schema = schema_for_output::<TemplatePreview>(),
+        output_schema = output_schema::<TemplatePreview>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
     )]
     async fn render_template(
@@ -111,7 +111,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Save a validated template as the caller's (scope user) or the org's (scope org) override for its platform and document type, replacing any previous one.",
-        output_schema = schema_for_output::<TemplateView>(),
+        output_schema = output_schema::<TemplateView>(),
         annotations(read_only_hint = false, destructive_hint = true, idempotent_hint = true, open_world_hint = false)
     )]
     async fn save_template(
