@@ -36,12 +36,16 @@ impl Store {
             preferences: Value::Object(Default::default()),
             settings: Value::Object(Default::default()),
         };
-        self.put_record(&layout::user(&user.user_id), &user, None)
+        self.insert_user(&user).await?;
+        Ok(user)
+    }
+
+    async fn insert_user(&self, user: &User) -> StoreResult<()> {
+        self.put_record(&layout::user(&user.user_id), user, None)
             .await?;
         self.backend
             .set_add(&layout::users(), user.user_id.as_str())
-            .await?;
-        Ok(user)
+            .await
     }
 
     /// All users, oldest first.
@@ -108,11 +112,7 @@ impl Store {
             preferences: Value::Object(Default::default()),
             settings: Value::Object(Default::default()),
         };
-        self.put_record(&layout::user(&user.user_id), &user, None)
-            .await?;
-        self.backend
-            .set_add(&layout::users(), user.user_id.as_str())
-            .await?;
+        self.insert_user(&user).await?;
         Ok(user)
     }
 

@@ -162,15 +162,7 @@ impl App {
         file_key: &str,
         node_ids: Vec<String>,
     ) -> Result<LoadedDesign, AppError> {
-        // Every interface draws on the same per-user Figma budget, here, before any Figma call.
-        // Reads answered from the cache count too: whether one will be is only known after it.
-        crate::ratelimit::consume(
-            self.store(),
-            &self.config().rate_limits,
-            who,
-            crate::ratelimit::RateGroup::Figma,
-        )
-        .await?;
+        self.draw_figma_budget(who).await?;
         let auth = self.figma_auth(who).await?;
         let client = self.figma();
         let fetched = if node_ids.is_empty() {
@@ -192,6 +184,20 @@ impl App {
             node_ids,
             version: Some(version),
         })
+    }
+
+    /// Takes one request from the caller's Figma budget. Every operation that calls Figma does this
+    /// first, so every interface draws on the same budget. Reads the cache answers count too:
+    /// whether it will is only known after the call.
+    pub(crate) async fn draw_figma_budget(&self, who: &Identity) -> Result<(), AppError> {
+        crate::ratelimit::consume(
+            self.store(),
+            &self.config().rate_limits,
+            who,
+            crate::ratelimit::RateGroup::Figma,
+        )
+        .await
+        .map(|_| ())
     }
 
     /// The Figma credential for this caller: their own stored token (see [`crate::credentials`]).

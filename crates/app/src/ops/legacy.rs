@@ -824,69 +824,6 @@ fn ai_services_report() -> String {
     out
 }
 
-/// A node rendered by Figma's image API: the legacy screenshot route answers with its URL.
-#[derive(Debug, Clone)]
-pub struct RenderedNode {
-    pub url: String,
-    pub file_key: String,
-    /// Normalised (`1:2`).
-    pub node_id: String,
-    /// The render URL came from the cache (no render call to Figma).
-    pub from_cache: bool,
-}
-
-impl App {
-    /// Renders one node with Figma's image API; the Figma client caches the URL per file version,
-    /// scale and format. `file_key` may be a figma.com link; `node_id` may be spelt as links spell
-    /// it (`1-2`). Scale (0.01–4) and format (png, jpg, svg, pdf) are checked by the client.
-    pub async fn render_node_url(
-        &self,
-        who: &Identity,
-        file_key: &str,
-        node_id: &str,
-        scale: f32,
-        format: &str,
-    ) -> Result<RenderedNode, AppError> {
-        use super::design::figma_error;
-        let link = handoff_figma::parse_figma_url(file_key)
-            .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_file_key"))?;
-        let node_id = handoff_figma::normalize_node_id(node_id)
-            .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_node_id"))?;
-        let format = handoff_figma_api::ImageFormat::parse(format).map_err(figma_error)?;
-        let auth = self.figma_auth(who).await?;
-        let query = handoff_figma_api::RenderQuery {
-            ids: vec![node_id.clone()],
-            scale,
-            format,
-        };
-        let renders = self
-            .figma()
-            .render_images(&auth, &link.file_key, &query)
-            .await
-            .map_err(figma_error)?;
-        let url = renders
-            .value
-            .images
-            .get(&node_id)
-            .cloned()
-            .flatten()
-            .ok_or_else(|| {
-                AppError::not_found(format!(
-                    "Figma could not render node {node_id} of file {} (it is missing, invisible \
-                     or empty)",
-                    link.file_key
-                ))
-                .with_code("figma_not_rendered")
-            })?;
-        Ok(RenderedNode {
-            url,
-            file_key: link.file_key,
-            node_id,
-            from_cache: renders.from_cache,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

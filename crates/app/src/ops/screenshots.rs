@@ -115,53 +115,22 @@ impl App {
     ) -> Result<Component, AppError> {
         let node_id = handoff_figma::normalize_node_id(node_id)
             .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_node_id"))?;
-        let format = match request.format.as_deref() {
-            None => ImageFormat::Png,
-            Some(name) => match ImageFormat::parse(name).map_err(figma_error)? {
-                format @ (ImageFormat::Png | ImageFormat::Jpg) => format,
-                _ => {
-                    return Err(AppError::bad_request(format!(
-                        "a screenshot is stored as png or jpg, not {name:?}"
-                    ))
-                    .with_code("invalid_image_format"));
-                }
-            },
-        };
+        let format_name = request.format.as_deref().unwrap_or("png");
+        if !matches!(
+            ImageFormat::parse(format_name).map_err(figma_error)?,
+            ImageFormat::Png | ImageFormat::Jpg
+        ) {
+            return Err(AppError::bad_request(format!(
+                "a screenshot is stored as png or jpg, not {format_name:?}"
+            ))
+            .with_code("invalid_image_format"));
+        }
         // The client checks the scale (0.01 to 4) before calling Figma.
         let scale = request.scale.unwrap_or(1.0);
-        // The same per-user Figma budget every Figma read draws on (see `fetch_design`).
-        crate::ratelimit::consume(
-            self.store(),
-            &self.config().rate_limits,
-            who,
-            crate::ratelimit::RateGroup::Figma,
-        )
-        .await?;
-        let auth = self.figma_auth(who).await?;
-        let query = RenderQuery {
-            ids: vec![node_id.clone()],
-            scale,
-            format,
-        };
-        let renders = self
-            .figma()
-            .render_images(&auth, file_key, &query)
-            .await
-            .map_err(figma_error)?;
-        let url = renders
-            .value
-            .images
-            .get(&node_id)
-            .cloned()
-            .flatten()
-            .ok_or_else(|| {
-                AppError::not_found(format!(
-                    "Figma could not render node {node_id} of file {file_key} (it is missing, \
-                     invisible or empty)"
-                ))
-                .with_code("figma_not_rendered")
-            })?;
-        let bytes = download(&url).await?;
+        let rendered = self
+            .render_node_url(who, file_key, &node_id, scale, format_name)
+            .await?;
+        let bytes = download(&rendered.url).await?;
         self.put_component_screenshot(who, file_key, &node_id, bytes)
             .await
     }
@@ -258,4 +227,67 @@ fn http_client() -> Result<&'static reqwest::Client, AppError> {
 
 fn upstream(message: String) -> AppError {
     AppError::new(ErrorKind::Upstream, message).with_code("figma_image_download_failed")
+}
+
+/// A node rendered by Figma's image API (the legacy screenshot route answers with its URL).
+#[derive(Debug, Clone)]
+pub struct RenderedNode {
+    pub url: String,
+    pub file_key: String,
+    /// Normalised (`1:2`).
+    pub node_id: String,
+    /// The render URL came from the cache (no render call to Figma).
+    pub from_cache: bool,
+}
+
+impl App {
+    /// Renders one node with Figma's image API; the Figma client caches the URL per file version,
+    /// scale and format. `file_key` may be a figma.com link; `node_id` may be spelt as links spell
+    /// it (`1-2`). Scale (0.01–4) and format (png, jpg, svg, pdf) are checked by the client.
+    pub async fn render_node_url(
+        &self,
+        who: &Identity,
+        file_key: &str,
+        node_id: &str,
+        scale: f32,
+        format: &str,
+    ) -> Result<RenderedNode, AppError> {
+        let link = handoff_figma::parse_figma_url(file_key)
+            .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_file_key"))?;
+        let node_id = handoff_figma::normalize_node_id(node_id)
+            .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_node_id"))?;
+        let format = ImageFormat::parse(format).map_err(figma_error)?;
+        self.draw_figma_budget(who).await?;
+        let auth = self.figma_auth(who).await?;
+        let query = RenderQuery {
+            ids: vec![node_id.clone()],
+            scale,
+            format,
+        };
+        let renders = self
+            .figma()
+            .render_images(&auth, &link.file_key, &query)
+            .await
+            .map_err(figma_error)?;
+        let url = renders
+            .value
+            .images
+            .get(&node_id)
+            .cloned()
+            .flatten()
+            .ok_or_else(|| {
+                AppError::not_found(format!(
+                    "Figma could not render node {node_id} of file {} (it is missing, invisible \
+                     or empty)",
+                    link.file_key
+                ))
+                .with_code("figma_not_rendered")
+            })?;
+        Ok(RenderedNode {
+            url,
+            file_key: link.file_key,
+            node_id,
+            from_cache: renders.from_cache,
+        })
+    }
 }

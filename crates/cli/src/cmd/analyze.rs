@@ -1,6 +1,6 @@
 //! `handoff analyze`: design analysis reports of a saved Figma response or a figma.com link.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use super::{CliError, ConfigArgs, design_input};
 use clap::builder::TypedValueParser as _;
@@ -69,7 +69,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let imported;
     let other;
     let system = if let Some(path) = &args.tokens {
-        let bytes = read_input(path)?;
+        let bytes = design_input::read_local(path)?;
         imported = parse_dtcg(&bytes).map_err(|e| CliError::input(format!("{path}: {e}")))?;
         for reason in &imported.skipped {
             eprintln!("note: {path}: skipped {reason}");
@@ -107,18 +107,6 @@ pub fn run(args: Args) -> Result<(), CliError> {
         })
         .and_then(|()| stdout.flush())
         .map_err(|error| CliError::runtime(format!("cannot write the output: {error}")))
-}
-
-fn read_input(input: &str) -> Result<Vec<u8>, CliError> {
-    if input == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|error| CliError::input(format!("cannot read standard input: {error}")))?;
-        return Ok(bytes);
-    }
-    std::fs::read(input).map_err(|error| CliError::input(format!("cannot read `{input}`: {error}")))
 }
 
 #[cfg(test)]

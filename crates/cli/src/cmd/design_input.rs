@@ -106,7 +106,8 @@ fn parse_local(bytes: &[u8]) -> Result<Design, ParseError> {
     }
 }
 
-fn read_local(input: &str) -> Result<Vec<u8>, CliError> {
+/// The bytes of a local input: a path, or `-` for standard input (large files show progress).
+pub fn read_local(input: &str) -> Result<Vec<u8>, CliError> {
     if input == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()

@@ -44,7 +44,8 @@ pub fn routes(app: &Arc<App>) -> Router<AppState> {
         );
     let figma = Router::new().route("/api/figma/screenshot", get(screenshot::capture));
     open.merge(guard_routes(generation, app, Some(RateGroup::Generation)))
-        .merge(guard_routes(figma, app, Some(RateGroup::Figma)))
+        // The Figma budget is drawn inside the render operation, as for every Figma call.
+        .merge(guard_routes(figma, app, Some(RateGroup::Reads)))
 }
 
 /// Which legacy route failed: each had its own error body.
