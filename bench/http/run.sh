@@ -28,7 +28,7 @@ run_store() { # $1 = label, remaining: env assignments for handoff
   local port; port=$(free_port)
   local data="$WORK/data-$label"
   local env=(env "$@" HANDOFF_DATA_DIR="$data" HANDOFF_AUTH=required HANDOFF_LOG_LEVEL=warn
-    HANDOFF_RATE_LIMITS__READS_PER_MIN=100000000 HANDOFF_RATE_LIMITS__GENERATION_PER_MIN=100000000)
+    HANDOFF_RATE_LIMITS__READS_PER_MIN=6000000 HANDOFF_RATE_LIMITS__GENERATION_PER_MIN=6000000)
   "${env[@]}" "$HANDOFF" users add bench --org acme >"$WORK/user-$label.txt"
   local user; user=$(grep -o 'u_[0-9a-f]*' "$WORK/user-$label.txt" | head -1)
   local key; key=$("${env[@]}" "$HANDOFF" keys create --user "$user" --label bench | grep -o 'hk_[A-Za-z0-9_-]*' | head -1)
