@@ -4,6 +4,9 @@
 # For each store (a redis-server started here, then the embedded store) and each route
 # (legacy `POST /` generate_template_tickets, REST `POST /api/v1/tickets`), runs wrk `repeats` times
 # and prints one RESULT line per run. Needs wrk (apt-get install wrk) and redis-server.
+# Environment: HANDOFF_BIN=<binary> runs that build instead of building this tree (for before/after
+# comparisons); STORES="redis embedded" picks the stores; the release build goes to
+# ${CARGO_TARGET_DIR:-<repo>/target}. After the Redis runs it prints Redis commands per request.
 set -euo pipefail
 DURATION=${1:-20s}
 CONNECTIONS=${2:-64}
@@ -15,8 +18,13 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-cargo build --release --locked -p handoff --manifest-path "$ROOT/Cargo.toml" >&2
-HANDOFF="$ROOT/target/release/handoff"
+STORES=${STORES:-redis embedded}
+if [ -n "${HANDOFF_BIN:-}" ]; then
+  HANDOFF=$HANDOFF_BIN
+else
+  cargo build --release --locked -p handoff --manifest-path "$ROOT/Cargo.toml" >&2
+  HANDOFF="${CARGO_TARGET_DIR:-$ROOT/target}/release/handoff"
+fi
 FRAME=$(cat "$HERE/frame.json")
 printf '{"method":"generate_template_tickets","params":{"frameData":%s,"platform":"jira","documentType":"component","projectName":"Shop"}}' "$FRAME" >"$WORK/legacy.json"
 printf '{"frames":%s,"platform":"jira","document_type":"component","project_name":"Shop"}' "$FRAME" >"$WORK/v1.json"
@@ -45,13 +53,40 @@ run_store() { # $1 = label, remaining: env assignments for handoff
       printf '%s %s run %s: ' "$label" "$route" "$i"
       BODY_FILE="$WORK/$route.json" TOKEN="$token" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$HERE/post.lua" "http://127.0.0.1:$port$path" | grep RESULT
     done
+    if [ "$label" = redis ]; then
+      printf '%s %s: ' "$label" "$route"
+      redis_calls_per_request "$REDIS_PORT" "$port" "$token" "$path" "$WORK/$route.json"
+    fi
   done
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
-PIDS+=("$!")
-for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-run_store redis HANDOFF_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-run_store embedded
+# Redis commands per request: commandstats over a fixed number of requests (after the timed runs).
+redis_calls_per_request() { # $1 = port, $2 = handoff port, $3 = token, $4 = route path, $5 = body file
+  local n=200
+  redis-cli -p "$1" config resetstat >/dev/null
+  for _ in $(seq "$n"); do
+    curl -sf -X POST -H "Authorization: Bearer $3" --data-binary @"$5" "http://127.0.0.1:$2$4" >/dev/null
+  done
+  redis-cli -p "$1" info commandstats | tr -d '\r' | python3 -c '
+import re, sys
+n = int(sys.argv[1]); total = 0; parts = []
+for line in sys.stdin:
+    m = re.match(r"cmdstat_(\w+):calls=(\d+)", line)
+    if m and m.group(1) not in ("config", "info"):
+        total += int(m.group(2)); parts.append("%s=%.2f" % (m.group(1), int(m.group(2)) / n))
+print("redis commands per request: %.2f (%s)" % (total / n, " ".join(parts)))' "$n"
+}
+
+for store in $STORES; do
+  case $store in
+    redis)
+      REDIS_PORT=$(free_port)
+      redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
+      PIDS+=("$!")
+      for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+      run_store redis HANDOFF_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" ;;
+    embedded) run_store embedded ;;
+    *) echo "unknown store $store" >&2; exit 2 ;;
+  esac
+done

@@ -54,7 +54,7 @@ impl Store {
             let ttl = self.config.session_ttl();
             session.last_access = now;
             session.expires_at = now + millis(ttl);
-            self.put_record(&layout::session(&session.session_id), &session, Some(ttl))
+            self.put_soft_record(&layout::session(&session.session_id), &session, Some(ttl))
                 .await?;
         }
         Ok(Some(session))

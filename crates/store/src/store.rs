@@ -97,6 +97,26 @@ impl Store {
     ) -> StoreResult<()> {
         self.backend.set(key, encode(record)?, ttl).await
     }
+
+    /// As [`Store::put_record`], for soft state the request path keeps up to date (a session's
+    /// sliding expiry, an API key's last use): see [`crate::backend::Durability::Deferred`].
+    pub(crate) async fn put_soft_record<T: Serialize>(
+        &self,
+        key: &str,
+        record: &T,
+        ttl: Option<Duration>,
+    ) -> StoreResult<()> {
+        self.backend.set_deferred(key, encode(record)?, ttl).await
+    }
+
+    /// Makes deferred writes of the embedded store durable now (they otherwise are within a
+    /// second, or when the store closes). Redis: nothing to do.
+    pub async fn flush(&self) -> StoreResult<()> {
+        match &self.backend {
+            Backend::Embedded(b) => b.flush().await,
+            Backend::Redis(_) => Ok(()),
+        }
+    }
 }
 
 pub(crate) fn now_ms() -> Millis {

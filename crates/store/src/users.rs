@@ -3,6 +3,7 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::backend::Durability;
 use crate::error::{StoreError, StoreResult};
 use crate::keys::{Id, Identity, check, layout};
 use crate::records::{ApiKeyRecord, CreatedApiKey, HistoryEntry, User};
@@ -150,6 +151,8 @@ impl Store {
                 &layout::user_history(&who.user_id),
                 bytes,
                 self.config.history_limit.max(1),
+                // A log of what was generated, written on every generation: soft state.
+                Durability::Deferred,
             )
             .await
     }
@@ -230,7 +233,7 @@ impl Store {
             .is_none_or(|t| now.saturating_sub(t) >= LAST_USED_RESOLUTION_MS)
         {
             record.last_used = Some(now);
-            self.put_record(&key, &record, None).await?;
+            self.put_soft_record(&key, &record, None).await?;
         }
         Ok(Some((
             Identity {

@@ -5,15 +5,24 @@
 //! (`expires_at_ms` 0 = no expiry); table `expiry` indexes `(expires_at_ms, key)` for the sweep.
 //! Rate-limit state lives in process memory: one process owns the file, and limits need not
 //! survive a restart.
+//!
+//! Durability: records a user creates or changes are committed with `redb::Durability::Immediate`
+//! (fsync before the call returns). Soft state written on the request path (session touches, an API
+//! key's last use, history entries; [`Durability::Deferred`]) is committed with
+//! `redb::Durability::None`: just as atomic and visible to readers at once, but only on disk with
+//! the next immediate commit. A flusher makes one immediate commit per [`FLUSH_INTERVAL`] when
+//! deferred commits happened, and redb makes pending commits durable when the database closes, so
+//! a crash loses at most the last interval of soft state, and a clean shutdown loses nothing.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, Table, TableDefinition};
 
-use super::{DumpEntry, DumpValue, Put};
+use super::{DumpEntry, DumpValue, Durability, Put};
 use crate::config::StoreConfig;
 use crate::error::{StoreError, StoreResult};
 use crate::gcra::{RateDecision, RateLimit, decide};
@@ -24,6 +33,8 @@ const EXPIRY: TableDefinition<(u64, &str), ()> = TableDefinition::new("expiry");
 const FILE_NAME: &str = "handoff.redb";
 /// Expired keys removed per sweep transaction, so a sweep never holds the writer for long.
 const SWEEP_BATCH: usize = 10_000;
+/// The longest a deferred write stays off disk while the process runs.
+pub const FLUSH_INTERVAL: Duration = Duration::from_secs(1);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -104,6 +115,29 @@ fn decode_items(key: &str, mut raw: &[u8]) -> StoreResult<Vec<Vec<u8>>> {
     Ok(items)
 }
 
+/// The byte length of the first `count` frames of an encoded list (all of it if it has fewer).
+fn items_prefix_len(key: &str, raw: &[u8], count: usize) -> StoreResult<usize> {
+    let corrupt = || StoreError::Corrupt {
+        key: key.to_owned(),
+        reason: "truncated list".into(),
+    };
+    let mut at = 0;
+    for _ in 0..count {
+        if at == raw.len() {
+            break;
+        }
+        let len = raw.get(at..at + 4).ok_or_else(corrupt)?;
+        let mut len_bytes = [0u8; 4];
+        len_bytes.copy_from_slice(len);
+        let end = at + 4 + u32::from_le_bytes(len_bytes) as usize;
+        if end > raw.len() {
+            return Err(corrupt());
+        }
+        at = end;
+    }
+    Ok(at)
+}
+
 fn decode_set(key: &str, raw: &[u8]) -> StoreResult<BTreeSet<String>> {
     decode_items(key, raw)?
         .into_iter()
@@ -179,6 +213,8 @@ impl Tables<'_, '_> {
 pub struct EmbeddedBackend {
     db: Arc<Database>,
     rate_limits: Arc<Mutex<HashMap<String, u64>>>,
+    /// Set after a deferred commit; the flusher clears it and makes an immediate commit.
+    deferred_pending: Arc<AtomicBool>,
 }
 
 impl EmbeddedBackend {
@@ -189,10 +225,13 @@ impl EmbeddedBackend {
             .await
             .map_err(|e| StoreError::Backend(format!("open task failed: {e}")))??;
         let db = Arc::new(db);
+        let deferred_pending = Arc::new(AtomicBool::new(false));
         spawn_sweeper(Arc::downgrade(&db), sweep_every);
+        spawn_flusher(Arc::downgrade(&db), deferred_pending.clone());
         Ok(Self {
             db,
             rate_limits: Arc::default(),
+            deferred_pending,
         })
     }
 
@@ -201,8 +240,26 @@ impl EmbeddedBackend {
         T: Send + 'static,
         F: for<'a, 't> FnOnce(&mut Tables<'a, 't>) -> StoreResult<T> + Send + 'static,
     {
+        self.write_with(Durability::Immediate, f).await
+    }
+
+    async fn write_with<T, F>(&self, durability: Durability, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'a, 't> FnOnce(&mut Tables<'a, 't>) -> StoreResult<T> + Send + 'static,
+    {
         let db = self.db.clone();
-        blocking(move || write_txn(&db, f)).await
+        let result = blocking(move || write_txn_with(&db, durability, f)).await;
+        if durability == Durability::Deferred && result.is_ok() {
+            self.deferred_pending.store(true, Ordering::Release);
+        }
+        result
+    }
+
+    /// Makes every deferred commit durable now (the flusher does this each [`FLUSH_INTERVAL`]).
+    pub async fn flush(&self) -> StoreResult<()> {
+        self.deferred_pending.store(false, Ordering::Release);
+        self.write(|_| Ok(())).await
     }
 
     async fn read<T, F>(&self, f: F) -> StoreResult<T>
@@ -238,7 +295,8 @@ impl EmbeddedBackend {
 
     pub async fn get_refresh(&self, key: &str, ttl: Duration) -> StoreResult<Option<Vec<u8>>> {
         let key = key.to_owned();
-        self.write(move |t| {
+        // A sliding expiry is soft state.
+        self.write_with(Durability::Deferred, move |t| {
             let Some(mut stored) = t.load_kind(&key, Kind::Bytes)? else {
                 return Ok(None);
             };
@@ -250,7 +308,11 @@ impl EmbeddedBackend {
     }
 
     pub async fn set_all(&self, puts: Vec<Put>) -> StoreResult<()> {
-        self.write(move |t| {
+        self.set_all_with(puts, Durability::Immediate).await
+    }
+
+    pub async fn set_all_with(&self, puts: Vec<Put>, durability: Durability) -> StoreResult<()> {
+        self.write_with(durability, move |t| {
             for put in puts {
                 let stored = Stored {
                     kind: Kind::Bytes,
@@ -312,16 +374,19 @@ impl EmbeddedBackend {
         key: &str,
         value: Vec<u8>,
         max_len: usize,
+        durability: Durability,
     ) -> StoreResult<()> {
         let key = key.to_owned();
-        self.write(move |t| {
-            let mut items = match t.load_kind(&key, Kind::List)? {
-                Some(stored) => decode_items(&key, &stored.payload)?,
-                None => Vec::new(),
-            };
-            items.insert(0, value);
-            items.truncate(max_len);
-            let payload = encode_items(items.iter().map(Vec::as_slice));
+        self.write_with(durability, move |t| {
+            // The new item's frame, then the old payload's first `max_len - 1` frames as they are:
+            // one copy, no per-item allocation (a full history is ~1,000 items).
+            let mut payload = encode_items([value.as_slice()]);
+            if max_len > 1
+                && let Some(stored) = t.load_kind(&key, Kind::List)?
+            {
+                let kept = items_prefix_len(&key, &stored.payload, max_len - 1)?;
+                payload.extend_from_slice(&stored.payload[..kept]);
+            }
             t.put(
                 &key,
                 &Stored {
@@ -502,7 +567,19 @@ fn write_txn<T>(
     db: &Database,
     f: impl for<'a, 't> FnOnce(&mut Tables<'a, 't>) -> StoreResult<T>,
 ) -> StoreResult<T> {
-    let txn = db.begin_write().map_err(backend)?;
+    write_txn_with(db, Durability::Immediate, f)
+}
+
+fn write_txn_with<T>(
+    db: &Database,
+    durability: Durability,
+    f: impl for<'a, 't> FnOnce(&mut Tables<'a, 't>) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let mut txn = db.begin_write().map_err(backend)?;
+    if durability == Durability::Deferred {
+        txn.set_durability(redb::Durability::None)
+            .map_err(backend)?;
+    }
     let result = {
         let mut kv = txn.open_table(KV).map_err(backend)?;
         let mut expiry = txn.open_table(EXPIRY).map_err(backend)?;
@@ -535,6 +612,38 @@ fn sweep(db: &Database) -> StoreResult<usize> {
         }
         Ok(due.len())
     })
+}
+
+/// Makes deferred commits durable: one immediate (empty) commit per [`FLUSH_INTERVAL`] in which
+/// deferred commits happened. Stops once the store is dropped (closing makes them durable too).
+fn spawn_flusher(db: Weak<Database>, pending: Arc<AtomicBool>) {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    runtime.spawn(async move {
+        let mut ticker = tokio::time::interval(FLUSH_INTERVAL);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            let Some(db) = db.upgrade() else { return };
+            // Cleared before the commit starts, so a deferred commit that ends after this point
+            // marks the flag again and is flushed next time.
+            if !pending.swap(false, Ordering::AcqRel) {
+                continue;
+            }
+            match tokio::task::spawn_blocking(move || write_txn(&db, |_| Ok(()))).await {
+                Ok(Ok(())) => {}
+                Ok(Err(err)) => {
+                    pending.store(true, Ordering::Release);
+                    tracing::warn!(error = %err, "embedded store flush failed");
+                }
+                Err(err) => {
+                    pending.store(true, Ordering::Release);
+                    tracing::warn!(error = %err, "embedded store flush task failed");
+                }
+            }
+        }
+    });
 }
 
 fn spawn_sweeper(db: Weak<Database>, every: Duration) {
@@ -591,4 +700,108 @@ fn now_ms() -> u64 {
 
 fn duration_ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    async fn open(dir: &Path) -> EmbeddedBackend {
+        let config = StoreConfig {
+            data_dir: dir.to_path_buf(),
+            ..StoreConfig::default()
+        };
+        EmbeddedBackend::open(&config).await.unwrap()
+    }
+
+    /// Opens a copy of the live file, as the next start would find it after a crash at this point.
+    async fn read_after_crash(dir: &Path, key: &str) -> Option<Vec<u8>> {
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::copy(dir.join(FILE_NAME), copy.path().join(FILE_NAME)).unwrap();
+        open(copy.path()).await.get(key).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn deferred_writes_are_visible_at_once_and_durable_after_a_flush_or_close() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path()).await;
+        let put = |key: &str, value: &[u8]| Put {
+            key: key.to_owned(),
+            value: value.to_vec(),
+            ttl: None,
+        };
+        store
+            .set_all_with(vec![put("touch", b"1")], Durability::Deferred)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get("touch").await.unwrap().as_deref(),
+            Some(&b"1"[..])
+        );
+
+        // The next immediate commit (here the flush; any durable write does the same) persists it.
+        store.flush().await.unwrap();
+        assert_eq!(
+            read_after_crash(dir.path(), "touch").await.as_deref(),
+            Some(&b"1"[..])
+        );
+
+        // A clean close persists deferred writes too.
+        store
+            .list_push_trim("history", b"entry".to_vec(), 10, Durability::Deferred)
+            .await
+            .unwrap();
+        drop(store);
+        let reopened = open(dir.path()).await;
+        assert_eq!(
+            reopened.list_range("history", 10).await.unwrap(),
+            vec![b"entry".to_vec()]
+        );
+    }
+
+    #[tokio::test]
+    async fn the_flusher_persists_deferred_writes_within_its_interval() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path()).await;
+        store
+            .set_all_with(
+                vec![Put {
+                    key: "touch".to_owned(),
+                    value: b"2".to_vec(),
+                    ttl: None,
+                }],
+                Durability::Deferred,
+            )
+            .await
+            .unwrap();
+        tokio::time::sleep(FLUSH_INTERVAL * 3).await;
+        assert_eq!(
+            read_after_crash(dir.path(), "touch").await.as_deref(),
+            Some(&b"2"[..])
+        );
+    }
+
+    #[tokio::test]
+    async fn pushing_trims_to_the_newest_items_without_decoding_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path()).await;
+        for i in 0..5u8 {
+            store
+                .list_push_trim("l", vec![i; usize::from(i)], 3, Durability::Immediate)
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            store.list_range("l", 10).await.unwrap(),
+            vec![vec![4; 4], vec![3; 3], vec![2; 2]]
+        );
+        assert_eq!(
+            items_prefix_len("l", &encode_items([&b"ab"[..]]), 0).unwrap(),
+            0
+        );
+        assert!(items_prefix_len("l", &[1, 0, 0], 1).is_err());
+        assert!(items_prefix_len("l", &[5, 0, 0, 0, 1], 1).is_err());
+    }
 }

@@ -61,6 +61,19 @@ mod b64_list {
     }
 }
 
+/// How soon a write must be on disk. Only the embedded store acts on it; Redis writes are as durable
+/// as the server's own persistence settings make them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Durability {
+    /// On disk before the call returns: records a user created or changed.
+    Immediate,
+    /// Soft state (a session's sliding expiry, an API key's last use, a history entry): atomic and
+    /// visible to every reader at once, on disk with the next immediate commit, the embedded
+    /// store's flush (at most [`embedded::FLUSH_INTERVAL`] later) or its close. A crash of the
+    /// machine or a killed process loses at most that window; nothing else is lost.
+    Deferred,
+}
+
 /// One write in an atomic group (all keys in one hash-tag slot).
 pub struct Put {
     pub key: String,
@@ -102,6 +115,23 @@ impl Backend {
         }])
         .await
     }
+    /// As [`Backend::set`], for soft state that may be made durable later (see [`Durability`]).
+    pub async fn set_deferred(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Option<Duration>,
+    ) -> StoreResult<()> {
+        let put = Put {
+            key: key.to_owned(),
+            value,
+            ttl,
+        };
+        match self {
+            Backend::Redis(b) => b.set_all(vec![put]).await,
+            Backend::Embedded(b) => b.set_all_with(vec![put], Durability::Deferred).await,
+        }
+    }
     /// Writes all or nothing. Callers keep the keys in one hash-tag slot.
     pub async fn set_all(&self, puts: Vec<Put>) -> StoreResult<()> {
         dispatch!(self, b => b.set_all(puts).await)
@@ -127,8 +157,12 @@ impl Backend {
         key: &str,
         value: Vec<u8>,
         max_len: usize,
+        durability: Durability,
     ) -> StoreResult<()> {
-        dispatch!(self, b => b.list_push_trim(key, value, max_len).await)
+        match self {
+            Backend::Redis(b) => b.list_push_trim(key, value, max_len).await,
+            Backend::Embedded(b) => b.list_push_trim(key, value, max_len, durability).await,
+        }
     }
     /// The first `limit` items (newest first).
     pub async fn list_range(&self, key: &str, limit: usize) -> StoreResult<Vec<Vec<u8>>> {

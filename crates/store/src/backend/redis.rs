@@ -280,9 +280,10 @@ impl RedisBackend {
         max_len: usize,
     ) -> StoreResult<()> {
         let key = self.key(key);
+        // One round trip, not a MULTI/EXEC: a push whose trim did not run leaves the list one item
+        // long for a moment, and the next push trims it; the push itself is atomic either way.
         let mut pipe = redis::pipe();
-        pipe.atomic()
-            .cmd("LPUSH")
+        pipe.cmd("LPUSH")
             .arg(&key)
             .arg(value)
             .ignore()
