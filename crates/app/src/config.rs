@@ -9,11 +9,16 @@ use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::{Figment, Profile};
-use handoff_store::StoreConfig;
+use handoff_store::{RateLimit, StoreConfig};
+use reqwest::header::HeaderValue;
 use serde::{Deserialize, Serialize};
 
 /// Environment variable that names the configuration file when `--config` is not given.
 pub const CONFIG_FILE_ENV: &str = "HANDOFF_CONFIG";
+
+/// Longest expiry accepted for the store's TTL settings. Redis refuses a `PX` whose deadline does not
+/// fit its 64-bit millisecond clock, at the first write; a century is far inside that and beyond any use.
+pub const MAX_TTL_SECS: u64 = 100 * 365 * 24 * 3600;
 
 /// The whole configuration of a handoff process.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -249,6 +254,40 @@ impl Config {
         ] {
             if value == 0 {
                 return invalid(key, "must be greater than 0");
+            }
+            // The store's limiter has microsecond resolution; ask it now rather than at first use.
+            if let Err(err) = RateLimit::per_minute(value).interval_us() {
+                return invalid(
+                    key,
+                    &format!("{value} per minute cannot be enforced ({err})"),
+                );
+            }
+        }
+        for (key, secs) in [
+            ("store.session_ttl_secs", self.store.session_ttl_secs),
+            ("store.component_ttl_secs", self.store.component_ttl_secs),
+            ("store.template_ttl_secs", self.store.template_ttl_secs),
+            ("store.figma_ttl_secs", self.store.figma_ttl_secs),
+            ("store.figma_meta_ttl_secs", self.store.figma_meta_ttl_secs),
+        ] {
+            if secs > MAX_TTL_SECS {
+                return invalid(
+                    key,
+                    &format!(
+                        "must be at most {MAX_TTL_SECS} (100 years); Redis refuses expiry times past its millisecond clock"
+                    ),
+                );
+            }
+        }
+        for origin in &self.cors_allowed_origins {
+            // tower-http's CORS layer takes origins as header values; one that is not would be dropped.
+            if HeaderValue::from_str(origin).is_err() {
+                return invalid(
+                    "cors_allowed_origins",
+                    &format!(
+                        "entry {origin:?} is not a valid HTTP header value (it contains a control character)"
+                    ),
+                );
             }
         }
         if let Err(err) = tracing_filter_check(&self.log_level) {
@@ -510,6 +549,46 @@ mod tests {
                 ..Default::default()
             };
             assert!(Config::load(None, &insecure).is_ok());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn values_the_store_or_cors_would_refuse_later_are_refused_at_load() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HANDOFF_RATE_LIMITS__GENERATION_PER_MIN", "60000000");
+            assert!(
+                Config::load(None, &Overrides::default()).is_ok(),
+                "one per microsecond is the store's finest rate"
+            );
+            jail.set_env("HANDOFF_RATE_LIMITS__GENERATION_PER_MIN", "60000001");
+            let err = error_of(Config::load(None, &Overrides::default()));
+            assert!(
+                err.contains("rate_limits.generation_per_min") && err.contains("60000001"),
+                "{err}"
+            );
+            jail.clear_env();
+
+            jail.set_env(
+                "HANDOFF_STORE__FIGMA_TTL_SECS",
+                (MAX_TTL_SECS + 1).to_string(),
+            );
+            let err = error_of(Config::load(None, &Overrides::default()));
+            assert!(err.contains("store.figma_ttl_secs"), "{err}");
+            jail.clear_env();
+
+            jail.create_file(
+                "cors.toml",
+                "cors_allowed_origins = [\"https://ok.example.com\", \"https://bad.example.com\\n\"]\n",
+            )?;
+            let err = error_of(Config::load(
+                Some(Path::new("cors.toml")),
+                &Overrides::default(),
+            ));
+            assert!(
+                err.contains("cors_allowed_origins") && err.contains("bad.example.com"),
+                "{err}"
+            );
             Ok(())
         });
     }

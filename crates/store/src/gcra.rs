@@ -24,8 +24,9 @@ impl RateLimit {
         }
     }
 
-    /// Microseconds between two requests at the steady rate.
-    pub(crate) fn interval_us(&self) -> StoreResult<u64> {
+    /// Microseconds between two requests at the steady rate; an error for a limit the store cannot
+    /// enforce (configuration checks this at load).
+    pub fn interval_us(&self) -> StoreResult<u64> {
         if self.limit == 0 {
             return Err(StoreError::invalid(
                 "rate limit",

@@ -71,6 +71,7 @@ fn cors_layer(origins: &[String]) -> CorsLayer {
     let allow_origin = if origins.iter().any(|origin| origin == "*") {
         AllowOrigin::from(Any)
     } else {
+        // `Config::load` refuses an entry that is not a header value, so nothing is dropped here.
         AllowOrigin::list(
             origins
                 .iter()
