@@ -39,6 +39,57 @@ pub const LEGACY_METHODS: [&str; 15] = [
     "relationship_mapper",
 ];
 
+/// The input schemas the six L2 tools declared (§5), in L2's order, for the HTTP `tools/list`
+/// method and the MCP aliases. `figma_url` is the description of the `figmaUrl` argument: the HTTP
+/// route keeps L2's wording, MCP says how a node-id in the link is used.
+pub fn l2_tool_input_schemas(figma_url: &str) -> [(&'static str, Value); 6] {
+    let string = json!({"type": "string"});
+    let frames = json!({"type": "array", "items": {"type": "object"},
+                        "description": "The plugin's frame data"});
+    let figma_url = json!({"type": "string", "description": figma_url});
+    [
+        (
+            "project_analyzer",
+            json!({"type": "object", "properties": {
+                "figmaUrl": figma_url,
+                "scope": {"type": "string", "enum": ["file", "page", "frame"], "default": "file"}},
+                "required": ["figmaUrl"]}),
+        ),
+        (
+            "ticket_generator",
+            json!({"type": "object", "properties": {
+                "frameData": frames, "template": string,
+                "platform": {"type": "string", "enum": ["jira", "github", "linear", "notion", "ui"]},
+                "documentType": {"type": "string", "enum": ["component", "feature", "code"]},
+                "useTemplates": {"type": "boolean", "default": true}}}),
+        ),
+        (
+            "compliance_checker",
+            json!({"type": "object", "properties": {
+                "figmaUrl": figma_url, "standards": {"type": "array", "items": string}},
+                "required": ["figmaUrl"]}),
+        ),
+        (
+            "batch_processor",
+            json!({"type": "object", "properties": {"frames": frames, "operation": string},
+                "required": ["frames", "operation"]}),
+        ),
+        (
+            "effort_estimator",
+            json!({"type": "object", "properties": {
+                "frameData": frames,
+                "complexity": {"type": "string", "enum": ["simple", "medium", "complex"]}},
+                "required": ["frameData"]}),
+        ),
+        (
+            "relationship_mapper",
+            json!({"type": "object", "properties": {
+                "figmaUrl": figma_url, "depth": {"type": "number", "default": 2}},
+                "required": ["figmaUrl"]}),
+        ),
+    ]
+}
+
 /// A legacy call, already translated into the current requests.
 #[derive(Debug, Clone)]
 pub enum LegacyCall {

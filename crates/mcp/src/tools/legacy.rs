@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::output_schema;
-use handoff_app::ops::legacy::{LegacyOutput, parse_legacy_call};
+use handoff_app::ops::legacy::{LegacyOutput, l2_tool_input_schemas, parse_legacy_call};
 use rmcp::handler::server::router::tool::{ToolRoute, ToolRouter};
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{CallToolResponse, CallToolResult, JsonObject, Tool};
@@ -33,14 +33,17 @@ pub const LEGACY_TOOLS: [&str; 11] = [
     "relationship_mapper",
 ];
 
-/// Name, description and input schema (old argument names) of each alias.
-fn aliases() -> [(&'static str, &'static str, Value); 11] {
+/// How the aliases describe the `figmaUrl` argument.
+const FIGMA_URL: &str = "figma.com link (node-id selects a node)";
+
+/// Name, description and input schema (old argument names) of each alias: the plugin methods' here,
+/// the six L2 tools' from `handoff_app::ops::legacy` (shared with the HTTP `tools/list`).
+fn aliases() -> Vec<(&'static str, &'static str, Value)> {
     let string = json!({"type": "string"});
     let object = json!({"type": "object"});
     let frames = json!({"type": "array", "items": {"type": "object"}, "description": "The plugin's frame data"});
-    let figma_url =
-        json!({"type": "string", "description": "figma.com link (node-id selects a node)"});
-    [
+    let figma_url = json!({"type": "string", "description": FIGMA_URL});
+    let methods = [
         (
             "generate_template_tickets",
             "Legacy: tickets from templates for the plugin's frames (as generate_tickets).",
@@ -76,52 +79,27 @@ fn aliases() -> [(&'static str, &'static str, Value); 11] {
                 "figmaContext": object, "visualContext": object, "hierarchicalData": object,
                 "options": object}, "required": ["figmaContext"]}),
         ),
-        (
-            "project_analyzer",
-            "Legacy: as analyze_project.",
-            json!({"type": "object", "properties": {
-                "figmaUrl": figma_url,
-                "scope": {"type": "string", "enum": ["file", "page", "frame"], "default": "file"}},
-                "required": ["figmaUrl"]}),
-        ),
-        (
-            "ticket_generator",
-            "Legacy: as generate_tickets.",
-            json!({"type": "object", "properties": {
-                "frameData": frames, "template": string,
-                "platform": {"type": "string", "enum": ["jira", "github", "linear", "notion", "ui"]},
-                "documentType": {"type": "string", "enum": ["component", "feature", "code"]},
-                "useTemplates": {"type": "boolean", "default": true}}}),
-        ),
-        (
-            "compliance_checker",
-            "Legacy: as check_compliance.",
-            json!({"type": "object", "properties": {
-                "figmaUrl": figma_url, "standards": {"type": "array", "items": string}},
-                "required": ["figmaUrl"]}),
-        ),
-        (
-            "batch_processor",
-            "Legacy: run an operation (tickets, estimate, compliance, analyze, health, relationships, tokens) per frame.",
-            json!({"type": "object", "properties": {
-                "frames": frames, "operation": string}, "required": ["frames", "operation"]}),
-        ),
-        (
-            "effort_estimator",
-            "Legacy: as estimate_effort on the plugin's frames; complexity overrides.",
-            json!({"type": "object", "properties": {
-                "frameData": frames,
-                "complexity": {"type": "string", "enum": ["simple", "medium", "complex"]}},
-                "required": ["frameData"]}),
-        ),
-        (
-            "relationship_mapper",
-            "Legacy: as map_relationships.",
-            json!({"type": "object", "properties": {
-                "figmaUrl": figma_url, "depth": {"type": "number", "default": 2}},
-                "required": ["figmaUrl"]}),
-        ),
-    ]
+    ];
+    let l2_tools = l2_tool_input_schemas(FIGMA_URL)
+        .into_iter()
+        .map(|(name, schema)| (name, l2_description(name), schema));
+    methods.into_iter().chain(l2_tools).collect()
+}
+
+fn l2_description(tool: &str) -> &'static str {
+    match tool {
+        "project_analyzer" => "Legacy: as analyze_project.",
+        "ticket_generator" => "Legacy: as generate_tickets.",
+        "compliance_checker" => "Legacy: as check_compliance.",
+        "batch_processor" => {
+            "Legacy: run an operation (tickets, estimate, compliance, analyze, health, relationships, tokens) per frame."
+        }
+        "effort_estimator" => {
+            "Legacy: as estimate_effort on the plugin's frames; complexity overrides."
+        }
+        "relationship_mapper" => "Legacy: as map_relationships.",
+        _ => "Legacy alias.",
+    }
 }
 
 /// Every alias as a tool route.
