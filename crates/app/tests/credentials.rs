@@ -4,19 +4,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use handoff_app::config::Secret;
-use handoff_app::ops::{DesignContextRequest, DesignSource};
+use handoff_app::ops::DesignContextRequest;
 use handoff_app::{App, AppError, Config, ErrorKind};
 use handoff_store::{DumpValue, Identity};
 use handoff_test_support::RedisServer;
-use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
-const FILE_KEY: &str = "AbCdEf1234567890";
-const FIXTURE: &str = "../../../shared/fixtures/figma/code-connect-wizard-demo.file.json";
-const KEY_A: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+mod common;
+use common::{DEPLOYMENT_TOKEN, SECRET_KEY, config, serve_fixture, source};
+
 /// The same length, another key (base64 of 32 bytes of 0x2a).
 const KEY_B: &str = "KioqKioqKioqKioqKioqKioqKioqKioqKioqKioqKio=";
-const DEPLOYMENT_TOKEN: &str = "figd_deployment_token";
 const ALICE_TOKEN: &str = "figd_alice_private_token";
 const BOB_TOKEN: &str = "figd_bob_private_token";
 
@@ -34,24 +32,8 @@ fn local() -> Identity {
 /// call with an unexpected token fails the operation as well as the header check).
 async fn fake_figma(tokens: &[&str]) -> MockServer {
     let server = MockServer::start().await;
-    let meta = serde_json::json!({ "file": { "name": "Wizard demo", "version": "42", "last_touched_at": "2026-11-20T10:00:00Z" } });
-    let fixture =
-        std::fs::read(format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"))).expect("fixture file");
     for token in tokens {
-        Mock::given(method("GET"))
-            .and(path(format!("/v1/files/{FILE_KEY}/meta")))
-            .and(header("x-figma-token", *token))
-            .respond_with(ResponseTemplate::new(200).set_body_json(meta.clone()))
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path(format!("/v1/files/{FILE_KEY}")))
-            .and(header("x-figma-token", *token))
-            .respond_with(
-                ResponseTemplate::new(200).set_body_raw(fixture.clone(), "application/json"),
-            )
-            .mount(&server)
-            .await;
+        serve_fixture(&server, Some(token), None).await;
     }
     server
 }
@@ -73,22 +55,9 @@ async fn tokens_seen(figma: &MockServer) -> Vec<String> {
         .collect()
 }
 
-fn config(figma: &MockServer, dir: &std::path::Path, redis: Option<&RedisServer>) -> Config {
-    Config {
-        figma_api_base: figma.uri(),
-        figma_token: Some(Secret::new(DEPLOYMENT_TOKEN)),
-        secret_key: Some(Secret::new(KEY_A)),
-        redis_url: redis.map(|r| Secret::new(r.url())),
-        data_dir: dir.to_path_buf(),
-        ..Config::default()
-    }
-}
-
 async fn fetch(app: &App, who: &Identity) -> Result<(), AppError> {
     let request = DesignContextRequest {
-        source: DesignSource::Url {
-            url: format!("https://www.figma.com/design/{FILE_KEY}/Wizard-demo"),
-        },
+        source: source(),
         format: None,
         depth: None,
         max_bytes: Some(4_000),
@@ -100,7 +69,9 @@ async fn fetch(app: &App, who: &Identity) -> Result<(), AppError> {
 async fn each_user_calls_figma_with_their_own_token(redis: Option<&RedisServer>) {
     let figma = fake_figma(&[ALICE_TOKEN, BOB_TOKEN, DEPLOYMENT_TOKEN]).await;
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(config(&figma, dir.path(), redis)).await.unwrap();
+    let app = App::open(config(Some(&figma), redis, dir.path()))
+        .await
+        .unwrap();
 
     app.set_figma_token(&alice(), ALICE_TOKEN).await.unwrap();
     assert!(app.has_figma_token(&alice()).await.unwrap());
@@ -163,7 +134,9 @@ async fn each_user_calls_figma_with_their_own_token_redis() {
 async fn a_stored_token_beats_the_deployment_token_for_the_local_user() {
     let figma = fake_figma(&["figd_local_own"]).await;
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(config(&figma, dir.path(), None)).await.unwrap();
+    let app = App::open(config(Some(&figma), None, dir.path()))
+        .await
+        .unwrap();
     app.set_figma_token(&local(), "figd_local_own")
         .await
         .unwrap();
@@ -175,7 +148,9 @@ async fn a_stored_token_beats_the_deployment_token_for_the_local_user() {
 async fn the_store_holds_only_ciphertext() {
     let figma = fake_figma(&[]).await;
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(config(&figma, dir.path(), None)).await.unwrap();
+    let app = App::open(config(Some(&figma), None, dir.path()))
+        .await
+        .unwrap();
     app.set_figma_token(&alice(), ALICE_TOKEN).await.unwrap();
     let first = app.store().export_entries().await.unwrap();
     app.set_figma_token(&alice(), ALICE_TOKEN).await.unwrap();
@@ -209,7 +184,9 @@ async fn the_store_holds_only_ciphertext() {
 async fn a_record_copied_to_another_user_does_not_decrypt() {
     let figma = fake_figma(&[ALICE_TOKEN]).await;
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(config(&figma, dir.path(), None)).await.unwrap();
+    let app = App::open(config(Some(&figma), None, dir.path()))
+        .await
+        .unwrap();
     app.set_figma_token(&alice(), ALICE_TOKEN).await.unwrap();
     for mut entry in app.store().export_entries().await.unwrap() {
         entry.key = entry.key.replace("u_alice", "u_bob");
@@ -233,13 +210,15 @@ async fn a_record_copied_to_another_user_does_not_decrypt() {
 async fn a_changed_or_removed_secret_key_is_a_clear_error() {
     let figma = fake_figma(&[ALICE_TOKEN]).await;
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(config(&figma, dir.path(), None)).await.unwrap();
+    let app = App::open(config(Some(&figma), None, dir.path()))
+        .await
+        .unwrap();
     app.set_figma_token(&alice(), ALICE_TOKEN).await.unwrap();
     drop(app); // the embedded store file is exclusively locked
 
     let rekeyed = Config {
         secret_key: Some(Secret::new(KEY_B)),
-        ..config(&figma, dir.path(), None)
+        ..config(Some(&figma), None, dir.path())
     };
     let app = App::open(rekeyed).await.unwrap();
     let err = fetch(&app, &alice()).await.unwrap_err();
@@ -257,7 +236,7 @@ async fn a_changed_or_removed_secret_key_is_a_clear_error() {
 
     let keyless = Config {
         secret_key: None,
-        ..config(&figma, dir.path(), None)
+        ..config(Some(&figma), None, dir.path())
     };
     let app = App::open(keyless).await.unwrap();
     let err = fetch(&app, &alice()).await.unwrap_err();
@@ -275,7 +254,7 @@ async fn without_a_secret_key_tokens_cannot_be_stored() {
     let dir = tempfile::tempdir().unwrap();
     let keyless = Config {
         secret_key: None,
-        ..config(&figma, dir.path(), None)
+        ..config(Some(&figma), None, dir.path())
     };
     let app = App::open(keyless).await.unwrap();
     let err = app
@@ -297,10 +276,10 @@ async fn without_a_secret_key_tokens_cannot_be_stored() {
 async fn a_malformed_secret_key_fails_at_open_and_bad_tokens_are_refused() {
     let figma = fake_figma(&[]).await;
     let dir = tempfile::tempdir().unwrap();
-    for bad in ["abcd", &KEY_A[..62], "zz not base64 zz"] {
+    for bad in ["abcd", &SECRET_KEY[..62], "zz not base64 zz"] {
         let config = Config {
             secret_key: Some(Secret::new(bad)),
-            ..config(&figma, dir.path(), None)
+            ..config(Some(&figma), None, dir.path())
         };
         let err = App::open(config).await.err().expect("refused");
         assert_eq!(err.code(), "invalid_secret_key", "{bad}");
@@ -311,7 +290,9 @@ async fn a_malformed_secret_key_fails_at_open_and_bad_tokens_are_refused() {
         );
     }
 
-    let app = App::open(config(&figma, dir.path(), None)).await.unwrap();
+    let app = App::open(config(Some(&figma), None, dir.path()))
+        .await
+        .unwrap();
     for bad in ["", "figd with spaces", "figd\r\nX-Evil: 1"] {
         let err = app.set_figma_token(&alice(), bad).await.unwrap_err();
         assert_eq!(err.code(), "invalid_figma_token", "{bad:?}");

@@ -8,49 +8,16 @@ use handoff_app::ops::{
 use handoff_app::{App, Config, ErrorKind};
 use handoff_store::{Identity, OverrideScope};
 use handoff_test_support::RedisServer;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::MockServer;
 
-const FILE_KEY: &str = "AbCdEf1234567890";
-const FIXTURE: &str = "../../../shared/fixtures/figma/code-connect-wizard-demo.file.json";
+mod common;
+use common::{FILE_KEY, config, serve_fixture, source};
 
 /// A Figma API serving one file; `file_fetches` is how many times the test expects it fetched.
 async fn fake_figma(file_fetches: u64) -> MockServer {
     let server = MockServer::start().await;
-    let meta = serde_json::json!({ "file": { "name": "Wizard demo", "version": "42", "last_touched_at": "2026-11-20T10:00:00Z" } });
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/files/{FILE_KEY}/meta")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(meta))
-        .mount(&server)
-        .await;
-    let fixture =
-        std::fs::read(format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"))).expect("fixture file");
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/files/{FILE_KEY}")))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture, "application/json"))
-        .expect(file_fetches)
-        .mount(&server)
-        .await;
+    serve_fixture(&server, None, Some(file_fetches)).await;
     server
-}
-
-fn config(figma: &MockServer, redis_url: Option<String>, data_dir: &std::path::Path) -> Config {
-    Config {
-        figma_api_base: figma.uri(),
-        figma_token: Some(handoff_app::config::Secret::new("figd_test_token")),
-        secret_key: Some(handoff_app::config::Secret::new(
-            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
-        )),
-        redis_url: redis_url.map(handoff_app::config::Secret::new),
-        data_dir: data_dir.to_path_buf(),
-        ..Config::default()
-    }
-}
-
-fn source() -> DesignSource {
-    DesignSource::Url {
-        url: format!("https://www.figma.com/design/{FILE_KEY}/Wizard-demo"),
-    }
 }
 
 async fn exercise(app: App) {
@@ -215,7 +182,12 @@ async fn operations_on_the_embedded_store() {
     // Every operation loads the design; the version-keyed cache means Figma serves it once.
     let figma = fake_figma(1).await;
     let dir = tempfile::tempdir().unwrap();
-    exercise(App::open(config(&figma, None, dir.path())).await.unwrap()).await;
+    exercise(
+        App::open(config(Some(&figma), None, dir.path()))
+            .await
+            .unwrap(),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -224,7 +196,7 @@ async fn operations_on_redis() {
     let redis = RedisServer::start();
     let dir = tempfile::tempdir().unwrap();
     exercise(
-        App::open(config(&figma, Some(redis.url()), dir.path()))
+        App::open(config(Some(&figma), Some(&redis), dir.path()))
             .await
             .unwrap(),
     )
@@ -237,7 +209,7 @@ async fn a_missing_figma_token_is_an_actionable_error() {
     let dir = tempfile::tempdir().unwrap();
     let config = Config {
         figma_token: None,
-        ..config(&figma, None, dir.path())
+        ..config(Some(&figma), None, dir.path())
     };
     let app = App::open(config).await.unwrap();
     let who = Identity::new("alice", "acme").unwrap();

@@ -7,11 +7,14 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use handoff_app::{App, Config};
+use handoff_app::App;
 use handoff_store::{Identity, OverrideScope};
 use handoff_templates::source_hash;
 use handoff_test_support::RedisServer;
 use metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit};
+
+mod common;
+use common::config;
 
 /// Counts counters by name, for this test's thread only (see `set_default_local_recorder`).
 #[derive(Default)]
@@ -51,14 +54,6 @@ impl Recorder for Counters {
 
 const HITS: &str = "template_cache_hits_total";
 const MISSES: &str = "template_cache_misses_total";
-
-fn config(redis_url: Option<String>, data_dir: &std::path::Path) -> Config {
-    Config {
-        redis_url: redis_url.map(handoff_app::config::Secret::new),
-        data_dir: data_dir.to_path_buf(),
-        ..Config::default()
-    }
-}
 
 /// A valid github/component template whose body says `marker`.
 async fn template_source(app: &App, who: &Identity, marker: &str) -> String {
@@ -280,7 +275,7 @@ async fn exercise(app: &App) {
 #[tokio::test]
 async fn template_cache_on_the_embedded_store() {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(config(None, dir.path())).await.unwrap();
+    let app = App::open(config(None, None, dir.path())).await.unwrap();
     exercise(&app).await;
 }
 
@@ -288,7 +283,7 @@ async fn template_cache_on_the_embedded_store() {
 async fn template_cache_on_redis() {
     let redis = RedisServer::start();
     let dir = tempfile::tempdir().unwrap();
-    let app = App::open(config(Some(redis.url()), dir.path()))
+    let app = App::open(config(None, Some(&redis), dir.path()))
         .await
         .unwrap();
     exercise(&app).await;
@@ -301,10 +296,10 @@ async fn instances_share_the_cache_through_redis() {
     let _recording = metrics::set_default_local_recorder(&counters);
     let redis = RedisServer::start();
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let a = App::open(config(Some(redis.url()), dir_a.path()))
+    let a = App::open(config(None, Some(&redis), dir_a.path()))
         .await
         .unwrap();
-    let b = App::open(config(Some(redis.url()), dir_b.path()))
+    let b = App::open(config(None, Some(&redis), dir_b.path()))
         .await
         .unwrap();
     let alice = Identity::new("alice", "acme").unwrap();

@@ -406,11 +406,6 @@ async fn every_malformed_request_gets_a_clear_json_error() {
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 
     // Still serving after all of that.
-    let health = server
-        .client
-        .get(server.url("/health"))
-        .send()
-        .await
-        .unwrap();
+    let health = server.get("/health").await;
     assert_eq!(health.status(), 200);
 }

@@ -2,61 +2,18 @@
 //! JSON error shape, exercised over real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
+mod common;
 
 use axum::Router;
 use axum::routing::{get, post};
-use handoff_app::{App, Config};
-use handoff_server::Server;
-use handoff_server::http::AppState;
+use common::{TestServer, error_code};
+use handoff_app::Config;
 use serde_json::Value;
-
-struct Running {
-    base: String,
-    client: reqwest::Client,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
-}
-
-async fn start(mut config: Config, extra: Router<AppState>) -> Running {
-    config.bind = "127.0.0.1:0".parse().unwrap();
-    let data = tempfile::tempdir().unwrap();
-    config.data_dir = data.keep();
-    let server = Server::bind_with(Arc::new(App::open(config).await.unwrap()), extra)
-        .await
-        .unwrap();
-    let addr = server.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(server.run(async move {
-        let _ = stopped.await;
-    }));
-    Running {
-        base: format!("http://{addr}"),
-        client: reqwest::Client::new(),
-        stop: Some(stop),
-    }
-}
-
-fn error_code(body: &Value) -> &str {
-    body["error"]["code"].as_str().unwrap_or("<missing>")
-}
 
 #[tokio::test]
 async fn health_reports_version_and_uptime() {
-    let server = start(Config::default(), Router::new()).await;
-    let response = server
-        .client
-        .get(format!("{}/health", server.base))
-        .send()
-        .await
-        .unwrap();
+    let server = TestServer::start(Config::default()).await;
+    let response = server.get("/health").await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
@@ -66,21 +23,16 @@ async fn health_reports_version_and_uptime() {
 
 #[tokio::test]
 async fn request_ids_are_kept_or_minted() {
-    let server = start(Config::default(), Router::new()).await;
+    let server = TestServer::start(Config::default()).await;
     let given = server
         .client
-        .get(format!("{}/health", server.base))
+        .get(server.url("/health"))
         .header("x-request-id", "abc-123")
         .send()
         .await
         .unwrap();
     assert_eq!(given.headers()["x-request-id"], "abc-123");
-    let minted = server
-        .client
-        .get(format!("{}/health", server.base))
-        .send()
-        .await
-        .unwrap();
+    let minted = server.get("/health").await;
     let id = minted.headers()["x-request-id"].to_str().unwrap();
     assert_eq!(
         id.len(),
@@ -94,13 +46,9 @@ async fn a_panicking_handler_yields_500_json_and_the_server_keeps_serving() {
     async fn boom() -> &'static str {
         panic!("handler bug")
     }
-    let server = start(Config::default(), Router::new().route("/boom", get(boom))).await;
-    let response = server
-        .client
-        .get(format!("{}/boom", server.base))
-        .send()
-        .await
-        .unwrap();
+    let server =
+        TestServer::start_with(Config::default(), Router::new().route("/boom", get(boom))).await;
+    let response = server.get("/boom").await;
     assert_eq!(response.status(), 500);
     let body: Value = response.json().await.unwrap();
     assert_eq!(error_code(&body), "internal");
@@ -108,12 +56,7 @@ async fn a_panicking_handler_yields_500_json_and_the_server_keeps_serving() {
         !body.to_string().contains("handler bug"),
         "panic text must not leak: {body}"
     );
-    let next = server
-        .client
-        .get(format!("{}/health", server.base))
-        .send()
-        .await
-        .unwrap();
+    let next = server.get("/health").await;
     assert_eq!(next.status(), 200);
 }
 
@@ -126,10 +69,10 @@ async fn oversize_bodies_get_413_json() {
         max_body_bytes: 1024,
         ..Config::default()
     };
-    let server = start(config, Router::new().route("/echo", post(echo))).await;
+    let server = TestServer::start_with(config, Router::new().route("/echo", post(echo))).await;
     let ok = server
         .client
-        .post(format!("{}/echo", server.base))
+        .post(server.url("/echo"))
         .body(vec![b'a'; 1024])
         .send()
         .await
@@ -137,7 +80,7 @@ async fn oversize_bodies_get_413_json() {
     assert_eq!(ok.status(), 200);
     let too_big = server
         .client
-        .post(format!("{}/echo", server.base))
+        .post(server.url("/echo"))
         .body(vec![b'a'; 1025])
         .send()
         .await
@@ -149,7 +92,7 @@ async fn oversize_bodies_get_413_json() {
     let stream = futures_stream(vec![vec![b'a'; 800], vec![b'a'; 800]]);
     let chunked = server
         .client
-        .post(format!("{}/echo", server.base))
+        .post(server.url("/echo"))
         .body(reqwest::Body::wrap_stream(stream))
         .send()
         .await
@@ -165,18 +108,13 @@ fn futures_stream(
 
 #[tokio::test]
 async fn unknown_routes_and_wrong_methods_get_json_errors() {
-    let server = start(Config::default(), Router::new()).await;
-    let missing = server
-        .client
-        .get(format!("{}/no/such/route", server.base))
-        .send()
-        .await
-        .unwrap();
+    let server = TestServer::start(Config::default()).await;
+    let missing = server.get("/no/such/route").await;
     assert_eq!(missing.status(), 404);
     assert_eq!(error_code(&missing.json().await.unwrap()), "not_found");
     let wrong = server
         .client
-        .delete(format!("{}/health", server.base))
+        .delete(server.url("/health"))
         .send()
         .await
         .unwrap();
@@ -198,37 +136,19 @@ async fn slow_requests_time_out_with_json() {
         request_timeout_secs: 1,
         ..Config::default()
     };
-    let server = start(config, Router::new().route("/slow", get(slow))).await;
-    let response = server
-        .client
-        .get(format!("{}/slow", server.base))
-        .send()
-        .await
-        .unwrap();
+    let server = TestServer::start_with(config, Router::new().route("/slow", get(slow))).await;
+    let response = server.get("/slow").await;
     assert_eq!(response.status(), 408);
     assert_eq!(error_code(&response.json().await.unwrap()), "timeout");
 }
 
 #[tokio::test]
 async fn metrics_count_requests_per_route() {
-    let server = start(Config::default(), Router::new()).await;
+    let server = TestServer::start(Config::default()).await;
     for _ in 0..3 {
-        server
-            .client
-            .get(format!("{}/health", server.base))
-            .send()
-            .await
-            .unwrap();
+        server.get("/health").await;
     }
-    let text = server
-        .client
-        .get(format!("{}/metrics", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = server.get("/metrics").await.text().await.unwrap();
     let line = text
         .lines()
         .find(|l| {

@@ -11,6 +11,9 @@ use handoff_server::Server;
 use handoff_server::http::AppState;
 use handoff_store::Identity;
 use handoff_test_support::RedisServer;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub struct TestServer {
     pub base: String,
@@ -55,6 +58,11 @@ impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// `GET path` without credentials.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
 }
 
 impl Drop for TestServer {
@@ -96,4 +104,46 @@ pub fn bearer(token: &str) -> String {
 
 pub fn error_code(body: &serde_json::Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<missing>")
+}
+
+/// The status and the JSON body of `response` (`Null` when the body is empty).
+pub async fn status_and_json(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let url = response.url().clone();
+    let bytes = response.bytes().await.unwrap();
+    if bytes.is_empty() {
+        return (status, Value::Null);
+    }
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|err| panic!("{url}: not JSON ({err}): {bytes:?}"));
+    (status, body)
+}
+
+/// The key under which the fake Figma API serves [`fixture`].
+pub const FILE_KEY: &str = "AbCdEf1234567890";
+const FIXTURE: &str = "../../../shared/fixtures/figma/code-connect-wizard-demo.file.json";
+
+/// A real Figma file (`GET /v1/files/:key`), as bytes.
+pub fn fixture_bytes() -> Vec<u8> {
+    std::fs::read(format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"))).expect("fixture file")
+}
+
+pub fn fixture() -> Value {
+    serde_json::from_slice(&fixture_bytes()).unwrap()
+}
+
+/// Mounts the fixture on a fake Figma API as [`FILE_KEY`], version 42: its `/meta` and the file.
+pub async fn serve_fixture_file(figma: &MockServer) {
+    let meta = json!({"file": {"name": "Wizard demo", "version": "42",
+                               "last_touched_at": "2026-11-20T10:00:00Z"}});
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/files/{FILE_KEY}/meta")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(meta))
+        .mount(figma)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/files/{FILE_KEY}")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture_bytes(), "application/json"))
+        .mount(figma)
+        .await;
 }
