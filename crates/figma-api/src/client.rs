@@ -12,6 +12,7 @@ use crate::cache::ResponseCache;
 use crate::config::FigmaClientConfig;
 use crate::endpoint::{ApiRequest, Endpoint, FileQuery, NodesQuery, RenderQuery};
 use crate::error::FigmaError;
+use crate::gate::UpstreamGate;
 use crate::meta_record;
 use crate::responses::{self, FileMeta, ImageFills, ImageRenders};
 use crate::single_flight::SingleFlight;
@@ -44,10 +45,12 @@ impl<T> Fetched<T> {
     }
 }
 
-/// Figma REST client. Cheap to clone; share one per process.
+/// Figma REST client. Cheap to clone; share one per process, and [`FigmaClient::gated`] per call
+/// when the requests that reach Figma should be charged to someone.
 #[derive(Clone)]
 pub struct FigmaClient {
     inner: Arc<Inner>,
+    gate: Option<Arc<dyn UpstreamGate>>,
 }
 
 struct Inner {
@@ -78,7 +81,18 @@ impl FigmaClient {
                 responses: SingleFlight::default(),
                 metas: SingleFlight::default(),
             }),
+            gate: None,
         })
+    }
+
+    /// This client (same cache, same in-flight requests) with `gate` asked before each request
+    /// that goes to Figma. A request shared with a concurrent identical one (single-flight) is
+    /// asked of the gate of the call that sends it.
+    pub fn gated(&self, gate: Arc<dyn UpstreamGate>) -> FigmaClient {
+        FigmaClient {
+            inner: Arc::clone(&self.inner),
+            gate: Some(gate),
+        }
     }
 
     pub fn config(&self) -> &FigmaClientConfig {
@@ -108,12 +122,13 @@ impl FigmaClient {
         }
         let inner = Arc::clone(&self.inner);
         let auth = auth.clone();
+        let gate = self.gate.clone();
         let flight = format!("meta:{}#{fingerprint}", request.file_key);
         let (meta, from_cache) = self
             .inner
             .metas
             .run(flight, move || async move {
-                let body = inner.transport.get(&auth, &request).await?;
+                let body = inner.upstream(gate.as_deref(), &auth, &request).await?;
                 let meta = responses::parse_meta(&body)?;
                 if !max_age.is_zero() {
                     inner
@@ -212,13 +227,13 @@ impl FigmaClient {
         let flight = format!("{}#{}", slot.name(), auth.fingerprint());
         let inner = Arc::clone(&self.inner);
         let auth = auth.clone();
+        let gate = self.gate.clone();
         let (value, from_cache) = self
             .inner
             .responses
-            .run(
-                flight,
-                move || async move { inner.fill(&auth, &slot).await },
-            )
+            .run(flight, move || async move {
+                inner.fill(gate.as_deref(), &auth, &slot).await
+            })
             .await?;
         Ok(Fetched {
             value,
@@ -249,7 +264,12 @@ impl Slot {
 impl Inner {
     /// Fetches `slot` into the cache, unless another instance is already doing so: then waits
     /// (up to `lock_wait`) for its result to appear, or for its lock to go.
-    async fn fill(&self, auth: &FigmaAuth, slot: &Slot) -> Result<(Bytes, bool), FigmaError> {
+    async fn fill(
+        &self,
+        gate: Option<&dyn UpstreamGate>,
+        auth: &FigmaAuth,
+        slot: &Slot,
+    ) -> Result<(Bytes, bool), FigmaError> {
         let config = self.transport.config();
         let lock_name = slot.name();
         let deadline = Instant::now() + config.lock_wait;
@@ -263,7 +283,10 @@ impl Inner {
                     // Filled between our read and our lock?
                     let result = match self.read_response(slot).await {
                         Some(body) => Ok((body, true)),
-                        None => self.fetch_and_store(auth, slot).await.map(|b| (b, false)),
+                        None => self
+                            .fetch_and_store(gate, auth, slot)
+                            .await
+                            .map(|b| (b, false)),
                     };
                     if let Err(e) = self.cache.unlock(lock).await {
                         tracing::warn!(error = %e, "could not release the Figma fetch lock");
@@ -288,11 +311,36 @@ impl Inner {
                 }
             }
         }
-        self.fetch_and_store(auth, slot).await.map(|b| (b, false))
+        self.fetch_and_store(gate, auth, slot)
+            .await
+            .map(|b| (b, false))
     }
 
-    async fn fetch_and_store(&self, auth: &FigmaAuth, slot: &Slot) -> Result<Bytes, FigmaError> {
-        let body = self.transport.get(auth, &slot.request).await?;
+    /// One request to Figma itself, once `gate` (if any) admits it.
+    async fn upstream(
+        &self,
+        gate: Option<&dyn UpstreamGate>,
+        auth: &FigmaAuth,
+        request: &ApiRequest,
+    ) -> Result<Bytes, FigmaError> {
+        if let Some(gate) = gate {
+            gate.admit(request.endpoint, &request.file_key)
+                .await
+                .map_err(|reason| FigmaError::Refused {
+                    endpoint: request.endpoint,
+                    reason,
+                })?;
+        }
+        self.transport.get(auth, request).await
+    }
+
+    async fn fetch_and_store(
+        &self,
+        gate: Option<&dyn UpstreamGate>,
+        auth: &FigmaAuth,
+        slot: &Slot,
+    ) -> Result<Bytes, FigmaError> {
+        let body = self.upstream(gate, auth, &slot.request).await?;
         let checked = body.clone();
         let request = slot.request.clone();
         off_runtime(body.len(), move || responses::check(&request, &checked)).await??;

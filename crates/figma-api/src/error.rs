@@ -102,6 +102,10 @@ pub enum FigmaError {
     /// A bug or a crashed task inside the client, not a Figma problem.
     #[error("internal error in the Figma client: {detail}")]
     Internal { detail: String },
+
+    /// The caller's [`UpstreamGate`](crate::UpstreamGate) refused the request before it was sent.
+    #[error("{reason}")]
+    Refused { endpoint: Endpoint, reason: String },
 }
 
 impl FigmaError {
@@ -112,7 +116,7 @@ impl FigmaError {
             FigmaError::Unauthorized { .. } => 401,
             FigmaError::AccessDenied { .. } => 403,
             FigmaError::FileNotFound { .. } | FigmaError::NodesNotFound { .. } => 404,
-            FigmaError::RateLimited(_) => 429,
+            FigmaError::RateLimited(_) | FigmaError::Refused { .. } => 429,
             FigmaError::ResponseTooLarge { .. } => 413,
             FigmaError::Upstream { .. }
             | FigmaError::Unreachable { .. }

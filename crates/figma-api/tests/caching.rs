@@ -10,8 +10,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use common::*;
 use handoff_figma_api::{
-    CacheError, CacheLock, FigmaClient, FileQuery, ImageFormat, MemoryCache, NodesQuery,
-    RenderQuery, ResponseCache,
+    Admission, CacheError, CacheLock, Endpoint, FigmaClient, FigmaError, FileQuery, ImageFormat,
+    MemoryCache, NodesQuery, RenderQuery, ResponseCache, UpstreamGate,
 };
 use serde_json::json;
 use wiremock::matchers::{header, method, path, query_param};
@@ -371,4 +371,71 @@ async fn a_tree_ten_thousand_levels_deep_is_accepted() {
         .await
         .unwrap();
     assert_eq!(fetched.value.len(), body.len());
+}
+
+/// Records the endpoints it is asked about and admits the first `allow` of them.
+struct CountingGate {
+    asked: std::sync::Mutex<Vec<Endpoint>>,
+    allow: usize,
+}
+
+impl UpstreamGate for CountingGate {
+    fn admit<'a>(&'a self, endpoint: Endpoint, _file_key: &'a str) -> Admission<'a> {
+        Box::pin(async move {
+            let mut asked = self.asked.lock().unwrap();
+            asked.push(endpoint);
+            if asked.len() > self.allow {
+                return Err("the caller's budget is spent".to_owned());
+            }
+            Ok(())
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_gate_is_asked_only_before_requests_that_reach_figma() {
+    let server = MockServer::start().await;
+    mount_meta(&server, "100").await;
+    Mock::given(method("GET"))
+        .and(path(file_path()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(file_body("100")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let gate = Arc::new(CountingGate {
+        asked: std::sync::Mutex::new(Vec::new()),
+        allow: 3,
+    });
+    // No meta caching in these settings: every call checks the version with Figma.
+    let gated = client(&server, Arc::new(MemoryCache::new())).gated(gate.clone());
+    let first = gated
+        .file(&pat(), FILE_KEY, &FileQuery::default())
+        .await
+        .unwrap();
+    assert!(!first.from_cache);
+    let again = gated
+        .file(&pat(), FILE_KEY, &FileQuery::default())
+        .await
+        .unwrap();
+    assert!(again.from_cache);
+    assert_eq!(
+        *gate.asked.lock().unwrap(),
+        [Endpoint::Meta, Endpoint::File, Endpoint::Meta],
+        "the cached file is not asked about"
+    );
+
+    let refused = gated
+        .file(&pat(), FILE_KEY, &FileQuery::default())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused,
+        FigmaError::Refused {
+            endpoint: Endpoint::Meta,
+            reason: "the caller's budget is spent".to_owned()
+        }
+    );
+    assert_eq!(refused.http_status(), 429);
+    let sent = server.received_requests().await.unwrap().len();
+    assert_eq!(sent, 3, "the refused request was not sent");
 }

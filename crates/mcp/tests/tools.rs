@@ -582,14 +582,15 @@ async fn an_exhausted_budget_is_a_tool_error_that_says_when_to_retry() {
         "{text}"
     );
 
-    // Figma-backed inputs also draw on the Figma budget; inline frames do not.
+    // Requests that reach Figma also draw on the Figma budget; inline frames do not.
     let first = client
         .call_tool(call("analyze_project", json!({"url": url()})))
         .await
         .unwrap();
     assert_ne!(first.is_error, Some(true), "{}", text_of(&first));
+    let node = format!("{}?node-id=1-2", url());
     let second = client
-        .call_tool(call("analyze_project", json!({"url": url()})))
+        .call_tool(call("analyze_project", json!({"url": node})))
         .await
         .unwrap();
     assert!(text_of(&second).contains("figma"), "{}", text_of(&second));

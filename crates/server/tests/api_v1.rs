@@ -8,7 +8,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{TestServer, bearer, error_code, redis_config, user_with_key};
+use common::{
+    FILE_KEY, TestServer, bearer, error_code, redis_config, serve_fixture_file, status_and_json,
+    user_with_key,
+};
 use handoff_app::Config;
 use handoff_app::config::{AuthMode, RateLimits, Secret};
 use handoff_test_support::RedisServer;
@@ -17,8 +20,6 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const FILE_KEY: &str = "AbCdEf1234567890";
-const FIXTURE: &str = "../../../shared/fixtures/figma/code-connect-wizard-demo.file.json";
 /// Two top-level components of the fixture.
 const SPINNER: &str = "2:19";
 const BUTTON: &str = "2:15";
@@ -40,18 +41,7 @@ const JPEG: &[u8] = &[
 /// A Figma API serving the fixture file, renders of [`SPINNER`] and the rendered image itself.
 async fn fake_figma() -> MockServer {
     let server = MockServer::start().await;
-    let meta = json!({ "file": { "name": "Wizard demo", "version": "42" } });
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/files/{FILE_KEY}/meta")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(meta))
-        .mount(&server)
-        .await;
-    let fixture = std::fs::read(format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/files/{FILE_KEY}")))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(fixture, "application/json"))
-        .mount(&server)
-        .await;
+    serve_fixture_file(&server).await;
     let renders = json!({ "err": null, "images": { SPINNER: format!("{}/renders/spinner.png", server.uri()) } });
     Mock::given(method("GET"))
         .and(path(format!("/v1/images/{FILE_KEY}")))
@@ -66,6 +56,15 @@ async fn fake_figma() -> MockServer {
         .mount(&server)
         .await;
     server
+}
+
+/// A running server over a fresh redis-server and [`fake_figma`], configured by [`config`] and then
+/// `adjust`. Keep the whole tuple alive for the test.
+async fn start(adjust: impl FnOnce(Config) -> Config) -> (TestServer, MockServer, RedisServer) {
+    let redis = RedisServer::start();
+    let figma = fake_figma().await;
+    let server = TestServer::start(adjust(config(&redis, &figma))).await;
+    (server, figma, redis)
 }
 
 fn config(redis: &RedisServer, figma: &MockServer) -> Config {
@@ -106,16 +105,7 @@ impl Client<'_> {
 
     /// Sends and returns the status and the JSON body (`Null` when there is none).
     async fn call(&self, verb: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let response = self.send(verb, path, body).await;
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or_else(|err| panic!("{path}: not JSON ({err}): {bytes:?}"))
-        };
-        (status, body)
+        status_and_json(self.send(verb, path, body).await).await
     }
 
     async fn ok(&self, verb: Method, path: &str, body: Option<Value>) -> Value {
@@ -138,8 +128,7 @@ impl Client<'_> {
             .send()
             .await
             .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
+        status_and_json(response).await
     }
 
     /// GETs an image: status, content type, bytes.
@@ -203,9 +192,7 @@ fn multipart(boundary: &str, part: &str, file_type: &str, bytes: &[u8]) -> Vec<u
 
 #[tokio::test]
 async fn sessions_me_and_history() {
-    let redis = RedisServer::start();
-    let figma = fake_figma().await;
-    let server = TestServer::start(config(&redis, &figma)).await;
+    let (server, _figma, _redis) = start(|config| config).await;
     let ada = client(&server, "ada", "acme").await;
 
     let profile = ada.ok(Method::GET, "/me", None).await;
@@ -387,9 +374,7 @@ async fn sessions_me_and_history() {
 
 #[tokio::test]
 async fn figma_reports_tokens_and_tickets() {
-    let redis = RedisServer::start();
-    let figma = fake_figma().await;
-    let server = TestServer::start(config(&redis, &figma)).await;
+    let (server, _figma, _redis) = start(|config| config).await;
     let ada = client(&server, "ada", "acme").await;
 
     let context = ada
@@ -563,9 +548,7 @@ async fn figma_reports_tokens_and_tickets() {
 
 #[tokio::test]
 async fn templates_and_overrides() {
-    let redis = RedisServer::start();
-    let figma = fake_figma().await;
-    let server = TestServer::start(config(&redis, &figma)).await;
+    let (server, _figma, _redis) = start(|config| config).await;
     let ada = client(&server, "ada", "acme").await;
 
     let listing = ada.ok(Method::GET, "/templates", None).await;
@@ -697,9 +680,7 @@ async fn templates_and_overrides() {
 
 #[tokio::test]
 async fn components_and_screenshots_round_trip_byte_for_byte() {
-    let redis = RedisServer::start();
-    let figma = fake_figma().await;
-    let server = TestServer::start(config(&redis, &figma)).await;
+    let (server, _figma, _redis) = start(|config| config).await;
     let ada = client(&server, "ada", "acme").await;
     let component = format!("/components/{FILE_KEY}/2-15");
 
@@ -842,9 +823,7 @@ async fn components_and_screenshots_round_trip_byte_for_byte() {
 
 #[tokio::test]
 async fn another_user_or_org_gets_404_for_what_is_not_theirs() {
-    let redis = RedisServer::start();
-    let figma = fake_figma().await;
-    let server = TestServer::start(config(&redis, &figma)).await;
+    let (server, _figma, _redis) = start(|config| config).await;
     let ada = client(&server, "ada", "acme").await;
     let bob = client(&server, "bob", "acme").await; // same org, another user
     let eve = client(&server, "eve", "umbrella").await; // another org
@@ -962,15 +941,13 @@ async fn another_user_or_org_gets_404_for_what_is_not_theirs() {
 
 #[tokio::test]
 async fn routes_draw_on_their_groups_budget() {
-    let redis = RedisServer::start();
-    let figma = fake_figma().await;
-    let server = TestServer::start(Config {
+    let (server, _figma, _redis) = start(|config| Config {
         rate_limits: RateLimits {
             reads_per_min: 600,
             generation_per_min: 2,
             figma_per_min: 1,
         },
-        ..config(&redis, &figma)
+        ..config
     })
     .await;
     let ada = client(&server, "ada", "acme").await;
@@ -994,10 +971,11 @@ async fn routes_draw_on_their_groups_budget() {
     let response = ada.send(Method::GET, "/templates", None).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["ratelimit-limit"], "600");
-    // Rendering a screenshot draws on the Figma budget.
-    let fetch = format!("/components/{FILE_KEY}/2:19/screenshot/fetch");
-    ada.ok(Method::POST, &fetch, None).await;
-    let (status, body) = ada.call(Method::POST, &fetch, None).await;
+    // Rendering a screenshot draws on the Figma budget; a render the cache answers does not.
+    let fetch = |node: &str| format!("/components/{FILE_KEY}/{node}/screenshot/fetch");
+    ada.ok(Method::POST, &fetch(SPINNER), None).await;
+    ada.ok(Method::POST, &fetch(SPINNER), None).await;
+    let (status, body) = ada.call(Method::POST, &fetch(BUTTON), None).await;
     assert_eq!((status, error_code(&body)), (429, "rate_limited"));
 }
 
@@ -1017,16 +995,9 @@ fn refs(value: &Value, out: &mut BTreeSet<String>) {
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
-    let redis = RedisServer::start();
-    let figma = fake_figma().await;
-    let server = TestServer::start(config(&redis, &figma)).await;
+    let (server, _figma, _redis) = start(|config| config).await;
 
-    let response = server
-        .client
-        .get(server.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap();
+    let response = server.get("/api/v1/openapi.json").await;
     assert_eq!(response.status(), 200, "served without credentials");
     assert_eq!(response.headers()["content-type"], "application/json");
     let document: Value = response.json().await.unwrap();

@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{TestServer, error_code, redis_config};
+use common::{
+    FILE_KEY, TestServer, error_code, fixture, redis_config, serve_fixture_file, status_and_json,
+};
 use handoff_app::Config;
 use handoff_app::config::{AuthMode, RateLimits, Secret};
 use handoff_test_support::RedisServer;
@@ -13,10 +15,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const FILE_KEY: &str = "AbCdEf1234567890";
 /// The key the old plugin substituted when it did not know the file's (legacy-api §11).
 const AUTHOR_KEY: &str = "BioUSVD6t51ZNeG0g9AcNz";
-const FIXTURE: &str = "../../../shared/fixtures/figma/code-connect-wizard-demo.file.json";
 /// The fixture's real numbers (SOURCES.md).
 const FIXTURE_NODES: u64 = 28;
 const FIXTURE_COMPONENTS: u64 = 11;
@@ -65,17 +65,19 @@ impl Harness {
     }
 
     async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
-        let response = self
-            .server
+        status_and_json(self.send(path, body).await).await
+    }
+
+    /// `POST path` as text/plain, returning the whole response.
+    async fn send(&self, path: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.server
             .client
             .post(self.server.url(path))
             .header("content-type", "text/plain;charset=UTF-8")
             .body(body)
             .send()
             .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
+            .unwrap()
     }
 
     async fn get(&self, path: &str) -> (u16, Value) {
@@ -87,15 +89,8 @@ impl Harness {
             .send()
             .await
             .unwrap();
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap())
+        status_and_json(response).await
     }
-}
-
-fn fixture() -> Value {
-    let bytes =
-        std::fs::read(format!("{}/{FIXTURE}", env!("CARGO_MANIFEST_DIR"))).expect("fixture file");
-    serde_json::from_slice(&bytes).unwrap()
 }
 
 /// The fixture's node `id` with its subtree, found depth-first.
@@ -113,19 +108,8 @@ fn subtree<'a>(node: &'a Value, id: &str) -> Option<&'a Value> {
 /// URL for that node, and 404 for any other file.
 async fn fake_figma() -> MockServer {
     let server = MockServer::start().await;
+    serve_fixture_file(&server).await;
     let file = fixture();
-    let meta = json!({"file": {"name": "Wizard demo", "version": "42",
-                               "last_touched_at": "2026-11-20T10:00:00Z"}});
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/files/{FILE_KEY}/meta")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(meta))
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/files/{FILE_KEY}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(&file))
-        .mount(&server)
-        .await;
     let node = subtree(&file["document"], "2:15").unwrap().clone();
     let nodes = json!({
         "name": file["name"], "lastModified": file["lastModified"], "version": "42",
@@ -327,18 +311,10 @@ async fn info_routes_are_open_but_calls_need_a_credential_when_auth_is_required(
     })
     .await;
     for path in ["/", "/api/figma/health"] {
-        let response = server.client.get(server.url(path)).send().await.unwrap();
+        let response = server.get(path).await;
         assert_eq!(response.status(), 200, "{path}");
     }
-    let health: Value = server
-        .client
-        .get(server.url("/api/figma/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = server.get("/api/figma/health").await.json().await.unwrap();
     assert_eq!(health["figmaTokenConfigured"], false);
     for (path, body) in [
         ("/", json!({"method": "test_ai_services"})),
@@ -357,11 +333,8 @@ async fn info_routes_are_open_but_calls_need_a_credential_when_auth_is_required(
         assert_eq!(error_code(&body), "unauthenticated", "{body}");
     }
     let response = server
-        .client
-        .get(server.url("/api/figma/screenshot?fileKey=x&nodeId=1:2"))
-        .send()
-        .await
-        .unwrap();
+        .get("/api/figma/screenshot?fileKey=x&nodeId=1:2")
+        .await;
     assert_eq!(response.status(), 401);
 }
 
@@ -1031,29 +1004,21 @@ async fn legacy_calls_draw_on_the_generation_and_figma_budgets() {
         figma_per_min: 2,
     })
     .await;
-    let analyze = json!({"method": "analyze_project", "params": {"figmaUrl": file_url()}});
-    for remaining in ["99", "98"] {
-        let response = h
-            .server
-            .client
-            .post(h.server.url("/"))
-            .body(analyze.to_string())
-            .send()
-            .await
-            .unwrap();
+    let analyze =
+        |url: String| json!({"method": "analyze_project", "params": {"figmaUrl": url}}).to_string();
+    let node = |id: &str| format!("{}?node-id={id}", file_url());
+    // The file, then one node of it: two requests to Figma spend the Figma budget of 2.
+    for (url, remaining) in [(file_url(), "99"), (node("2-15"), "98")] {
+        let response = h.send("/", analyze(url)).await;
         assert_eq!(response.status(), 200);
         assert_eq!(response.headers()["ratelimit-limit"], "100");
         assert_eq!(response.headers()["ratelimit-remaining"], remaining);
     }
-    // The third call that reads from Figma is over the Figma budget: 429 with Retry-After.
-    let response = h
-        .server
-        .client
-        .post(h.server.url("/"))
-        .body(analyze.to_string())
-        .send()
-        .await
-        .unwrap();
+    // What the Figma response cache answers draws nothing.
+    let response = h.send("/", analyze(file_url())).await;
+    assert_eq!(response.status(), 200);
+    // A call that would reach Figma is over the Figma budget: 429 with Retry-After.
+    let response = h.send("/", analyze(node("2-19"))).await;
     assert_eq!(response.status(), 429);
     assert!(response.headers().contains_key("retry-after"));
     let body: Value = response.json().await.unwrap();

@@ -1,15 +1,19 @@
 //! Where a design comes from: a Figma link, a file key and node ids, or the plugin's inline frame
 //! data. Everything is normalised into one parsed [`Design`].
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use handoff_figma::Design;
-use handoff_figma_api::{FigmaAuth, FigmaError, FileQuery, NodesQuery};
-use handoff_store::Identity;
+use handoff_figma_api::{
+    Admission, Endpoint, FigmaAuth, FigmaClient, FigmaError, FileQuery, NodesQuery, UpstreamGate,
+};
+use handoff_store::{Identity, Store};
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
+use crate::config::RateLimits;
 use crate::error::{AppError, ErrorKind};
+use crate::ratelimit::{self, RateGroup};
 
 /// A design to work on: exactly one of a Figma link, a file key (with optional node ids), or the
 /// plugin's inline frame data. Parsed from [`DesignSourceFields`], so that a request naming none or
@@ -77,6 +81,24 @@ impl TryFrom<DesignSourceFields> for DesignSource {
             _ => Err(
                 "name the design once: give only one of `url`, `file_key` or `frames`".to_owned(),
             ),
+        }
+    }
+}
+
+impl DesignSource {
+    /// How many nodes the source selects: the link's `node-id`s or the file's `node_ids` (none for
+    /// inline frames); `None` when the link does not parse, which loading it reports.
+    pub fn selected_node_count(&self) -> Option<usize> {
+        match self {
+            Self::Url { url } => handoff_figma::parse_figma_url(url)
+                .ok()
+                .map(|link| link.node_ids.len()),
+            Self::File { node_ids, .. } => Some(match node_ids {
+                NodeIds::None => 0,
+                NodeIds::One(_) => 1,
+                NodeIds::Many(ids) => ids.len(),
+            }),
+            Self::Inline { .. } => Some(0),
         }
     }
 }
@@ -162,9 +184,8 @@ impl App {
         file_key: &str,
         node_ids: Vec<String>,
     ) -> Result<LoadedDesign, AppError> {
-        self.draw_figma_budget(who).await?;
         let auth = self.figma_auth(who).await?;
-        let client = self.figma();
+        let (client, budget) = self.figma_for(who);
         let fetched = if node_ids.is_empty() {
             client.file(&auth, file_key, &FileQuery::default()).await
         } else {
@@ -174,7 +195,7 @@ impl App {
             };
             client.nodes(&auth, file_key, &query).await
         }
-        .map_err(figma_error)?;
+        .map_err(|err| budget.error(err))?;
         let version = fetched.version.clone();
         let bytes = fetched.value;
         let design = parse_off_thread(move || handoff_figma::parse_design(&bytes)).await?;
@@ -186,18 +207,17 @@ impl App {
         })
     }
 
-    /// Takes one request from the caller's Figma budget. Every operation that calls Figma does this
-    /// first, so every interface draws on the same budget. Reads the cache answers count too:
-    /// whether it will is only known after the call.
-    pub(crate) async fn draw_figma_budget(&self, who: &Identity) -> Result<(), AppError> {
-        crate::ratelimit::consume(
-            self.store(),
-            &self.config().rate_limits,
-            who,
-            crate::ratelimit::RateGroup::Figma,
-        )
-        .await
-        .map(|_| ())
+    /// The Figma client for one call of `who`'s: every request of it that reaches Figma draws on
+    /// their Figma budget ([`FigmaBudget`]); answers from the response cache draw nothing. Map the
+    /// call's errors with [`FigmaBudget::error`].
+    pub(crate) fn figma_for(&self, who: &Identity) -> (FigmaClient, Arc<FigmaBudget>) {
+        let budget = Arc::new(FigmaBudget {
+            store: self.store().clone(),
+            limits: self.config().rate_limits.clone(),
+            who: who.clone(),
+            refusal: Mutex::new(None),
+        });
+        (self.figma().gated(budget.clone()), budget)
     }
 
     /// The Figma credential for this caller: their own stored token (see [`crate::credentials`]).
@@ -228,6 +248,56 @@ impl App {
             ),
         };
         Err(AppError::new(ErrorKind::Unauthenticated, message).with_code("figma_token_missing"))
+    }
+}
+
+/// A caller's Figma budget in front of the requests that reach Figma, so every interface draws on
+/// the same budget and only for real upstream calls. `/meta` is not charged: it is the version
+/// check in front of every cached answer, cached itself per credential for
+/// `store.figma_meta_ttl_secs`, and Figma rates it in a cheaper tier than the file, nodes and
+/// render endpoints (Tier 1) whose per-seat budget `rate_limits.figma_per_min` mirrors.
+pub(crate) struct FigmaBudget {
+    store: Store,
+    limits: RateLimits,
+    who: Identity,
+    /// The budget's own refusal, returned instead of the client's `Refused` so the caller gets
+    /// its `Retry-After` and `RateLimit-*` details.
+    refusal: Mutex<Option<AppError>>,
+}
+
+impl FigmaBudget {
+    /// The service error for a failed Figma call: this budget's refusal, else [`figma_error`].
+    pub(crate) fn error(&self, err: FigmaError) -> AppError {
+        if matches!(err, FigmaError::Refused { .. })
+            && let Some(refusal) = self
+                .refusal
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take()
+        {
+            return refusal;
+        }
+        figma_error(err)
+    }
+}
+
+impl UpstreamGate for FigmaBudget {
+    fn admit<'a>(&'a self, endpoint: Endpoint, _file_key: &'a str) -> Admission<'a> {
+        Box::pin(async move {
+            if endpoint == Endpoint::Meta {
+                return Ok(());
+            }
+            let drawn =
+                ratelimit::consume(&self.store, &self.limits, &self.who, RateGroup::Figma).await;
+            drawn.map(drop).map_err(|err| {
+                let reason = err.message.clone();
+                *self
+                    .refusal
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(err);
+                reason
+            })
+        })
     }
 }
 
@@ -294,6 +364,26 @@ mod tests {
             parse(r#"{"frameData":[{"id":"1:2"}]}"#).unwrap(),
             DesignSource::Inline { .. }
         ));
+    }
+
+    #[test]
+    fn selected_nodes_are_counted_from_the_link_or_the_ids() {
+        let count = |json: &str| parse(json).unwrap().selected_node_count();
+        assert_eq!(
+            count(r#"{"url":"https://www.figma.com/design/AbCdEf1234567890/X"}"#),
+            Some(0)
+        );
+        assert_eq!(
+            count(r#"{"url":"https://www.figma.com/design/AbCdEf1234567890/X?node-id=1-2"}"#),
+            Some(1)
+        );
+        assert_eq!(count(r#"{"url":"not a link node-id=1-2"}"#), None);
+        assert_eq!(
+            count(r#"{"file_key":"abc","node_ids":["1:2","3:4"]}"#),
+            Some(2)
+        );
+        assert_eq!(count(r#"{"file_key":"abc"}"#), Some(0));
+        assert_eq!(count(r#"{"frames":[{"id":"1:2"}]}"#), Some(0));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod screenshots;
 pub mod sessions;
 pub mod settings;
 pub mod templates;
+pub mod ticket_shape;
 pub mod tickets;
 
 pub use analysis::{AnalysisOutput, AnalyzeRequest, ReportKind};

@@ -257,18 +257,17 @@ impl App {
         let node_id = handoff_figma::normalize_node_id(node_id)
             .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_node_id"))?;
         let format = ImageFormat::parse(format).map_err(figma_error)?;
-        self.draw_figma_budget(who).await?;
         let auth = self.figma_auth(who).await?;
         let query = RenderQuery {
             ids: vec![node_id.clone()],
             scale,
             format,
         };
-        let renders = self
-            .figma()
+        let (client, budget) = self.figma_for(who);
+        let renders = client
             .render_images(&auth, &link.file_key, &query)
             .await
-            .map_err(figma_error)?;
+            .map_err(|err| budget.error(err))?;
         let url = renders
             .value
             .images

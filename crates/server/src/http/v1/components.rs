@@ -4,11 +4,10 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Path, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json, Router};
-use handoff_app::auth::Caller;
+use axum::{Json, Router};
 use handoff_app::ops::screenshots::ScreenshotRenderRequest;
 use handoff_app::ratelimit::RateGroup;
 use handoff_app::{App, AppError};
@@ -19,7 +18,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::PREFIX;
+use super::{Call, PREFIX};
 use crate::error::{ApiError, kind_for_status};
 use crate::http::AppState;
 use crate::http::json::JsonBody;
@@ -117,15 +116,14 @@ pub fn routes(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
         (status = 400, description = "Invalid file key, node id or body.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 413, description = "The record is too large.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn store_component(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path((file_key, node_id)): Path<(String, String)>,
     JsonBody(body): JsonBody<ComponentAnalysis>,
 ) -> Result<Json<StoredComponent>, ApiError> {
-    let component = state
+    let component = call
         .app
         .put_component_analysis(
-            &caller.identity,
+            call.who(),
             &file_key,
             &node_id,
             body.analysis,
@@ -144,13 +142,12 @@ async fn store_component(
         (status = 200, description = "The stored component.", body = ref("#/components/schemas/StoredComponent")),
         (status = 404, description = "The caller's org has none stored for this node.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn get_component(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path((file_key, node_id)): Path<(String, String)>,
 ) -> Result<Json<StoredComponent>, ApiError> {
-    let component = state
+    let component = call
         .app
-        .get_component(&caller.identity, &file_key, &node_id)
+        .get_component(call.who(), &file_key, &node_id)
         .await?;
     Ok(Json(component.into()))
 }
@@ -173,15 +170,14 @@ async fn get_component(
         (status = 400, description = "Not a PNG or JPEG image, or another content type.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 413, description = "Larger than a screenshot may be (10 MiB) or than the body limit.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn upload_component_screenshot(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path((file_key, node_id)): Path<(String, String)>,
     request: Request,
 ) -> Result<Json<StoredComponent>, ApiError> {
-    let bytes = screenshot_body(request, &state).await?;
-    let component = state
+    let bytes = screenshot_body(request).await?;
+    let component = call
         .app
-        .put_component_screenshot(&caller.identity, &file_key, &node_id, bytes)
+        .put_component_screenshot(call.who(), &file_key, &node_id, bytes)
         .await?;
     Ok(Json(component.into()))
 }
@@ -195,13 +191,12 @@ async fn upload_component_screenshot(
         (status = 200, description = "The image, byte for byte as stored.", content(("image/png"), ("image/jpeg"))),
         (status = 404, description = "No such component, or it has no screenshot.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn get_component_screenshot(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path((file_key, node_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let screenshot = state
+    let screenshot = call
         .app
-        .component_screenshot(&caller.identity, &file_key, &node_id)
+        .component_screenshot(call.who(), &file_key, &node_id)
         .await?;
     Ok(image_response(
         screenshot.bytes,
@@ -226,15 +221,14 @@ async fn get_component_screenshot(
         (status = 404, description = "Figma does not know the file or could not render the node.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 502, description = "Figma or the image download failed.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn fetch_component_screenshot(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path((file_key, node_id)): Path<(String, String)>,
     body: Option<JsonBody<ScreenshotRenderRequest>>,
 ) -> Result<Json<StoredComponent>, ApiError> {
     let request = body.map(|JsonBody(body)| body).unwrap_or_default();
-    let component = state
+    let component = call
         .app
-        .fetch_component_screenshot(&caller.identity, &file_key, &node_id, &request)
+        .fetch_component_screenshot(call.who(), &file_key, &node_id, &request)
         .await?;
     Ok(Json(component.into()))
 }
@@ -248,12 +242,8 @@ async fn fetch_component_screenshot(
         (status = 200, description = "The image.", content(("image/png"), ("image/jpeg"))),
         (status = 400, description = "Not a SHA-256 in lowercase hex.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 404, description = "The caller's org has no such screenshot.", body = ref("#/components/schemas/ErrorResponse"))))]
-async fn get_screenshot(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(sha256): Path<String>,
-) -> Result<Response, ApiError> {
-    let (bytes, content_type) = state.app.get_screenshot(&caller.identity, &sha256).await?;
+async fn get_screenshot(call: Call, Path(sha256): Path<String>) -> Result<Response, ApiError> {
+    let (bytes, content_type) = call.app.get_screenshot(call.who(), &sha256).await?;
     Ok(image_response(bytes, content_type, true))
 }
 
@@ -281,7 +271,7 @@ fn image_response(bytes: Vec<u8>, content_type: &str, immutable: bool) -> Respon
 
 /// The uploaded image: the raw body for `image/png` and `image/jpeg`, the screenshot part of a
 /// `multipart/form-data` body.
-async fn screenshot_body(request: Request, state: &AppState) -> Result<Vec<u8>, ApiError> {
+async fn screenshot_body(request: Request) -> Result<Vec<u8>, ApiError> {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -291,13 +281,13 @@ async fn screenshot_body(request: Request, state: &AppState) -> Result<Vec<u8>, 
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     match essence {
         "image/png" | "image/jpeg" => {
-            let bytes = Bytes::from_request(request, state)
+            let bytes = Bytes::from_request(request, &())
                 .await
                 .map_err(|rejection| rejected(rejection.status(), rejection.body_text()))?;
             Ok(bytes.to_vec())
         }
         "multipart/form-data" => {
-            let mut multipart = Multipart::from_request(request, state)
+            let mut multipart = Multipart::from_request(request, &())
                 .await
                 .map_err(|rejection| rejected(rejection.status(), rejection.body_text()))?;
             while let Some(field) = multipart

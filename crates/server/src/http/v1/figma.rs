@@ -4,12 +4,11 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use handoff_analysis::TokenFormat;
-use handoff_app::auth::Caller;
 use handoff_app::ops::{
     AnalysisOutput, AnalyzeRequest, DesignContextOutput, DesignContextRequest, DesignSource,
     ReportKind,
@@ -22,6 +21,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::Call;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::json::JsonBody;
@@ -46,13 +46,10 @@ pub fn routes(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
         (status = 401, description = "No Figma token for the caller, or Figma refused it.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 404, description = "Figma does not know the file or node.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn design_context(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     JsonBody(request): JsonBody<DesignContextRequest>,
 ) -> Result<Json<DesignContextOutput>, ApiError> {
-    Ok(Json(
-        state.app.design_context(&caller.identity, &request).await?,
-    ))
+    Ok(Json(call.app.design_context(call.who(), &request).await?))
 }
 
 /// Analysis report
@@ -67,8 +64,7 @@ async fn design_context(
         (status = 401, description = "No Figma token for the caller, or Figma refused it.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 404, description = "Figma does not know the file or node.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn analysis_report(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path(kind): Path<String>,
     JsonBody(request): JsonBody<AnalyzeRequest>,
 ) -> Result<Json<AnalysisOutput>, ApiError> {
@@ -77,9 +73,7 @@ async fn analysis_report(
             AppError::bad_request(format!("report kind: {err}")).with_code("invalid_report_kind")
         },
     )?;
-    Ok(Json(
-        state.app.analyze(&caller.identity, kind, &request).await?,
-    ))
+    Ok(Json(call.app.analyze(call.who(), kind, &request).await?))
 }
 
 /// Design tokens
@@ -96,8 +90,7 @@ async fn analysis_report(
         (status = 401, description = "No Figma token for the caller, or Figma refused it.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 404, description = "Figma does not know the file or node.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn export_tokens(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path(format): Path<String>,
     JsonBody(source): JsonBody<DesignSource>,
 ) -> Result<Response, ApiError> {
@@ -115,9 +108,9 @@ async fn export_tokens(
         tokens: None,
         token_format: Some(format),
     };
-    let output = state
+    let output = call
         .app
-        .analyze(&caller.identity, ReportKind::Tokens, &request)
+        .analyze(call.who(), ReportKind::Tokens, &request)
         .await?;
     let exported = output.exported.ok_or_else(|| {
         AppError::internal("the tokens report came back without the requested export")

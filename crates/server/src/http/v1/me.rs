@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use handoff_app::App;
-use handoff_app::auth::{AuthMethod, Caller};
+use handoff_app::auth::AuthMethod;
 use handoff_app::ratelimit::RateGroup;
 use handoff_store::{HistoryEntry, User};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::Call;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::json::JsonBody;
@@ -91,39 +92,33 @@ pub fn routes(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
 /// My profile
 #[utoipa::path(get, path = "/me", tag = "me",
     responses((status = 200, description = "Who the caller is.", body = ref("#/components/schemas/Profile"))))]
-async fn get_profile(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<Profile>, ApiError> {
+async fn get_profile(call: Call) -> Result<Json<Profile>, ApiError> {
     let User {
         user_id,
         org_id,
         name,
         created,
         ..
-    } = state.app.user_record(&caller.identity).await?;
+    } = call.app.user_record(call.who()).await?;
     Ok(Json(Profile {
         user_id: user_id.to_string(),
         org_id: org_id.to_string(),
         name,
         created,
-        auth_method: match caller.method {
+        auth_method: match call.caller.method {
             AuthMethod::Local => "local",
             AuthMethod::ApiKey => "api_key",
             AuthMethod::Session => "session",
         },
-        session_id: caller.session_id,
+        session_id: call.caller.session_id,
     }))
 }
 
 /// My preferences
 #[utoipa::path(get, path = "/me/preferences", tag = "me",
     responses((status = 200, description = "The caller's preferences (an object).", body = ref("#/components/schemas/JsonObject"))))]
-async fn get_preferences(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(state.app.preferences(&caller.identity).await?))
+async fn get_preferences(call: Call) -> Result<Json<Value>, ApiError> {
+    Ok(Json(call.app.preferences(call.who()).await?))
 }
 
 /// Change my preferences
@@ -135,23 +130,17 @@ async fn get_preferences(
         (status = 200, description = "The preferences after the change.", body = ref("#/components/schemas/JsonObject")),
         (status = 400, description = "Not a JSON object.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn update_preferences(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     JsonBody(changes): JsonBody<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        state.app.set_preferences(&caller.identity, changes).await?,
-    ))
+    Ok(Json(call.app.set_preferences(call.who(), changes).await?))
 }
 
 /// My settings
 #[utoipa::path(get, path = "/me/settings", tag = "me",
     responses((status = 200, description = "The caller's settings (an object).", body = ref("#/components/schemas/JsonObject"))))]
-async fn get_settings(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(state.app.settings(&caller.identity).await?))
+async fn get_settings(call: Call) -> Result<Json<Value>, ApiError> {
+    Ok(Json(call.app.settings(call.who()).await?))
 }
 
 /// Replace my settings
@@ -161,13 +150,10 @@ async fn get_settings(
         (status = 200, description = "The stored settings.", body = ref("#/components/schemas/JsonObject")),
         (status = 400, description = "Not a JSON object.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn replace_settings(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     JsonBody(settings): JsonBody<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        state.app.set_settings(&caller.identity, settings).await?,
-    ))
+    Ok(Json(call.app.set_settings(call.who(), settings).await?))
 }
 
 /// My history
@@ -179,15 +165,14 @@ async fn replace_settings(
         (status = 200, description = "Newest first.", body = ref("#/components/schemas/History")),
         (status = 400, description = "A bad `limit`.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn get_history(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<HistoryItem>>, ApiError> {
     let Query(query) = query.map_err(|rejection| {
         handoff_app::AppError::bad_request(format!("invalid query: {}", rejection.body_text()))
     })?;
     let limit = query.limit.unwrap_or(DEFAULT_HISTORY).clamp(1, MAX_HISTORY);
-    let entries = state.app.history(&caller.identity, limit).await?;
+    let entries = call.app.history(call.who(), limit).await?;
     Ok(Json(entries.into_iter().map(HistoryItem::from).collect()))
 }
 
@@ -210,11 +195,8 @@ impl From<HistoryEntry> for HistoryItem {
 /// The token itself is never returned.
 #[utoipa::path(get, path = "/me/figma-token", tag = "me",
     responses((status = 200, description = "Whether a token is stored.", body = ref("#/components/schemas/FigmaTokenStatus"))))]
-async fn get_figma_token_status(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<FigmaTokenStatus>, ApiError> {
-    let configured = state.app.has_figma_token(&caller.identity).await?;
+async fn get_figma_token_status(call: Call) -> Result<Json<FigmaTokenStatus>, ApiError> {
+    let configured = call.app.has_figma_token(call.who()).await?;
     Ok(Json(FigmaTokenStatus { configured }))
 }
 
@@ -228,14 +210,10 @@ async fn get_figma_token_status(
         (status = 200, description = "Stored.", body = ref("#/components/schemas/FigmaTokenStatus")),
         (status = 400, description = "Not a plausible token, or no `secret_key` is configured.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn put_figma_token(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     JsonBody(input): JsonBody<FigmaTokenInput>,
 ) -> Result<Json<FigmaTokenStatus>, ApiError> {
-    state
-        .app
-        .set_figma_token(&caller.identity, &input.token)
-        .await?;
+    call.app.set_figma_token(call.who(), &input.token).await?;
     Ok(Json(FigmaTokenStatus { configured: true }))
 }
 
@@ -244,11 +222,8 @@ async fn put_figma_token(
     responses(
         (status = 204, description = "Deleted."),
         (status = 404, description = "No token was stored.", body = ref("#/components/schemas/ErrorResponse"))))]
-async fn delete_figma_token(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<StatusCode, ApiError> {
-    if state.app.delete_figma_token(&caller.identity).await? {
+async fn delete_figma_token(call: Call) -> Result<StatusCode, ApiError> {
+    if call.app.delete_figma_token(call.who()).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(handoff_app::AppError::not_found("no Figma token is stored for you").into())

@@ -1,5 +1,6 @@
 //! REST v1 under `/api/v1`. Every route is guarded (authentication + the rate-limit group it
-//! declares); handlers take `Extension<Caller>` and call one `App` operation.
+//! declares); handlers take a [`Call`] (the app and the guard's caller) and call one `App`
+//! operation.
 //!
 //! Routes are registered through `utoipa_axum`, which builds the axum route and its OpenAPI
 //! operation from the same `#[utoipa::path]` attribute: the served document cannot miss a route.
@@ -15,7 +16,9 @@ mod tickets;
 use std::sync::Arc;
 
 use axum::Router;
-use handoff_app::App;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use handoff_app::auth::Caller;
 use handoff_app::ops::screenshots::ScreenshotRenderRequest;
 use handoff_app::ops::templates::{TemplateListing, TemplatePreview, TemplateView};
 use handoff_app::ops::{
@@ -23,11 +26,14 @@ use handoff_app::ops::{
     GenerateRequest, GeneratedTickets, SessionView,
 };
 use handoff_app::ratelimit::RateGroup;
+use handoff_app::{App, AppError};
+use handoff_store::Identity;
 use serde_json::{Map, Value};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 use super::AppState;
+use crate::error::ApiError;
 use crate::http::guard::guard_routes;
 use openapi::Schemas;
 
@@ -57,6 +63,32 @@ fn api(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
             (router.merge(routes), doc)
         },
     )
+}
+
+/// What every v1 handler starts from: the app, and the caller the guard authenticated.
+struct Call {
+    app: Arc<App>,
+    caller: Caller,
+}
+
+impl Call {
+    fn who(&self) -> &Identity {
+        &self.caller.identity
+    }
+}
+
+impl FromRequestParts<AppState> for Call {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let caller = parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            AppError::internal("a v1 route was served without its guard (no caller)")
+        })?;
+        Ok(Self {
+            app: Arc::clone(&state.app),
+            caller,
+        })
+    }
 }
 
 /// Splits documented routes into the axum router, guarded with `group`, and their operations.

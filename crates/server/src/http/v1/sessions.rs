@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use handoff_app::App;
-use handoff_app::auth::Caller;
 use handoff_app::ops::SessionView;
 use handoff_app::ratelimit::RateGroup;
 use serde::Deserialize;
@@ -15,6 +14,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::Call;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::json::JsonBody;
@@ -43,25 +43,21 @@ pub fn routes(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
     request_body(content = ref("#/components/schemas/SessionRequest"), description = "Optional; an empty body is fine."),
     responses((status = 201, description = "The new session, with its token.", body = ref("#/components/schemas/SessionView"))))]
 async fn create(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     body: Option<JsonBody<SessionRequest>>,
 ) -> Result<(StatusCode, Json<SessionView>), ApiError> {
     let data = body
         .and_then(|JsonBody(body)| body.data)
         .unwrap_or(Value::Null);
-    let session = state.app.create_session(&caller, data).await?;
+    let session = call.app.create_session(&call.caller, data).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
 /// List my sessions
 #[utoipa::path(get, path = "/sessions", operation_id = "list_sessions", tag = "sessions",
     responses((status = 200, description = "The caller's live sessions (without tokens).", body = ref("#/components/schemas/SessionList"))))]
-async fn list(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<Vec<SessionView>>, ApiError> {
-    Ok(Json(state.app.list_sessions(&caller.identity).await?))
+async fn list(call: Call) -> Result<Json<Vec<SessionView>>, ApiError> {
+    Ok(Json(call.app.list_sessions(call.who()).await?))
 }
 
 /// Get one of my sessions
@@ -69,12 +65,8 @@ async fn list(
     responses(
         (status = 200, description = "The session.", body = ref("#/components/schemas/SessionView")),
         (status = 404, description = "No such session of the caller's.", body = ref("#/components/schemas/ErrorResponse"))))]
-async fn read(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> Result<Json<SessionView>, ApiError> {
-    Ok(Json(state.app.get_session(&caller.identity, &id).await?))
+async fn read(call: Call, Path(id): Path<String>) -> Result<Json<SessionView>, ApiError> {
+    Ok(Json(call.app.get_session(call.who(), &id).await?))
 }
 
 /// Refresh a session
@@ -86,18 +78,12 @@ async fn read(
         (status = 200, description = "The refreshed session.", body = ref("#/components/schemas/SessionView")),
         (status = 404, description = "No such session of the caller's.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn refresh(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path(id): Path<String>,
     body: Option<JsonBody<SessionRequest>>,
 ) -> Result<Json<SessionView>, ApiError> {
     let data = body.and_then(|JsonBody(body)| body.data);
-    Ok(Json(
-        state
-            .app
-            .refresh_session(&caller.identity, &id, data)
-            .await?,
-    ))
+    Ok(Json(call.app.refresh_session(call.who(), &id, data).await?))
 }
 
 /// Delete a session
@@ -107,11 +93,7 @@ async fn refresh(
     responses(
         (status = 204, description = "Deleted."),
         (status = 404, description = "No such session of the caller's.", body = ref("#/components/schemas/ErrorResponse"))))]
-async fn remove(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    state.app.delete_session(&caller.identity, &id).await?;
+async fn remove(call: Call, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    call.app.delete_session(call.who(), &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

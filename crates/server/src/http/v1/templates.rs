@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::{Extension, Json, Router};
-use handoff_app::auth::Caller;
+use axum::{Json, Router};
 use handoff_app::ops::templates::{TemplateListing, TemplatePreview, TemplateView};
 use handoff_app::ratelimit::RateGroup;
 use handoff_app::{App, AppError};
@@ -16,6 +15,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::Call;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::json::JsonBody;
@@ -48,11 +48,8 @@ pub fn routes(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
 /// The built-in and directory templates, and the caller's org and user overrides.
 #[utoipa::path(get, path = "/templates", tag = "templates",
     responses((status = 200, description = "Templates and overrides.", body = ref("#/components/schemas/TemplateListing"))))]
-async fn list_templates(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-) -> Result<Json<TemplateListing>, ApiError> {
-    Ok(Json(state.app.list_templates(&caller.identity).await?))
+async fn list_templates(call: Call) -> Result<Json<TemplateListing>, ApiError> {
+    Ok(Json(call.app.list_templates(call.who()).await?))
 }
 
 /// Get a template
@@ -67,14 +64,12 @@ async fn list_templates(
         (status = 200, description = "The resolved template.", body = ref("#/components/schemas/TemplateView")),
         (status = 400, description = "Unknown platform or type.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn get_template(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path((platform, document_type)): Path<(String, String)>,
 ) -> Result<Json<TemplateView>, ApiError> {
     Ok(Json(
-        state
-            .app
-            .get_template(&caller.identity, &platform, &document_type)
+        call.app
+            .get_template(call.who(), &platform, &document_type)
             .await?,
     ))
 }
@@ -93,22 +88,14 @@ async fn get_template(
         (status = 200, description = "What (platform, type) now resolves to for the caller.", body = ref("#/components/schemas/TemplateView")),
         (status = 400, description = "Invalid template, platform, type or scope.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn save_template_override(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path((platform, document_type, scope)): Path<(String, String, String)>,
     JsonBody(body): JsonBody<TemplateSource>,
 ) -> Result<Json<TemplateView>, ApiError> {
     let scope = parse_scope(&scope)?;
     Ok(Json(
-        state
-            .app
-            .save_template(
-                &caller.identity,
-                scope,
-                &platform,
-                &document_type,
-                &body.source,
-            )
+        call.app
+            .save_template(call.who(), scope, &platform, &document_type, &body.source)
             .await?,
     ))
 }
@@ -123,14 +110,12 @@ async fn save_template_override(
         (status = 204, description = "Deleted."),
         (status = 404, description = "The caller's org (or the caller) has no such override.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn delete_template_override(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     Path((platform, document_type, scope)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let scope = parse_scope(&scope)?;
-    state
-        .app
-        .delete_template(&caller.identity, scope, &platform, &document_type)
+    call.app
+        .delete_template(call.who(), scope, &platform, &document_type)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -142,11 +127,10 @@ async fn delete_template_override(
     request_body(content = ref("#/components/schemas/TemplateSource")),
     responses((status = 200, description = "The validation report and, when valid, the rendering.", body = ref("#/components/schemas/TemplatePreview"))))]
 async fn preview_template(
-    State(state): State<AppState>,
-    Extension(_caller): Extension<Caller>,
+    call: Call,
     JsonBody(body): JsonBody<TemplateSource>,
 ) -> Result<Json<TemplatePreview>, ApiError> {
-    Ok(Json(state.app.render_template(&body.source).await?))
+    Ok(Json(call.app.render_template(&body.source).await?))
 }
 
 fn parse_scope(scope: &str) -> Result<OverrideScope, AppError> {

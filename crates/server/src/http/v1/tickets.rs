@@ -3,22 +3,19 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::{Extension, Json, Router};
-use handoff_app::auth::Caller;
-use handoff_app::ops::design::NodeIds;
-use handoff_app::ops::{DesignSource, GenerateRequest, GeneratedTickets};
+use axum::{Json, Router};
+use handoff_app::ops::ticket_shape::{ShapeMismatch, TicketShape};
+use handoff_app::ops::{GenerateRequest, GeneratedTickets};
 use handoff_app::ratelimit::RateGroup;
 use handoff_app::{App, AppError};
 use utoipa::openapi::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::Call;
 use crate::error::ApiError;
 use crate::http::AppState;
 use crate::http::json::JsonBody;
-
-const EPIC: &str = "epic";
 
 pub fn routes(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
     let routes = OpenApiRouter::new()
@@ -40,25 +37,10 @@ pub fn routes(app: &Arc<App>) -> (Router<AppState>, OpenApi) {
         (status = 401, description = "No Figma token for the caller, or Figma refused it.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 404, description = "Figma does not know the file or node.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn generate_one(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     JsonBody(request): JsonBody<GenerateRequest>,
 ) -> Result<Json<GeneratedTickets>, ApiError> {
-    if is_epic(&request) {
-        return Err(wrong_route("an epic is generated with POST /api/v1/tickets/epic").into());
-    }
-    if requested_nodes(&request) > 1 {
-        return Err(wrong_route(
-            "this route generates one ticket; send several node ids to POST /api/v1/tickets/batch",
-        )
-        .into());
-    }
-    Ok(Json(
-        state
-            .app
-            .generate_tickets(&caller.identity, &request)
-            .await?,
-    ))
+    generate(call, request, TicketShape::One).await
 }
 
 /// Generate a batch
@@ -72,26 +54,10 @@ async fn generate_one(
         (status = 401, description = "No Figma token for the caller, or Figma refused it.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 404, description = "Figma does not know the file or a node.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn generate_batch(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
+    call: Call,
     JsonBody(request): JsonBody<GenerateRequest>,
 ) -> Result<Json<GeneratedTickets>, ApiError> {
-    if is_epic(&request) {
-        return Err(wrong_route("an epic is generated with POST /api/v1/tickets/epic").into());
-    }
-    if requested_nodes(&request) == 0 {
-        return Err(AppError::bad_request(
-            "a batch needs node ids: `node_ids`, or the source's `node_ids` / link `node-id`",
-        )
-        .with_code("missing_node_ids")
-        .into());
-    }
-    Ok(Json(
-        state
-            .app
-            .generate_tickets(&caller.identity, &request)
-            .await?,
-    ))
+    generate(call, request, TicketShape::Batch).await
 }
 
 /// Generate an epic
@@ -107,39 +73,37 @@ async fn generate_batch(
         (status = 401, description = "No Figma token for the caller, or Figma refused it.", body = ref("#/components/schemas/ErrorResponse")),
         (status = 404, description = "Figma does not know the file or a node.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn generate_epic(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    JsonBody(mut request): JsonBody<GenerateRequest>,
+    call: Call,
+    JsonBody(request): JsonBody<GenerateRequest>,
 ) -> Result<Json<GeneratedTickets>, ApiError> {
-    request.document_type = EPIC.to_owned();
-    Ok(Json(
-        state
-            .app
-            .generate_tickets(&caller.identity, &request)
-            .await?,
-    ))
+    generate(call, request, TicketShape::Epic).await
 }
 
-fn is_epic(request: &GenerateRequest) -> bool {
-    request.document_type.trim().eq_ignore_ascii_case(EPIC)
+/// The one body of the three routes: the request must fit the route's shape.
+async fn generate(
+    call: Call,
+    mut request: GenerateRequest,
+    shape: TicketShape,
+) -> Result<Json<GeneratedTickets>, ApiError> {
+    shape.apply(&mut request).map_err(wrong_shape)?;
+    Ok(Json(call.app.generate_tickets(call.who(), &request).await?))
 }
 
-/// How many nodes the request names: `node_ids`, else the source's own.
-fn requested_nodes(request: &GenerateRequest) -> usize {
-    if !request.node_ids.is_empty() {
-        return request.node_ids.len();
-    }
-    match &request.source {
-        DesignSource::File { node_ids, .. } => match node_ids {
-            NodeIds::None => 0,
-            NodeIds::One(_) => 1,
-            NodeIds::Many(ids) => ids.len(),
-        },
-        DesignSource::Url { url } => usize::from(url.contains("node-id=")),
-        DesignSource::Inline { .. } => 0,
-    }
-}
-
-fn wrong_route(message: &str) -> AppError {
-    AppError::bad_request(message).with_code("wrong_route")
+/// Tells the caller which route fits their request.
+fn wrong_shape(mismatch: ShapeMismatch) -> AppError {
+    let (code, message) = match mismatch {
+        ShapeMismatch::IsEpic => (
+            "wrong_route",
+            "an epic is generated with POST /api/v1/tickets/epic",
+        ),
+        ShapeMismatch::SeveralNodes => (
+            "wrong_route",
+            "this route generates one ticket; send several node ids to POST /api/v1/tickets/batch",
+        ),
+        ShapeMismatch::NoNodes => (
+            "missing_node_ids",
+            "a batch needs node ids: `node_ids`, or the source's `node_ids` / link `node-id`",
+        ),
+    };
+    AppError::bad_request(message).with_code(code)
 }
