@@ -127,6 +127,34 @@ fn a_bad_configuration_value_stops_start_up_naming_the_key() {
 }
 
 #[test]
+fn values_refused_later_by_the_store_or_cors_stop_start_up() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("handoff.toml");
+    for (toml, named) in [
+        (
+            "[rate_limits]\ngeneration_per_min = 60000001\n",
+            "rate_limits.generation_per_min",
+        ),
+        (
+            "cors_allowed_origins = [\"https://a.example.com\\r\"]\n",
+            "cors_allowed_origins",
+        ),
+    ] {
+        std::fs::write(&file, toml).unwrap();
+        let output = handoff()
+            .args(["serve", "--bind", "127.0.0.1:0", "--config"])
+            .arg(&file)
+            .arg("--data-dir")
+            .arg(data.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{toml}: {stderr}");
+        assert!(stderr.contains(named), "{toml}: {stderr}");
+    }
+}
+
+#[test]
 fn auth_off_on_a_public_address_needs_insecure() {
     let data = tempfile::tempdir().unwrap();
     let output = handoff()
