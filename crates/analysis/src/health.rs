@@ -180,9 +180,9 @@ pub(crate) fn is_interactive(design: &Design, node: &Node) -> bool {
         return true;
     }
     let component_id = if node.node_type == NodeType::Component {
-        Some(&node.id)
+        Some(node.id.as_str())
     } else {
-        node.component_id.as_ref()
+        node.component_id.as_deref()
     };
     if let Some(component) = component_id.and_then(|id| design.components.get(id)) {
         if says_interactive(&component.name) {

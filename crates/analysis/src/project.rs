@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use handoff_figma::model::{PaintType, TypeStyle};
+use handoff_figma::model::{PaintType, SharedStr, TypeStyle};
 use handoff_figma::{Design, NodeType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -190,7 +190,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> ProjectReport {
         for colour in model::solid_colours(&node.fills).chain(model::solid_colours(&node.strokes)) {
             *colors.entry(colour.to_bytes()).or_default() += 1;
         }
-        styles_used.extend(node.styles.values().map(String::as_str));
+        styles_used.extend(node.styles.values().map(SharedStr::as_str));
         let bindings = node
             .bound_variables
             .values()

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::model::{
     Color, ComponentProperty, ComponentPropertyType, Design, DesignSource, Node, NodeIndex,
-    NodeType, Paint, PaintType, PropertyValue, Rect, Text, TypeStyle,
+    NodeType, Paint, PaintType, PropertyValue, Rect, SharedStr, Text, TypeStyle,
 };
 use crate::parse::ParseError;
 
@@ -300,8 +300,12 @@ fn push_node(
         node.text = Some(Box::new(Text {
             characters: parts.text.unwrap_or_default().to_owned(),
             style: TypeStyle {
-                font_family: parts.font_name.and_then(|font| font.family.clone()),
-                font_style: parts.font_name.and_then(|font| font.style.clone()),
+                font_family: parts
+                    .font_name
+                    .and_then(|font| font.family.as_deref().map(SharedStr::new)),
+                font_style: parts
+                    .font_name
+                    .and_then(|font| font.style.as_deref().map(SharedStr::new)),
                 font_size: parts.font_size,
                 ..TypeStyle::default()
             },
@@ -309,7 +313,7 @@ fn push_node(
         }));
     }
     if let Some(master) = parts.master_component {
-        node.component_id = master.id.clone();
+        node.component_id = master.id.as_deref().map(SharedStr::new);
     }
     for (name, value) in parts
         .component_properties

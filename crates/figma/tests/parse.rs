@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use handoff_figma::{NodeType, ParseError, Response, parse_design, parse_response};
+use handoff_figma::{
+    NodeType, ParseError, Response, parse_design, parse_design_with_progress, parse_response,
+};
 
 fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/figma")
@@ -250,4 +252,41 @@ fn small_responses_are_recognised() {
         panic!("not variables")
     };
     assert_eq!(variables.name_of("VariableID:1:2"), Some("color/primary"));
+}
+
+#[test]
+fn progress_reports_rising_offsets_and_changes_nothing() {
+    for (name, bytes) in fixtures() {
+        let Ok(expected) = parse_design(&bytes) else {
+            continue;
+        };
+        let mut offsets = Vec::new();
+        let design =
+            parse_design_with_progress(&bytes, &mut |offset| offsets.push(offset)).unwrap();
+        assert_eq!(design, expected, "{name}");
+        assert!(
+            offsets.windows(2).all(|pair| pair[0] < pair[1]),
+            "{name}: {offsets:?}"
+        );
+        assert!(offsets.iter().all(|&offset| offset < bytes.len()), "{name}");
+        // One report per 4 MiB at most; the multi-MB fixtures get none, which is the point.
+        assert!(
+            offsets.len() <= bytes.len() / (4 << 20),
+            "{name}: {offsets:?}"
+        );
+    }
+    // A file of ~8 MB crosses the 4 MiB step once.
+    let frames: Vec<String> = (0..150_000)
+        .map(|n| format!(r#"{{"id":"1:{n}","name":"Frame {n}","type":"FRAME"}}"#))
+        .collect();
+    let big = format!(
+        r#"{{"name":"Big","document":{{"id":"0:0","type":"DOCUMENT","children":[{}]}}}}"#,
+        frames.join(",")
+    );
+    let mut offsets = Vec::new();
+    let design =
+        parse_design_with_progress(big.as_bytes(), &mut |offset| offsets.push(offset)).unwrap();
+    assert_eq!(design.nodes.len(), 150_001);
+    assert_eq!(offsets.len(), big.len() / (4 << 20), "{offsets:?}");
+    assert!(offsets[0] >= 4 << 20);
 }

@@ -4,7 +4,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-use handoff_figma::model::{Effect, EffectType, Paint, VariableBinding, VariableValue};
+use handoff_figma::model::{Effect, EffectType, Paint, SharedStr, VariableBinding, VariableValue};
 use handoff_figma::{Design, Node};
 
 use super::{
@@ -136,7 +136,7 @@ fn style_id<'a>(node: &'a Node, singular: &str, plural: &str) -> Option<&'a str>
     node.styles
         .get(singular)
         .or_else(|| node.styles.get(plural))
-        .map(String::as_str)
+        .map(SharedStr::as_str)
 }
 
 /// The variable bound to paint `index` of a node, through the paint or the node's list binding.

@@ -69,7 +69,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let imported;
     let other;
     let system = if let Some(path) = &args.tokens {
-        let bytes = design_input::read_local(path)?;
+        let bytes = super::local_input::read_local(path)?;
         imported = parse_dtcg(&bytes).map_err(|e| CliError::input(format!("{path}: {e}")))?;
         for reason in &imported.skipped {
             eprintln!("note: {path}: skipped {reason}");

@@ -2,18 +2,15 @@
 //! payload on disk, `-` for standard input, or a figma.com link / bare file key fetched through the
 //! service layer (the configured `figma_token` and the store's response cache).
 
-use std::io::Read;
 use std::sync::Arc;
 
 use handoff_app::App;
 use handoff_app::ops::DesignSource;
 use handoff_app::ops::design::NodeIds;
-use handoff_figma::{Design, ParseError};
+use handoff_figma::Design;
 
+use super::local_input::read_local;
 use super::{CliError, ConfigArgs};
-
-/// Inputs larger than this get a progress bar while being read.
-const PROGRESS_THRESHOLD: u64 = 50 * 1024 * 1024;
 
 /// A parsed design and what the input said about it.
 pub struct DesignInput {
@@ -29,8 +26,8 @@ pub fn load(input: &str, config: &ConfigArgs) -> Result<DesignInput, CliError> {
     match remote_source(input) {
         Some(source) => fetch(&source, config),
         None => {
-            let bytes = read_local(input)?;
-            let design = parse_local(&bytes)
+            let design = read_local(input)?
+                .parse_design()
                 .map_err(|error| CliError::input(format!("{}: {error}", display_name(input))))?;
             Ok(DesignInput {
                 design: Arc::new(design),
@@ -94,57 +91,6 @@ fn source_name(source: &DesignSource) -> &str {
 
 fn display_name(input: &str) -> &str {
     if input == "-" { "<stdin>" } else { input }
-}
-
-/// A REST response, else a plugin payload; the REST error wins when neither parses.
-fn parse_local(bytes: &[u8]) -> Result<Design, ParseError> {
-    match handoff_figma::parse_design(bytes) {
-        Err(error @ ParseError::NotFigma { .. }) => {
-            handoff_figma::parse_plugin_payload(bytes).map_err(|_| error)
-        }
-        other => other,
-    }
-}
-
-/// The bytes of a local input: a path, or `-` for standard input (large files show progress).
-pub fn read_local(input: &str) -> Result<Vec<u8>, CliError> {
-    if input == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|error| CliError::input(format!("cannot read standard input: {error}")))?;
-        return Ok(bytes);
-    }
-    let unreadable =
-        |error: std::io::Error| CliError::input(format!("cannot read `{input}`: {error}"));
-    let mut file = std::fs::File::open(input).map_err(unreadable)?;
-    let size = file.metadata().map_err(unreadable)?.len();
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    if size <= PROGRESS_THRESHOLD {
-        file.read_to_end(&mut bytes).map_err(unreadable)?;
-        return Ok(bytes);
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(size),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("reading {bytes}/{total_bytes} {wide_bar} {eta}")
-    {
-        bar.set_style(style);
-    }
-    let mut chunk = vec![0u8; 8 * 1024 * 1024];
-    loop {
-        let read = file.read(&mut chunk).map_err(unreadable)?;
-        if read == 0 {
-            break;
-        }
-        bytes.extend_from_slice(chunk.get(..read).unwrap_or_default());
-        bar.inc(read as u64);
-    }
-    bar.finish_and_clear();
-    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -211,7 +157,7 @@ mod tests {
         let url = format!("https://www.figma.com/design/{FILE_KEY}/Wizard-demo");
 
         let fetched = load(&url, &config).unwrap();
-        let local = parse_local(&fixture()).unwrap();
+        let local = handoff_figma::parse_design(&fixture()).unwrap();
         assert_eq!(fetched.file_key.as_deref(), Some(FILE_KEY));
         assert!(fetched.node_ids.is_empty());
         assert_eq!(fetched.design.nodes.len(), local.nodes.len());

@@ -11,6 +11,7 @@ pub mod config;
 pub mod design_input;
 pub mod generate;
 pub mod keys;
+pub mod local_input;
 pub mod mcp;
 pub mod serve;
 pub mod simplify;

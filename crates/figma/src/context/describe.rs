@@ -158,7 +158,7 @@ fn describe_one<'a>(
         push("hidden", Value::Plain("true".to_owned()));
     }
     if let Some(component_id) = &node.component_id {
-        push("comp", Value::Plain(component_id.clone()));
+        push("comp", Value::Plain(component_id.to_string()));
     }
     if let Some(properties) = component_properties(design, node) {
         push("props", Value::Plain(properties));
@@ -170,7 +170,7 @@ fn describe_one<'a>(
         let references: serde_json::Map<String, serde_json::Value> = node
             .component_property_references
             .iter()
-            .map(|(field, property)| (field.clone(), strip_property_id(property).into()))
+            .map(|(field, property)| (field.to_string(), strip_property_id(property).into()))
             .collect();
         push(
             "refs",
@@ -380,7 +380,7 @@ fn bound_variables(design: &Design, node: &Node) -> Option<String> {
         if names.is_empty() {
             continue;
         }
-        map.insert(field.clone(), names.join(",").into());
+        map.insert(field.to_string(), names.join(",").into());
     }
     if map.is_empty() {
         None

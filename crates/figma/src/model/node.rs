@@ -13,6 +13,7 @@ use super::layout::{Constraints, Layout, LayoutGrid, Rect, StrokeAlign, StrokeWe
 use super::paint::{Effect, Paint};
 use super::prototype::Interaction;
 use super::rare::Rare;
+use super::shared_str::SharedStr;
 use super::small_map::SmallMap;
 use super::text::Text;
 use super::variables::VariableBinding;
@@ -137,7 +138,7 @@ pub struct Node {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub blend_mode: Option<String>,
+    pub blend_mode: Option<SharedStr>,
     /// Degrees.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rotation: Option<f64>,
@@ -163,11 +164,11 @@ pub struct Node {
     /// Named styles used by this node: `fill`, `stroke`, `effect`, `text`,
     /// `grid` (also `fills`/`strokes` in some responses) → style id.
     #[serde(skip_serializing_if = "SmallMap::is_empty")]
-    pub styles: SmallMap<String, String>,
+    pub styles: SmallMap<SharedStr, SharedStr>,
 
     /// INSTANCE: the component it instantiates.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub component_id: Option<String>,
+    pub component_id: Option<SharedStr>,
     /// INSTANCE: property values, keyed by property name (`Label#12:0`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub component_properties: BTreeMap<String, ComponentProperty>,
@@ -175,8 +176,8 @@ pub struct Node {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub component_property_definitions: BTreeMap<String, ComponentPropertyDefinition>,
     /// Node field (`visible`, `characters`, `mainComponent`) → property name.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub component_property_references: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub component_property_references: SmallMap<SharedStr, SharedStr>,
     /// INSTANCE: overridden fields of its sublayers.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<InstanceOverride>,
@@ -186,7 +187,7 @@ pub struct Node {
 
     /// Field name → variable binding.
     #[serde(skip_serializing_if = "SmallMap::is_empty")]
-    pub bound_variables: SmallMap<String, VariableBinding>,
+    pub bound_variables: SmallMap<SharedStr, VariableBinding>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub interactions: Vec<Interaction>,
     /// Legacy prototype link (`transitionNodeID`), older than `interactions`.

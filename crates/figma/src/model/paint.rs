@@ -1,5 +1,6 @@
 //! Paints (fills and strokes), colours and effects.
 
+use super::shared_str::SharedStr;
 use super::small_map::SmallMap;
 
 use serde::{Deserialize, Serialize};
@@ -80,7 +81,7 @@ pub struct ColorStop {
     pub position: f64,
     pub color: Color,
     #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
-    pub bound_variables: SmallMap<String, VariableBinding>,
+    pub bound_variables: SmallMap<SharedStr, VariableBinding>,
 }
 
 /// One fill or stroke paint.
@@ -96,7 +97,7 @@ pub struct Paint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blend_mode: Option<String>,
+    pub blend_mode: Option<SharedStr>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gradient_handle_positions: Vec<Vector>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -115,7 +116,7 @@ pub struct Paint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<f64>,
     #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
-    pub bound_variables: SmallMap<String, VariableBinding>,
+    pub bound_variables: SmallMap<SharedStr, VariableBinding>,
 }
 
 figma_enum! {
@@ -147,9 +148,9 @@ pub struct Effect {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spread: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blend_mode: Option<String>,
+    pub blend_mode: Option<SharedStr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_shadow_behind_node: Option<bool>,
     #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
-    pub bound_variables: SmallMap<String, VariableBinding>,
+    pub bound_variables: SmallMap<SharedStr, VariableBinding>,
 }

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::paint::Paint;
+use super::shared_str::SharedStr;
+use super::small_map::SmallMap;
 use super::variables::VariableBinding;
 
 /// A Figma type style (`style` of a TEXT node, or an entry of its
@@ -13,11 +15,11 @@ use super::variables::VariableBinding;
 #[serde(rename_all = "camelCase", default)]
 pub struct TypeStyle {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub font_family: Option<String>,
+    pub font_family: Option<SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub font_post_script_name: Option<String>,
+    pub font_post_script_name: Option<SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub font_style: Option<String>,
+    pub font_style: Option<SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub font_weight: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -26,16 +28,16 @@ pub struct TypeStyle {
     pub italic: Option<bool>,
     /// `UPPER`, `LOWER`, `TITLE`, `SMALL_CAPS`, `SMALL_CAPS_FORCED`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text_case: Option<String>,
+    pub text_case: Option<SharedStr>,
     /// `NONE`, `STRIKETHROUGH`, `UNDERLINE`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text_decoration: Option<String>,
+    pub text_decoration: Option<SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text_align_horizontal: Option<String>,
+    pub text_align_horizontal: Option<SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text_align_vertical: Option<String>,
+    pub text_align_vertical: Option<SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text_auto_resize: Option<String>,
+    pub text_auto_resize: Option<SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub letter_spacing: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,7 +48,7 @@ pub struct TypeStyle {
     pub line_height_percent_font_size: Option<f64>,
     /// `PIXELS`, `FONT_SIZE_%`, `INTRINSIC_%`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_height_unit: Option<String>,
+    pub line_height_unit: Option<SharedStr>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph_spacing: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,8 +62,8 @@ pub struct TypeStyle {
     /// Fill overrides for a text run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fills: Option<Vec<Paint>>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub bound_variables: BTreeMap<String, VariableBinding>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub bound_variables: SmallMap<SharedStr, VariableBinding>,
 }
 
 impl TypeStyle {
@@ -99,7 +101,7 @@ pub struct Text {
     pub style_override_table: BTreeMap<String, TypeStyle>,
     /// Per line: `NONE`, `ORDERED` or `UNORDERED`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub line_types: Vec<String>,
+    pub line_types: Vec<SharedStr>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub line_indentations: Vec<u32>,
 }

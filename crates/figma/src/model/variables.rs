@@ -9,11 +9,12 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::paint::Color;
+use super::shared_str::SharedStr;
 
 /// A reference to a variable (`{"type":"VARIABLE_ALIAS","id":"VariableID:…"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VariableAlias {
-    pub id: String,
+    pub id: SharedStr,
 }
 
 /// What a `boundVariables` entry holds: one alias (`width`), a list
@@ -125,8 +126,8 @@ impl<'de> Visitor<'de> for BindingVisitor {
 /// A value inside a binding: a string, an alias object (a map whose `id` is a
 /// string, as `VariableAlias` reads it), or anything else.
 enum AliasField {
-    Text(String),
-    Alias(String),
+    Text(SharedStr),
+    Alias(SharedStr),
     Other,
 }
 
@@ -146,10 +147,10 @@ impl<'de> Visitor<'de> for AliasFieldVisitor {
     }
 
     fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
-        Ok(AliasField::Text(text.to_owned()))
+        Ok(AliasField::Text(SharedStr::new(text)))
     }
     fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
-        Ok(AliasField::Text(text))
+        Ok(AliasField::Text(SharedStr::from(text)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut id = None;

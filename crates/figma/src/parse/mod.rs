@@ -6,7 +6,9 @@ mod response;
 
 use serde::de::{DeserializeSeed, IgnoredAny};
 
+use crate::model::shared_str;
 pub use error::ParseError;
+use node_seed::Progress;
 use response::{RawResponse, ResponseSeed};
 
 use crate::model::{Design, FileMeta, ImageFills, ImageRenders, Variables};
@@ -47,7 +49,10 @@ impl Response {
 /// Errors name the JSON path and byte offset; a Figma error body becomes
 /// [`ParseError::FigmaError`] and JSON of another shape [`ParseError::NotFigma`].
 pub fn parse_response(input: &[u8]) -> Result<Response, ParseError> {
-    let raw = parse_raw(input)?;
+    classify(parse_raw(input, None)?)
+}
+
+fn classify(raw: RawResponse) -> Result<Response, ParseError> {
     if raw.has_document {
         return Ok(Response::File(raw.design));
     }
@@ -83,7 +88,23 @@ pub fn parse_response(input: &[u8]) -> Result<Response, ParseError> {
 
 /// Parses a file or nodes response into a [`Design`].
 pub fn parse_design(input: &[u8]) -> Result<Design, ParseError> {
-    match parse_response(input)? {
+    design_of(parse_response(input)?)
+}
+
+/// As [`parse_design`], calling `progress` with the input offset reached every
+/// few MiB: for a progress bar, or to release input pages already consumed
+/// (a memory-mapped file need not stay resident while its tail is parsed).
+/// Bytes before the reported offset are read again only if the input turns
+/// out to be invalid (to locate the error).
+pub fn parse_design_with_progress(
+    input: &[u8],
+    progress: &mut dyn FnMut(usize),
+) -> Result<Design, ParseError> {
+    design_of(classify(parse_raw(input, Some(progress))?)?)
+}
+
+fn design_of(response: Response) -> Result<Design, ParseError> {
+    match response {
         Response::File(design) | Response::Nodes(design) => Ok(design),
         other => Err(ParseError::WrongKind {
             expected: "a file or nodes response",
@@ -142,7 +163,10 @@ fn not_figma_object() -> ParseError {
     }
 }
 
-fn parse_raw(input: &[u8]) -> Result<RawResponse, ParseError> {
+fn parse_raw(
+    input: &[u8],
+    progress: Option<&mut dyn FnMut(usize)>,
+) -> Result<RawResponse, ParseError> {
     let first = input
         .iter()
         .copied()
@@ -150,11 +174,18 @@ fn parse_raw(input: &[u8]) -> Result<RawResponse, ParseError> {
     if first != Some(b'{') {
         return Err(classify_non_object(input));
     }
+    shared_str::interning(|| parse_object(input, progress))
+}
+
+fn parse_object(
+    input: &[u8],
+    progress: Option<&mut dyn FnMut(usize)>,
+) -> Result<RawResponse, ParseError> {
     // Fast path without path tracking; errors are rare, so on one the input is
     // parsed again with tracking to name the JSON path.
     let mut json = serde_json::Deserializer::from_slice(input);
     json.disable_recursion_limit();
-    let fast = seed(input)
+    let fast = seed(input, progress)
         .deserialize(serde_stacker::Deserializer::new(&mut json))
         .and_then(|raw| json.end().map(|()| raw));
     if let Ok(raw) = fast {
@@ -162,7 +193,7 @@ fn parse_raw(input: &[u8]) -> Result<RawResponse, ParseError> {
     }
     let mut json = serde_json::Deserializer::from_slice(input);
     json.disable_recursion_limit();
-    let raw = deserialize_with_path(seed(input), &mut json, input)?;
+    let raw = deserialize_with_path(seed(input, None), &mut json, input)?;
     json.end()
         .map_err(|error| ParseError::from_json(input, &error, None))?;
     Ok(raw)
@@ -170,9 +201,10 @@ fn parse_raw(input: &[u8]) -> Result<RawResponse, ParseError> {
 
 /// Real responses hold a node per 1–4 KB of JSON; reserving for the dense
 /// case avoids re-copying a large arena while it grows.
-fn seed(input: &[u8]) -> ResponseSeed {
+fn seed<'p>(input: &[u8], progress: Option<&'p mut dyn FnMut(usize)>) -> ResponseSeed<'p> {
     ResponseSeed {
         node_capacity: input.len() / 1_000,
+        progress: Progress::new(input, progress),
     }
 }
 

@@ -14,14 +14,87 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use crate::model::layout::NullableRect;
 use crate::model::{GridLayout, Node, NodeIndex, NodeType, Text};
 
+/// Where parsed nodes go, and who hears how far the parse has got.
+pub(crate) struct Arena<'p> {
+    pub nodes: Vec<Node>,
+    progress: Progress<'p>,
+}
+
+impl<'p> Arena<'p> {
+    pub fn new(capacity: usize, progress: Progress<'p>) -> Self {
+        Self {
+            nodes: Vec::with_capacity(capacity),
+            progress,
+        }
+    }
+}
+
+/// Reports the input offset reached, at most once per [`Progress::STEP`] bytes.
+///
+/// The offset is read off the position of each node's `id` in the input (ids
+/// borrow from it when they hold no escapes), so tracking costs a comparison
+/// per node and no change to the deserializer.
+pub(crate) struct Progress<'p> {
+    input_start: usize,
+    input_len: usize,
+    next_report: usize,
+    report: Option<&'p mut dyn FnMut(usize)>,
+}
+
+impl<'p> Progress<'p> {
+    const STEP: usize = 4 << 20;
+
+    pub fn new(input: &[u8], report: Option<&'p mut dyn FnMut(usize)>) -> Self {
+        Self {
+            input_start: input.as_ptr() as usize,
+            input_len: input.len(),
+            next_report: Self::STEP,
+            report,
+        }
+    }
+
+    fn reached(&mut self, text: &str) {
+        let Some(report) = self.report.as_mut() else {
+            return;
+        };
+        let offset = (text.as_ptr() as usize).wrapping_sub(self.input_start);
+        if offset < self.input_len && offset >= self.next_report {
+            report(offset);
+            self.next_report = offset.saturating_add(Self::STEP);
+        }
+    }
+}
+
+/// A node id, borrowed from the input when it has no escapes.
+struct NodeId<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for NodeId<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = NodeId<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a node id string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, id: &'de str) -> Result<Self::Value, E> {
+                Ok(NodeId(std::borrow::Cow::Borrowed(id)))
+            }
+            fn visit_str<E: de::Error>(self, id: &str) -> Result<Self::Value, E> {
+                Ok(NodeId(std::borrow::Cow::Owned(id.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(IdVisitor)
+    }
+}
+
 /// Reads one node (or `null`) and everything below it into `arena`.
-pub(crate) struct NodeSeed<'a> {
-    pub arena: &'a mut Vec<Node>,
+pub(crate) struct NodeSeed<'a, 'p> {
+    pub arena: &'a mut Arena<'p>,
     pub parent: Option<NodeIndex>,
     pub depth: u32,
 }
 
-impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
     /// The index of the node read, or `None` for a `null` node.
     type Value = Option<NodeIndex>;
 
@@ -33,7 +106,7 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for NodeSeed<'_> {
+impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
     type Value = Option<NodeIndex>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -56,9 +129,9 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let index = NodeIndex::try_from(self.arena.len())
+        let index = NodeIndex::try_from(self.arena.nodes.len())
             .map_err(|_| de::Error::custom("more than 4 billion nodes"))?;
-        self.arena.push(Node::default());
+        self.arena.nodes.push(Node::default());
         let mut node = Node {
             index,
             parent: self.parent,
@@ -71,7 +144,9 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         while let Some(key) = map.next_key::<NodeKey>()? {
             match key {
                 NodeKey::Id => {
-                    node.id = map.next_value()?;
+                    let NodeId(id) = map.next_value()?;
+                    self.arena.progress.reached(&id);
+                    node.id = id.into_owned();
                     has_id = true;
                 }
                 NodeKey::Name => {
@@ -250,6 +325,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
         }
         let slot = self
             .arena
+            .nodes
             .get_mut(index as usize)
             .ok_or_else(|| de::Error::custom("node arena lost a slot"))?;
         *slot = node;
@@ -258,13 +334,13 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
 }
 
 /// A JSON array of nodes; `null` entries are skipped.
-struct ChildrenSeed<'a> {
-    arena: &'a mut Vec<Node>,
+struct ChildrenSeed<'a, 'p> {
+    arena: &'a mut Arena<'p>,
     parent: NodeIndex,
     depth: u32,
 }
 
-impl<'de> DeserializeSeed<'de> for ChildrenSeed<'_> {
+impl<'de> DeserializeSeed<'de> for ChildrenSeed<'_, '_> {
     type Value = Vec<NodeIndex>;
 
     fn deserialize<D: de::Deserializer<'de>>(
@@ -275,7 +351,7 @@ impl<'de> DeserializeSeed<'de> for ChildrenSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for ChildrenSeed<'_> {
+impl<'de> Visitor<'de> for ChildrenSeed<'_, '_> {
     type Value = Vec<NodeIndex>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -316,8 +392,13 @@ impl<'de> Visitor<'de> for ChildrenSeed<'_> {
 }
 
 /// A list that may be absent or `null` (both mean empty).
+///
+/// Trimmed to its length: serde grows a vector from capacity 4, so a one-paint
+/// `fills` would otherwise hold room for four (over 1 KB per node).
 fn list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Vec<T>, A::Error> {
-    Ok(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default())
+    let mut list = map.next_value::<Option<Vec<T>>>()?.unwrap_or_default();
+    list.shrink_to_fit();
+    Ok(list)
 }
 
 fn grid(node: &mut Node) -> &mut GridLayout {

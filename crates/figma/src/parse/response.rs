@@ -9,7 +9,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::node_seed::NodeSeed;
+use super::node_seed::{Arena, NodeSeed, Progress};
 use crate::model::{
     Component, ComponentSet, Design, DesignSource, FileMeta, ImageFills, Style, Variable,
     VariableCollection, Variables,
@@ -96,11 +96,12 @@ enum TopKey {
 }
 
 /// Reads a whole response; `node_capacity` pre-sizes the node arena.
-pub(crate) struct ResponseSeed {
+pub(crate) struct ResponseSeed<'p> {
     pub node_capacity: usize,
+    pub progress: Progress<'p>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResponseSeed {
+impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
     type Value = RawResponse;
 
     fn deserialize<D: de::Deserializer<'de>>(
@@ -108,25 +109,24 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed {
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(ResponseVisitor {
-            node_capacity: self.node_capacity,
+            arena: Arena::new(self.node_capacity, self.progress),
         })
     }
 }
 
-struct ResponseVisitor {
-    node_capacity: usize,
+struct ResponseVisitor<'p> {
+    arena: Arena<'p>,
 }
 
-impl<'de> Visitor<'de> for ResponseVisitor {
+impl<'de> Visitor<'de> for ResponseVisitor<'_> {
     type Value = RawResponse;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Figma API response object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut raw = RawResponse::default();
-        raw.design.nodes.reserve(self.node_capacity);
         while let Some(key) = map.next_key::<TopKey>()? {
             let file = &mut raw.design.file;
             match key {
@@ -139,7 +139,7 @@ impl<'de> Visitor<'de> for ResponseVisitor {
                 TopKey::SchemaVersion => file.schema_version = map.next_value()?,
                 TopKey::Document => {
                     let seed = NodeSeed {
-                        arena: &mut raw.design.nodes,
+                        arena: &mut self.arena,
                         parent: None,
                         depth: 0,
                     };
@@ -154,6 +154,7 @@ impl<'de> Visitor<'de> for ResponseVisitor {
                 TopKey::Nodes => {
                     map.next_value_seed(NodesMapSeed {
                         design: &mut raw.design,
+                        arena: &mut self.arena,
                     })?;
                     raw.has_nodes = true;
                 }
@@ -169,6 +170,7 @@ impl<'de> Visitor<'de> for ResponseVisitor {
                 }
             }
         }
+        raw.design.nodes = self.arena.nodes;
         if raw.has_document {
             raw.design.source = Some(DesignSource::File);
         } else if raw.has_nodes {
@@ -185,11 +187,12 @@ fn merge<T>(into: &mut BTreeMap<String, T>, from: Option<BTreeMap<String, T>>) {
 }
 
 /// `nodes` of a nodes response: id → `null` or `{document, components, …}`.
-struct NodesMapSeed<'a> {
+struct NodesMapSeed<'a, 'p> {
     design: &'a mut Design,
+    arena: &'a mut Arena<'p>,
 }
 
-impl<'de> DeserializeSeed<'de> for NodesMapSeed<'_> {
+impl<'de> DeserializeSeed<'de> for NodesMapSeed<'_, '_> {
     type Value = ();
 
     fn deserialize<D: de::Deserializer<'de>>(
@@ -200,7 +203,7 @@ impl<'de> DeserializeSeed<'de> for NodesMapSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for NodesMapSeed<'_> {
+impl<'de> Visitor<'de> for NodesMapSeed<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -211,6 +214,7 @@ impl<'de> Visitor<'de> for NodesMapSeed<'_> {
         while let Some(id) = map.next_key::<String>()? {
             let found = map.next_value_seed(NodesEntrySeed {
                 design: &mut *self.design,
+                arena: &mut *self.arena,
             })?;
             if !found {
                 self.design.missing_ids.push(id);
@@ -233,11 +237,12 @@ enum EntryKey {
 }
 
 /// One entry of `nodes`; yields whether it held a document.
-struct NodesEntrySeed<'a> {
+struct NodesEntrySeed<'a, 'p> {
     design: &'a mut Design,
+    arena: &'a mut Arena<'p>,
 }
 
-impl<'de> DeserializeSeed<'de> for NodesEntrySeed<'_> {
+impl<'de> DeserializeSeed<'de> for NodesEntrySeed<'_, '_> {
     type Value = bool;
 
     fn deserialize<D: de::Deserializer<'de>>(
@@ -248,7 +253,7 @@ impl<'de> DeserializeSeed<'de> for NodesEntrySeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for NodesEntrySeed<'_> {
+impl<'de> Visitor<'de> for NodesEntrySeed<'_, '_> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -273,7 +278,7 @@ impl<'de> Visitor<'de> for NodesEntrySeed<'_> {
             match key {
                 EntryKey::Document => {
                     let seed = NodeSeed {
-                        arena: &mut self.design.nodes,
+                        arena: &mut *self.arena,
                         parent: None,
                         depth: 0,
                     };

@@ -417,7 +417,7 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
                 let s = &text.style;
                 let mut style = Vec::new();
                 if let Some(f) = &s.font_family {
-                    style.push(f.clone());
+                    style.push(f.to_string());
                 }
                 if let Some(size) = s.font_size {
                     style.push(format!("{size}px"));
@@ -483,7 +483,7 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
             if let Some(component_id) = &n.component_id {
                 let name = design
                     .components
-                    .get(component_id)
+                    .get(component_id.as_str())
                     .map(|c| {
                         c.component_set_id
                             .as_ref()
