@@ -21,6 +21,8 @@ trap cleanup EXIT
 STORES=${STORES:-redis embedded}
 if [ -n "${HANDOFF_BIN:-}" ]; then
   HANDOFF=$HANDOFF_BIN
+  # handoff reads every HANDOFF_* variable as configuration and refuses unknown keys.
+  unset HANDOFF_BIN
 else
   cargo build --release --locked -p handoff --manifest-path "$ROOT/Cargo.toml" >&2
   HANDOFF="${CARGO_TARGET_DIR:-$ROOT/target}/release/handoff"
