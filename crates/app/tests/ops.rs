@@ -228,3 +228,58 @@ async fn a_missing_figma_token_is_an_actionable_error() {
         err.message
     );
 }
+
+/// Small inline designs are parsed and rendered on the async worker, large ones on the blocking
+/// pool: either way the same request gives the same kind of answer, and a malformed payload the
+/// same error.
+#[tokio::test]
+async fn inline_designs_small_and_large_generate_alike() {
+    use handoff_app::ops::design::PARSE_INLINE_MAX_BYTES;
+    use handoff_app::ops::tickets::RENDER_INLINE_MAX_NODES;
+    use serde_json::{Value, json};
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(config(None, None, dir.path())).await.unwrap();
+    let who = Identity::new("alice", "acme").unwrap();
+    let frame = |i: usize| {
+        json!({"id": format!("1:{i}"), "name": format!("Frame {i}"), "type": "FRAME",
+               "width": 320, "height": 200})
+    };
+    let request = |frames: Vec<Value>| -> GenerateRequest {
+        serde_json::from_value(json!({
+            "frames": frames, "platform": "jira", "documentType": "component", "nodeIds": ["1:2"]
+        }))
+        .unwrap()
+    };
+    let small = request(vec![frame(2)]);
+    let large = request((2..2 + 2 * RENDER_INLINE_MAX_NODES).map(frame).collect());
+    let DesignSource::Inline { frames } = &large.source else {
+        panic!("inline source expected");
+    };
+    assert!(serde_json::to_vec(frames).unwrap().len() > PARSE_INLINE_MAX_BYTES);
+    for request in [&small, &large] {
+        let generated = app.generate_tickets(&who, request).await.unwrap();
+        assert_eq!(generated.tickets.len(), 1);
+        assert!(
+            generated.tickets[0].ticket.title.contains("Frame 2"),
+            "{}",
+            generated.tickets[0].ticket.title
+        );
+    }
+    // Both sizes are recorded in history.
+    assert_eq!(app.store().list_history(&who, 10).await.unwrap().len(), 2);
+
+    let mut broken = frame(2);
+    broken["width"] = json!("wide");
+    for frames in [vec![broken.clone()], {
+        let mut many: Vec<Value> = (3..3 + 2 * RENDER_INLINE_MAX_NODES).map(frame).collect();
+        many.push(broken.clone());
+        many
+    }] {
+        let err = app
+            .generate_tickets(&who, &request(frames))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_figma_data", "{}", err.message);
+    }
+}

@@ -269,7 +269,37 @@ async fn exercise(app: &App) {
             .origin,
         "builtin"
     );
-    moved(&counters, seen, 3, 0);
+    seen = moved(&counters, seen, 3, 0);
+
+    // Generation reads the org's entry and the user's override together: the user's applies while
+    // the org has none, an org override saved later wins over it, and deleting it brings the
+    // user's back — each visible on the next request.
+    let checkout: handoff_app::ops::GenerateRequest = serde_json::from_value(serde_json::json!({
+        "frames": [{"id": "1:2", "name": "Checkout", "type": "FRAME", "width": 320, "height": 200}],
+        "platform": "github", "documentType": "component"
+    }))
+    .unwrap();
+    let rendered =
+        |tickets: handoff_app::ops::GeneratedTickets| tickets.tickets[0].rendered.clone();
+    let ticket = rendered(app.generate_tickets(&carol, &checkout).await.unwrap());
+    assert!(ticket.contains("CAROL for Checkout"), "{ticket}");
+    let ticket = rendered(app.generate_tickets(&alice, &checkout).await.unwrap());
+    assert!(!ticket.contains("CAROL"), "{ticket}");
+    seen = moved(&counters, seen, 2, 0);
+    let org = template_source(app, &alice, "ACME THREE").await;
+    app.save_template(&alice, OverrideScope::Org, "github", "component", &org)
+        .await
+        .unwrap();
+    seen = moved(&counters, seen, 2, 0);
+    let ticket = rendered(app.generate_tickets(&carol, &checkout).await.unwrap());
+    assert!(ticket.contains("ACME THREE for Checkout"), "{ticket}");
+    assert!(!ticket.contains("CAROL"), "{ticket}");
+    app.delete_template(&alice, OverrideScope::Org, "github", "component")
+        .await
+        .unwrap();
+    let ticket = rendered(app.generate_tickets(&carol, &checkout).await.unwrap());
+    assert!(ticket.contains("CAROL for Checkout"), "{ticket}");
+    moved(&counters, seen, 2, 0);
 }
 
 #[tokio::test]

@@ -297,11 +297,26 @@ pub fn detect<S: AsRef<str>>(entries: &[S]) -> TechStackMatch {
     let parts: Vec<&str> = entries.iter().map(AsRef::as_ref).collect();
     let text = normalise(&parts);
     let mut scored: Vec<(f64, usize, TechStack, Vec<String>)> = Vec::new();
-    for rule in RULES {
-        let found = |words: &[&str]| -> Vec<String> {
+    // One buffer for the " word " patterns: this runs on every ticket, mostly with no entries.
+    let mut pattern = String::new();
+    let mut contains_word = |word: &str| {
+        pattern.clear();
+        pattern.push(' ');
+        pattern.push_str(word);
+        pattern.push(' ');
+        text.contains(pattern.as_str())
+    };
+    // No entries, nothing to find (skips every rule's words).
+    let rules = if text.trim().is_empty() {
+        &[][..]
+    } else {
+        RULES
+    };
+    for rule in rules {
+        let mut found = |words: &[&str]| -> Vec<String> {
             words
                 .iter()
-                .filter(|w| text.contains(&format!(" {w} ")))
+                .filter(|w| contains_word(w))
                 .map(|w| (*w).to_owned())
                 .collect()
         };

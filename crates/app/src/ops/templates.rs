@@ -55,23 +55,29 @@ pub struct TemplatePreview {
 
 impl App {
     /// The stored templates that apply to the caller for `key`. An org override wins over a user
-    /// override, so the user's is read only when the org has none.
+    /// override. Both are asked for at once (one round trip to Redis: the two reads travel
+    /// together on the multiplexed connection, each to its own slot in a cluster); the user's
+    /// answer is dropped when the org has an override.
     pub(crate) async fn template_overrides(
         &self,
         who: &Identity,
         key: TemplateKey,
     ) -> Result<Overrides, AppError> {
         let (platform, document_type) = (key.platform.to_string(), key.document_type.to_string());
-        if let Some(org) = self.org_template(who, &platform, &document_type).await? {
+        let user = async {
+            self.store()
+                .get_template_override(who, OverrideScope::User, &platform, &document_type)
+                .await
+                .map_err(AppError::from)
+        };
+        let (org, user) =
+            tokio::try_join!(self.org_template(who, &platform, &document_type), user)?;
+        if let Some(org) = org {
             return Ok(Overrides {
                 org: Some(org),
                 user: None,
             });
         }
-        let user = self
-            .store()
-            .get_template_override(who, OverrideScope::User, &platform, &document_type)
-            .await?;
         Ok(Overrides {
             org: None,
             user: user.map(|r| StoredTemplate {

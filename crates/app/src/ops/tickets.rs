@@ -93,6 +93,10 @@ impl GeneratedTickets {
     }
 }
 
+/// Designs up to this many nodes are small enough to render one built-in ticket on the async
+/// worker (see [`App::generate_tickets`]); the plugin's one-component payloads have a handful.
+pub const RENDER_INLINE_MAX_NODES: usize = 256;
+
 impl App {
     pub async fn generate_tickets(
         &self,
@@ -101,7 +105,25 @@ impl App {
     ) -> Result<GeneratedTickets, AppError> {
         let key = TemplateKey::parse(&request.platform, &request.document_type)
             .map_err(template_error)?;
-        let loaded = self.load_design(who, &request.source).await?;
+        let child_type = match &request.child_type {
+            Some(name) => DocumentType::parse(name).map_err(template_error)?,
+            None => DocumentType::parse("story").map_err(template_error)?,
+        };
+        // The caller's template overrides are read while the design is parsed: polled first, their
+        // store reads are on their way before the parse starts, so the round trip overlaps it.
+        let child_overrides = async {
+            if key.document_type == DocumentType::Epic {
+                self.template_overrides(who, TemplateKey::new(key.platform, child_type))
+                    .await
+            } else {
+                Ok(Overrides::default())
+            }
+        };
+        let (overrides, child_overrides, loaded) = tokio::try_join!(
+            self.template_overrides(who, key),
+            child_overrides,
+            self.load_design(who, &request.source),
+        )?;
         let settings = Settings {
             file_key: loaded.file_key.clone().unwrap_or_default(),
             project: ProjectSettings {
@@ -115,10 +137,6 @@ impl App {
             instructions: request.instructions.clone().unwrap_or_default(),
             ..Settings::default()
         };
-        let child_type = match &request.child_type {
-            Some(name) => DocumentType::parse(name).map_err(template_error)?,
-            None => DocumentType::parse("story").map_err(template_error)?,
-        };
         let requested_format = request.format.clone();
         let registry = self.templates().clone();
         let design = loaded.design.clone();
@@ -129,88 +147,94 @@ impl App {
         {
             wanted = loaded.node_ids.clone();
         }
-        let overrides = self.template_overrides(who, key).await?;
-        let child_overrides = if key.document_type == DocumentType::Epic {
-            self.template_overrides(who, TemplateKey::new(key.platform, child_type))
-                .await?
-        } else {
-            Overrides::default()
-        };
-        let generated =
-            tokio::task::spawn_blocking(move || -> Result<GeneratedTickets, AppError> {
-                let template_request = Request {
-                    key,
-                    settings: &settings,
-                    overrides: &overrides,
-                };
-                let mut nodes = Vec::new();
-                for id in &wanted {
-                    nodes.push(find_node(&design, id).map_err(template_error)?);
-                }
-                let template = registry
-                    .resolve(key, None, &overrides)
-                    .map_err(template_error)?;
-                let format = match requested_format.as_deref() {
-                    Some(name) => OutputFormat::parse(name).map_err(template_error)?,
-                    None => template
-                        .spec
-                        .output
-                        .format
-                        .unwrap_or(OutputFormat::Markdown),
-                };
-                let format_name = format!("{format:?}").to_lowercase();
-                let render = |ticket: Ticket| RenderedTicket {
-                    rendered: render_ticket(&ticket, format),
-                    ticket,
-                };
-                if key.document_type == DocumentType::Epic {
-                    if nodes.is_empty() {
-                        nodes = top_level_frames(&design);
-                    }
-                    let Epic {
-                        epic,
-                        children,
-                        summary,
-                    } = generate_epic(
-                        &registry,
-                        &design,
-                        &nodes,
-                        Children {
-                            document_type: child_type,
-                            overrides: &child_overrides,
-                        },
-                        template_request,
-                    )
-                    .map_err(template_error)?;
-                    let mut tickets = vec![render(epic)];
-                    tickets.extend(children.into_iter().map(render));
-                    return Ok(GeneratedTickets {
-                        format: format_name,
-                        tickets,
-                        epic_summary: Some(summary),
-                    });
-                }
+        // A single ticket from a built-in (or directory) template over a small design renders in
+        // tens of microseconds: cheaper on this worker than the blocking pool's two thread
+        // hand-offs. Everything else (stored overrides, batches, epics, large designs) may take
+        // longer and renders on the blocking pool so it never stalls this worker's connections.
+        let render_here = key.document_type != DocumentType::Epic
+            && wanted.len() <= 1
+            && overrides.org.is_none()
+            && overrides.user.is_none()
+            && design.nodes.len() <= RENDER_INLINE_MAX_NODES;
+        let work = move || -> Result<GeneratedTickets, AppError> {
+            let template_request = Request {
+                key,
+                settings: &settings,
+                overrides: &overrides,
+            };
+            let mut nodes = Vec::new();
+            for id in &wanted {
+                nodes.push(find_node(&design, id).map_err(template_error)?);
+            }
+            let template = registry
+                .resolve(key, None, &overrides)
+                .map_err(template_error)?;
+            let format = match requested_format.as_deref() {
+                Some(name) => OutputFormat::parse(name).map_err(template_error)?,
+                None => template
+                    .spec
+                    .output
+                    .format
+                    .unwrap_or(OutputFormat::Markdown),
+            };
+            let format_name = format!("{format:?}").to_lowercase();
+            let render = |ticket: Ticket| RenderedTicket {
+                rendered: render_ticket(&ticket, format),
+                ticket,
+            };
+            if key.document_type == DocumentType::Epic {
                 if nodes.is_empty() {
-                    nodes.push(
-                        default_subject(&design)
-                            .ok_or_else(|| AppError::bad_request("the design has no nodes"))?,
-                    );
+                    nodes = top_level_frames(&design);
                 }
-                let mut tickets = Vec::with_capacity(nodes.len());
-                for node in nodes {
-                    tickets.push(render(
-                        generate_ticket(&registry, &design, node, template_request)
-                            .map_err(template_error)?,
-                    ));
-                }
-                Ok(GeneratedTickets {
+                let Epic {
+                    epic,
+                    children,
+                    summary,
+                } = generate_epic(
+                    &registry,
+                    &design,
+                    &nodes,
+                    Children {
+                        document_type: child_type,
+                        overrides: &child_overrides,
+                    },
+                    template_request,
+                )
+                .map_err(template_error)?;
+                let mut tickets = vec![render(epic)];
+                tickets.extend(children.into_iter().map(render));
+                return Ok(GeneratedTickets {
                     format: format_name,
                     tickets,
-                    epic_summary: None,
-                })
+                    epic_summary: Some(summary),
+                });
+            }
+            if nodes.is_empty() {
+                nodes.push(
+                    default_subject(&design)
+                        .ok_or_else(|| AppError::bad_request("the design has no nodes"))?,
+                );
+            }
+            let mut tickets = Vec::with_capacity(nodes.len());
+            for node in nodes {
+                tickets.push(render(
+                    generate_ticket(&registry, &design, node, template_request)
+                        .map_err(template_error)?,
+                ));
+            }
+            Ok(GeneratedTickets {
+                format: format_name,
+                tickets,
+                epic_summary: None,
             })
-            .await
-            .map_err(|err| AppError::internal(format!("generation was interrupted: {err}")))??;
+        };
+        let generated = if render_here {
+            work()?
+        } else {
+            tokio::task::spawn_blocking(work)
+                .await
+                .map_err(|err| AppError::internal(format!("generation was interrupted: {err}")))??
+        };
 
         let entry = HistoryEntry {
             at: now_millis(),
