@@ -30,6 +30,7 @@
 //! so bound variables resolve to names.
 
 pub mod context;
+mod fast_hash;
 pub mod link;
 pub mod model;
 pub mod parse;

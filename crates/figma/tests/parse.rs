@@ -167,6 +167,95 @@ fn wrong_type_names_the_path_and_offset() {
     assert!(json[..=offset].ends_with(br#""opacity":"half""#), "{error}");
 }
 
+/// A file large enough to be parsed on two threads (see `parse::split`).
+fn big_file(frames: usize, frame: impl Fn(usize) -> String) -> String {
+    let frames: Vec<String> = (0..frames).map(frame).collect();
+    format!(
+        r#"{{"name":"Big","document":{{"id":"0:0","type":"DOCUMENT","children":[{{"id":"0:1","name":"Page","type":"CANVAS","children":[{}]}}]}}}}"#,
+        frames.join(",")
+    )
+}
+
+#[test]
+fn errors_in_the_second_half_of_a_large_file_are_located_as_in_a_small_one() {
+    let frames = |bad: usize| {
+        big_file(150_000, |n| {
+            let opacity = if n == bad { r#""half""# } else { "0.5" };
+            format!(
+                r#"{{"id":"1:{n}","name":"F","type":"FRAME","opacity":{opacity},"children":[{{"id":"2:{n}","name":"T","type":"TEXT"}}]}}"#
+            )
+        })
+    };
+    let json = frames(140_000);
+    assert!(json.len() > 8 << 20);
+    let error = parse_design(json.as_bytes()).unwrap_err();
+    assert_eq!(
+        error.path(),
+        Some("$.document.children[0].children[140000].opacity"),
+        "{error}"
+    );
+    let offset = error.offset().unwrap();
+    assert!(
+        json.as_bytes()[..=offset].ends_with(br#""opacity":"half""#),
+        "{error}"
+    );
+
+    // A syntax error there too.
+    let broken = frames(usize::MAX).replacen(r#"{"id":"1:149000","#, r#"{"id":"1:149000",,"#, 1);
+    let error = parse_design(broken.as_bytes()).unwrap_err();
+    assert!(matches!(error, ParseError::Syntax { .. }), "{error}");
+    let offset = error.offset().unwrap();
+    assert!(
+        broken.as_bytes()[..=offset].ends_with(br#""1:149000",,"#),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_large_file_parses_whole_whatever_its_key_order() {
+    // Ids after other keys (the second thread cannot claim such nodes) and
+    // nested children: the result is the full tree in pre-order either way.
+    for id_first in [true, false] {
+        let frame = |n: usize| {
+            let child = format!(r#"{{"id":"2:{n}","name":"T","type":"TEXT","characters":"x"}}"#);
+            if id_first {
+                format!(
+                    r#"{{"id":"1:{n}","name":"F","type":"FRAME","children":[{child},{child}]}}"#
+                )
+            } else {
+                format!(r#"{{"name":"F","type":"FRAME","children":[{child}],"id":"1:{n}"}}"#)
+            }
+        };
+        let json = big_file(60_000, frame);
+        assert!(json.len() > 4 << 20);
+        let design = parse_design(json.as_bytes()).unwrap();
+        let per_frame = if id_first { 3 } else { 2 };
+        assert_eq!(design.nodes.len(), 2 + 60_000 * per_frame);
+        for (position, node) in design.nodes.iter().enumerate() {
+            assert_eq!(node.index as usize, position);
+            if let Some(parent) = node.parent {
+                let parent = &design.nodes[parent as usize];
+                assert!(parent.children.contains(&node.index));
+                assert_eq!(node.depth, parent.depth + 1);
+                assert!(parent.index < node.index);
+            }
+        }
+        let frames: Vec<&str> = design
+            .nodes
+            .iter()
+            .filter(|node| node.node_type == NodeType::Frame)
+            .map(|node| node.id.as_str())
+            .collect();
+        assert_eq!(frames.len(), 60_000);
+        assert!(
+            frames
+                .iter()
+                .enumerate()
+                .all(|(n, id)| *id == format!("1:{n}"))
+        );
+    }
+}
+
 #[test]
 fn valid_json_that_is_not_figma_is_its_own_error() {
     for input in [&b"[1,2,3]"[..], b"{\"hello\":1}", b"42", b"\"text\""] {
@@ -275,8 +364,9 @@ fn progress_reports_rising_offsets_and_changes_nothing() {
             "{name}: {offsets:?}"
         );
     }
-    // A file of ~8 MB crosses the 4 MiB step once.
-    let frames: Vec<String> = (0..150_000)
+    // A file of ~16 MB crosses the 4 MiB step before the point where a
+    // second thread takes over its second half (no reports past that point).
+    let frames: Vec<String> = (0..300_000)
         .map(|n| format!(r#"{{"id":"1:{n}","name":"Frame {n}","type":"FRAME"}}"#))
         .collect();
     let big = format!(
@@ -286,7 +376,24 @@ fn progress_reports_rising_offsets_and_changes_nothing() {
     let mut offsets = Vec::new();
     let design =
         parse_design_with_progress(big.as_bytes(), &mut |offset| offsets.push(offset)).unwrap();
-    assert_eq!(design.nodes.len(), 150_001);
-    assert_eq!(offsets.len(), big.len() / (4 << 20), "{offsets:?}");
+    assert_eq!(design.nodes.len(), 300_001);
+    assert_eq!(design, parse_design(big.as_bytes()).unwrap());
+    assert!(!offsets.is_empty());
+    assert!(offsets.len() <= big.len() / (4 << 20), "{offsets:?}");
     assert!(offsets[0] >= 4 << 20);
+    assert!(offsets.windows(2).all(|pair| pair[0] < pair[1]));
+    // The arena is in pre-order with consistent links across the join.
+    for (position, node) in design.nodes.iter().enumerate() {
+        assert_eq!(node.index as usize, position);
+        for &child in &node.children {
+            assert_eq!(design.nodes[child as usize].parent, Some(node.index));
+            assert_eq!(design.nodes[child as usize].depth, node.depth + 1);
+        }
+    }
+    let ids: Vec<&str> = design.nodes[1..]
+        .iter()
+        .map(|node| node.id.as_str())
+        .collect();
+    let expected: Vec<String> = (0..300_000).map(|n| format!("1:{n}")).collect();
+    assert_eq!(ids, expected);
 }

@@ -1,12 +1,16 @@
 //! The parsed design: a flat node arena plus the file's maps.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::component::{Component, ComponentSet, Style};
 use super::node::{Node, NodeIndex};
 use super::variables::Variables;
+use crate::fast_hash::FastMap;
+
+/// Node id → arena index ([`Design::id_index`]).
+pub type IdIndex<'a> = FastMap<&'a str, NodeIndex>;
 
 /// Where a [`Design`] came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -109,7 +113,7 @@ impl Design {
     }
 
     /// A map from node id to arena index.
-    pub fn id_index(&self) -> HashMap<&str, NodeIndex> {
+    pub fn id_index(&self) -> IdIndex<'_> {
         self.nodes
             .iter()
             .map(|node| (node.id.as_str(), node.index))

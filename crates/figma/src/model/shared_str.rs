@@ -7,13 +7,14 @@
 
 use std::borrow::Borrow;
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
+
+use crate::fast_hash::FastSet;
 
 /// An immutable string; clones share one allocation. Compares, hashes, orders
 /// and serializes as the `str` it holds.
@@ -22,7 +23,7 @@ pub struct SharedStr(Arc<str>);
 
 thread_local! {
     /// The strings seen by the parse running on this thread, if any.
-    static INTERNER: RefCell<Option<HashSet<Arc<str>>>> = const { RefCell::new(None) };
+    static INTERNER: RefCell<Option<FastSet<Arc<str>>>> = const { RefCell::new(None) };
 }
 
 /// Runs `parse` with equal [`SharedStr`] values sharing one copy. The table
@@ -32,7 +33,7 @@ pub(crate) fn interning<R>(parse: impl FnOnce() -> R) -> R {
     if outer {
         return parse();
     }
-    INTERNER.with_borrow_mut(|table| *table = Some(HashSet::new()));
+    INTERNER.with_borrow_mut(|table| *table = Some(FastSet::default()));
     // Clears the table even if `parse` unwinds.
     struct Reset;
     impl Drop for Reset {
@@ -98,12 +99,6 @@ impl From<&str> for SharedStr {
 impl From<String> for SharedStr {
     fn from(text: String) -> Self {
         Self::new(&text)
-    }
-}
-
-impl From<&SharedStr> for String {
-    fn from(text: &SharedStr) -> Self {
-        text.as_str().to_owned()
     }
 }
 

@@ -3,6 +3,7 @@
 mod error;
 mod node_seed;
 mod response;
+mod split;
 
 use serde::de::{DeserializeSeed, IgnoredAny};
 
@@ -95,7 +96,10 @@ pub fn parse_design(input: &[u8]) -> Result<Design, ParseError> {
 /// few MiB: for a progress bar, or to release input pages already consumed
 /// (a memory-mapped file need not stay resident while its tail is parsed).
 /// Bytes before the reported offset are read again only if the input turns
-/// out to be invalid (to locate the error).
+/// out to be invalid (to locate the error). A large input is parsed on two
+/// threads, the second taking the node tree from about its middle on;
+/// reports then stop where that part begins, as its bytes are read until the
+/// parse returns.
 pub fn parse_design_with_progress(
     input: &[u8],
     progress: &mut dyn FnMut(usize),
@@ -179,15 +183,18 @@ fn parse_raw(
 
 fn parse_object(
     input: &[u8],
-    progress: Option<&mut dyn FnMut(usize)>,
+    mut progress: Option<&mut dyn FnMut(usize)>,
 ) -> Result<RawResponse, ParseError> {
-    // Fast path without path tracking; errors are rare, so on one the input is
-    // parsed again with tracking to name the JSON path.
-    let mut json = serde_json::Deserializer::from_slice(input);
-    json.disable_recursion_limit();
-    let fast = seed(input, progress)
-        .deserialize(serde_stacker::Deserializer::new(&mut json))
-        .and_then(|raw| json.end().map(|()| raw));
+    // Fast path without path tracking, on two threads for a large input;
+    // errors are rare, so on one the input is parsed again with tracking to
+    // name the JSON path.
+    let split = split::parse_split(input, |tail| {
+        parse_fast(input, reborrow(&mut progress), tail)
+    });
+    let fast = match split {
+        Some(result) => result,
+        None => parse_fast(input, reborrow(&mut progress), None),
+    };
     if let Ok(raw) = fast {
         return Ok(raw);
     }
@@ -199,12 +206,35 @@ fn parse_object(
     Ok(raw)
 }
 
+fn reborrow<'a>(
+    progress: &'a mut Option<&mut dyn FnMut(usize)>,
+) -> Option<&'a mut dyn FnMut(usize)> {
+    match progress {
+        Some(report) => Some(&mut **report),
+        None => None,
+    }
+}
+
+fn parse_fast(
+    input: &[u8],
+    progress: Option<&mut dyn FnMut(usize)>,
+    tail: Option<split::TailPlan>,
+) -> Result<RawResponse, serde_json::Error> {
+    let mut json = serde_json::Deserializer::from_slice(input);
+    json.disable_recursion_limit();
+    let mut seed = seed(input, progress);
+    seed.tail = tail;
+    seed.deserialize(serde_stacker::Deserializer::new(&mut json))
+        .and_then(|raw| json.end().map(|()| raw))
+}
+
 /// Real responses hold a node per 1–4 KB of JSON; reserving for the dense
 /// case avoids re-copying a large arena while it grows.
 fn seed<'p>(input: &[u8], progress: Option<&'p mut dyn FnMut(usize)>) -> ResponseSeed<'p> {
     ResponseSeed {
         node_capacity: input.len() / 1_000,
         progress: Progress::new(input, progress),
+        tail: None,
     }
 }
 

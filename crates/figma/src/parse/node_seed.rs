@@ -11,13 +11,16 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::split::TailPlan;
 use crate::model::layout::NullableRect;
 use crate::model::{GridLayout, Node, NodeIndex, NodeType, Text};
 
-/// Where parsed nodes go, and who hears how far the parse has got.
+/// Where parsed nodes go, who hears how far the parse has got, and which
+/// nodes another thread parses (see [`super::split`]).
 pub(crate) struct Arena<'p> {
     pub nodes: Vec<Node>,
     progress: Progress<'p>,
+    pub tail: Option<TailPlan>,
 }
 
 impl<'p> Arena<'p> {
@@ -25,8 +28,19 @@ impl<'p> Arena<'p> {
         Self {
             nodes: Vec::with_capacity(capacity),
             progress,
+            tail: None,
         }
     }
+}
+
+/// What [`NodeSeed`] read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Parsed {
+    Node(NodeIndex),
+    /// A `null` where a node may be.
+    Null,
+    /// A tail node, skipped here and parsed by the tail thread.
+    Deferred,
 }
 
 /// Reports the input offset reached, at most once per [`Progress::STEP`] bytes.
@@ -53,12 +67,17 @@ impl<'p> Progress<'p> {
         }
     }
 
-    fn reached(&mut self, text: &str) {
+    /// Where `text` starts in the input, if it is borrowed from it.
+    fn offset_of(&self, text: &str) -> Option<usize> {
+        let offset = (text.as_ptr() as usize).wrapping_sub(self.input_start);
+        (offset < self.input_len).then_some(offset)
+    }
+
+    fn reached(&mut self, offset: usize) {
         let Some(report) = self.report.as_mut() else {
             return;
         };
-        let offset = (text.as_ptr() as usize).wrapping_sub(self.input_start);
-        if offset < self.input_len && offset >= self.next_report {
+        if offset >= self.next_report {
             report(offset);
             self.next_report = offset.saturating_add(Self::STEP);
         }
@@ -95,8 +114,7 @@ pub(crate) struct NodeSeed<'a, 'p> {
 }
 
 impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
-    /// The index of the node read, or `None` for a `null` node.
-    type Value = Option<NodeIndex>;
+    type Value = Parsed;
 
     fn deserialize<D: de::Deserializer<'de>>(
         self,
@@ -107,18 +125,18 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
 }
 
 impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
-    type Value = Option<NodeIndex>;
+    type Value = Parsed;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a Figma node object")
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(Parsed::Null)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        Ok(Parsed::Null)
     }
 
     fn visit_some<D: de::Deserializer<'de>>(
@@ -128,7 +146,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         deserializer.deserialize_map(self)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
         let index = NodeIndex::try_from(self.arena.nodes.len())
             .map_err(|_| de::Error::custom("more than 4 billion nodes"))?;
         self.arena.nodes.push(Node::default());
@@ -140,12 +158,28 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
             ..Node::default()
         };
         let (mut has_id, mut has_type) = (false, false);
+        let mut first_key = true;
 
         while let Some(key) = map.next_key::<NodeKey>()? {
             match key {
                 NodeKey::Id => {
                     let NodeId(id) = map.next_value()?;
-                    self.arena.progress.reached(&id);
+                    if let Some(offset) = self.arena.progress.offset_of(&id) {
+                        // The tail's input is read by the tail thread until the
+                        // join: reports stop short of it, so no caller releases it.
+                        let in_tail = self
+                            .arena
+                            .tail
+                            .as_ref()
+                            .is_some_and(|tail| tail.covers(offset));
+                        if !in_tail {
+                            self.arena.progress.reached(offset);
+                        }
+                        if first_key && self.claimed_by_tail(offset) {
+                            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                            return Ok(Parsed::Deferred);
+                        }
+                    }
                     node.id = id.into_owned();
                     has_id = true;
                 }
@@ -311,6 +345,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
+            first_key = false;
         }
         if !has_id {
             return Err(de::Error::missing_field("id"));
@@ -329,7 +364,23 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
             .get_mut(index as usize)
             .ok_or_else(|| de::Error::custom("node arena lost a slot"))?;
         *slot = node;
-        Ok(Some(index))
+        Ok(Parsed::Node(index))
+    }
+}
+
+impl NodeSeed<'_, '_> {
+    /// Whether the node being read (whose id starts at `offset`, and which has
+    /// read nothing else yet) is the tail thread's: its placeholder goes.
+    fn claimed_by_tail(&mut self, offset: usize) -> bool {
+        let Some(plan) = self.arena.tail.as_mut() else {
+            return false;
+        };
+        if !plan.claims(offset) {
+            return false;
+        }
+        self.arena.nodes.pop();
+        plan.insert_at.get_or_insert(self.arena.nodes.len());
+        true
     }
 }
 
@@ -382,8 +433,14 @@ impl<'de> Visitor<'de> for ChildrenSeed<'_, '_> {
                 depth: self.depth,
             };
             match seq.next_element_seed(seed)? {
-                Some(Some(child)) => children.push(child),
-                Some(None) => {}
+                Some(Parsed::Node(child)) => children.push(child),
+                Some(Parsed::Deferred) => {
+                    if let Some(plan) = self.arena.tail.as_mut() {
+                        plan.slots.push((self.parent, children.len()));
+                    }
+                    children.push(NodeIndex::MAX);
+                }
+                Some(Parsed::Null) => {}
                 None => break,
             }
         }

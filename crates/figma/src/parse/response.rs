@@ -9,7 +9,8 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use super::node_seed::{Arena, NodeSeed, Progress};
+use super::node_seed::{Arena, NodeSeed, Parsed, Progress};
+use super::split::TailPlan;
 use crate::model::{
     Component, ComponentSet, Design, DesignSource, FileMeta, ImageFills, Style, Variable,
     VariableCollection, Variables,
@@ -28,6 +29,8 @@ pub(crate) struct RawResponse {
     pub err: Option<String>,
     pub error_flag: Option<ErrorFlag>,
     pub message: Option<String>,
+    /// What the tail thread was to parse, when there was one.
+    pub tail: Option<TailPlan>,
 }
 
 /// `meta` of the image-fills and variables responses.
@@ -99,6 +102,7 @@ enum TopKey {
 pub(crate) struct ResponseSeed<'p> {
     pub node_capacity: usize,
     pub progress: Progress<'p>,
+    pub tail: Option<TailPlan>,
 }
 
 impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
@@ -108,9 +112,9 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(ResponseVisitor {
-            arena: Arena::new(self.node_capacity, self.progress),
-        })
+        let mut arena = Arena::new(self.node_capacity, self.progress);
+        arena.tail = self.tail;
+        deserializer.deserialize_map(ResponseVisitor { arena })
     }
 }
 
@@ -143,7 +147,7 @@ impl<'de> Visitor<'de> for ResponseVisitor<'_> {
                         parent: None,
                         depth: 0,
                     };
-                    if let Some(root) = map.next_value_seed(seed)? {
+                    if let Some(root) = root(map.next_value_seed(seed)?)? {
                         raw.design.roots.push(root);
                         raw.has_document = true;
                     }
@@ -171,12 +175,22 @@ impl<'de> Visitor<'de> for ResponseVisitor<'_> {
             }
         }
         raw.design.nodes = self.arena.nodes;
+        raw.tail = self.arena.tail;
         if raw.has_document {
             raw.design.source = Some(DesignSource::File);
         } else if raw.has_nodes {
             raw.design.source = Some(DesignSource::Nodes);
         }
         Ok(raw)
+    }
+}
+
+/// A root node's index; roots are never tail nodes (those are array elements).
+fn root<E: de::Error>(parsed: Parsed) -> Result<Option<crate::model::NodeIndex>, E> {
+    match parsed {
+        Parsed::Node(index) => Ok(Some(index)),
+        Parsed::Null => Ok(None),
+        Parsed::Deferred => Err(E::custom("a root node was left to the tail thread")),
     }
 }
 
@@ -282,7 +296,7 @@ impl<'de> Visitor<'de> for NodesEntrySeed<'_, '_> {
                         parent: None,
                         depth: 0,
                     };
-                    if let Some(root) = map.next_value_seed(seed)? {
+                    if let Some(root) = root(map.next_value_seed(seed)?)? {
                         self.design.roots.push(root);
                         found = true;
                     }
