@@ -6,11 +6,12 @@
 //! per-instance fields) become element templates. Use counts are taken after
 //! templating, so a style used only by one template is inlined into it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
 
 use super::describe::{Prop, Record, Value};
+use crate::fast_hash::FastMap;
 
 /// Props that stay on the node line even when it uses a template.
 pub(crate) fn is_instance_specific(prop: &Prop) -> bool {
@@ -26,7 +27,7 @@ pub(crate) struct Shared {
     /// Key → content, for every value that moved to global vars.
     pub vars: BTreeMap<String, String>,
     /// Style value → its global var key.
-    pub keys: HashMap<Value, String>,
+    pub keys: FastMap<Value, String>,
     /// Template id → body.
     pub templates: BTreeMap<String, Body>,
     /// Per record: the template it uses.
@@ -34,7 +35,7 @@ pub(crate) struct Shared {
 }
 
 /// Content-addressed key: prefix + first hex digits of SHA-256, longer on a collision.
-fn content_key(prefix: &str, content: &str, taken: &HashMap<String, String>) -> String {
+fn content_key(prefix: &str, content: &str, taken: &FastMap<String, String>) -> String {
     let digest = hex::encode(Sha256::digest(content.as_bytes()));
     let mut length = 6;
     loop {
@@ -46,15 +47,6 @@ fn content_key(prefix: &str, content: &str, taken: &HashMap<String, String>) -> 
     }
 }
 
-fn body_of<'a>(record: &'a Record<'_>) -> (&'a str, Vec<&'a Prop>) {
-    let props = record
-        .props
-        .iter()
-        .filter(|prop| !is_instance_specific(prop))
-        .collect();
-    (record.type_label, props)
-}
-
 fn value_len(value: &Value) -> usize {
     match value {
         Value::Style { content, .. } => content.len(),
@@ -62,25 +54,98 @@ fn value_len(value: &Value) -> usize {
     }
 }
 
+/// Every distinct prop and value of the records, numbered, so that the
+/// counting below hashes each prop once instead of every time it is compared.
+struct Interned<'r> {
+    props: Vec<&'r Prop>,
+    /// Per distinct prop: the number of its value in `values`.
+    value_of_prop: Vec<u32>,
+    values: Vec<&'r Value>,
+    /// Per record: its body's props (all but the instance-specific ones), as
+    /// numbers, in order; `body_props[bodies[n].clone()]`.
+    body_props: Vec<u32>,
+    bodies: Vec<std::ops::Range<usize>>,
+}
+
+impl<'r> Interned<'r> {
+    fn new(records: &'r [Record<'_>]) -> Self {
+        let mut prop_numbers: FastMap<&Prop, u32> = FastMap::default();
+        let mut value_numbers: FastMap<&Value, u32> = FastMap::default();
+        let mut interned = Self {
+            props: Vec::new(),
+            value_of_prop: Vec::new(),
+            values: Vec::new(),
+            body_props: Vec::new(),
+            bodies: Vec::with_capacity(records.len()),
+        };
+        for record in records {
+            let start = interned.body_props.len();
+            for prop in &record.props {
+                if is_instance_specific(prop) {
+                    // Such props are on every line and counted nowhere: never styles.
+                    debug_assert!(!matches!(prop.value, Value::Style { .. }), "{prop:?}");
+                    continue;
+                }
+                let number = *prop_numbers.entry(prop).or_insert_with(|| {
+                    let value = *value_numbers.entry(&prop.value).or_insert_with(|| {
+                        interned.values.push(&prop.value);
+                        number_of(interned.values.len() - 1)
+                    });
+                    interned.props.push(prop);
+                    interned.value_of_prop.push(value);
+                    number_of(interned.props.len() - 1)
+                });
+                interned.body_props.push(number);
+            }
+            interned.bodies.push(start..interned.body_props.len());
+        }
+        interned
+    }
+
+    fn body(&self, record: usize) -> &[u32] {
+        self.bodies
+            .get(record)
+            .and_then(|range| self.body_props.get(range.clone()))
+            .unwrap_or_default()
+    }
+
+    fn prop(&self, number: u32) -> &'r Prop {
+        self.props[number as usize]
+    }
+}
+
+/// Prop and value numbers fit in `u32`: a context never holds 4 billion props.
+fn number_of(position: usize) -> u32 {
+    u32::try_from(position).unwrap_or(u32::MAX)
+}
+
 pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
     let mut shared = Shared::default();
+    let interned = Interned::new(records);
 
     // Templates: bodies seen at least twice whose text is worth a reference.
-    let bodies: Vec<(&str, Vec<&Prop>)> = records.iter().map(body_of).collect();
-    let mut body_counts: HashMap<&(&str, Vec<&Prop>), usize> = HashMap::new();
+    let bodies: Vec<(&str, &[u32])> = records
+        .iter()
+        .enumerate()
+        .map(|(number, record)| (record.type_label, interned.body(number)))
+        .collect();
+    let mut body_counts: FastMap<(&str, &[u32]), usize> = FastMap::default();
     for body in &bodies {
         if body.1.len() >= 2 {
-            *body_counts.entry(body).or_default() += 1;
+            *body_counts.entry(*body).or_default() += 1;
         }
     }
-    let mut template_ids: HashMap<&(&str, Vec<&Prop>), String> = HashMap::new();
-    let mut taken_templates: HashMap<String, String> = HashMap::new();
+    let mut template_ids: FastMap<(&str, &[u32]), String> = FastMap::default();
+    let mut taken_templates: FastMap<String, String> = FastMap::default();
     for body in &bodies {
         let worth = body_counts.get(body).is_some_and(|count| *count >= 2)
             && body
                 .1
                 .iter()
-                .map(|prop| prop.key.len() + value_len(&prop.value) + 2)
+                .map(|&number| {
+                    let prop = interned.prop(number);
+                    prop.key.len() + value_len(&prop.value) + 2
+                })
                 .sum::<usize>()
                 > 24;
         if !worth {
@@ -90,14 +155,13 @@ pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
         let id = match template_ids.get(body) {
             Some(id) => id.clone(),
             None => {
-                let signature = format!("{body:?}");
+                let props: Vec<&Prop> = body.1.iter().map(|&n| interned.prop(n)).collect();
+                // The template's key hashes its Debug text: stable across runs.
+                let signature = format!("{:?}", (body.0, &props));
                 let id = content_key("EL-", &signature, &taken_templates);
                 taken_templates.insert(id.clone(), signature);
-                template_ids.insert(body, id.clone());
-                let owned: Body = (
-                    body.0.to_owned(),
-                    body.1.iter().map(|prop| (*prop).clone()).collect(),
-                );
+                template_ids.insert(*body, id.clone());
+                let owned: Body = (body.0.to_owned(), props.into_iter().cloned().collect());
                 shared.templates.insert(id.clone(), owned);
                 id
             }
@@ -105,45 +169,38 @@ pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
         shared.record_template.push(Some(id));
     }
 
-    // Style use counts after templating.
-    let mut uses: HashMap<&Value, usize> = HashMap::new();
-    for (record, template) in records.iter().zip(&shared.record_template) {
-        for prop in &record.props {
-            if template.is_some() && !is_instance_specific(prop) {
-                continue;
-            }
-            if matches!(prop.value, Value::Style { .. }) {
-                *uses.entry(&prop.value).or_default() += 1;
+    // Style use counts after templating: once per record line that shows the
+    // value, once per template that holds it.
+    let mut uses = vec![0usize; interned.values.len()];
+    for (number, template) in shared.record_template.iter().enumerate() {
+        if template.is_none() {
+            for &prop in interned.body(number) {
+                uses[interned.value_of_prop[prop as usize] as usize] += 1;
             }
         }
     }
-    let mut template_uses: Vec<&Value> = Vec::new();
-    for (_, props) in shared.templates.values() {
-        template_uses.extend(
-            props
-                .iter()
-                .map(|prop| &prop.value)
-                .filter(|value| matches!(value, Value::Style { .. })),
-        );
-    }
-    let mut counted: HashMap<Value, usize> = uses
-        .into_iter()
-        .map(|(value, count)| (value.clone(), count))
-        .collect();
-    for value in template_uses {
-        *counted.entry(value.clone()).or_default() += 1;
+    for body in template_ids.keys() {
+        for &prop in body.1 {
+            uses[interned.value_of_prop[prop as usize] as usize] += 1;
+        }
     }
 
     // Keys: named styles by name, repeated unnamed values by content.
-    let mut taken: HashMap<String, String> = HashMap::new();
-    let mut entries: Vec<(Value, usize)> = counted.into_iter().collect();
-    entries.sort_by(|a, b| sort_key(&a.0).cmp(&sort_key(&b.0)));
+    let mut taken: FastMap<String, String> = FastMap::default();
+    let mut entries: Vec<(&Value, usize)> = interned
+        .values
+        .iter()
+        .zip(uses)
+        .filter(|(value, used)| *used > 0 && matches!(value, Value::Style { .. }))
+        .map(|(value, used)| (*value, used))
+        .collect();
+    entries.sort_by(|a, b| sort_key(a.0).cmp(&sort_key(b.0)));
     for (value, used) in entries {
         let Value::Style {
             group,
             content,
             named,
-        } = &value
+        } = value
         else {
             continue;
         };
@@ -162,7 +219,7 @@ pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
         };
         taken.insert(key.clone(), content.clone());
         shared.vars.insert(key.clone(), content.clone());
-        shared.keys.insert(value, key);
+        shared.keys.insert(value.clone(), key);
     }
     shared
 }

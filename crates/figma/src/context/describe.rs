@@ -1,13 +1,13 @@
 //! One output record per chosen node: its type, name, id and properties.
 
-use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::OnceLock;
 
 use super::select::Chosen;
 use super::values;
 use crate::model::{
-    ComponentPropertyType, Design, HorizontalConstraint, LayoutMode, Node, NodeIndex, NodeType,
-    PropertyValue, Text, VerticalConstraint,
+    ComponentPropertyType, Design, HorizontalConstraint, IdIndex, LayoutMode, Node, NodeIndex,
+    NodeType, PropertyValue, Text, VerticalConstraint,
 };
 
 /// Style groups that are deduplicated into global variables.
@@ -68,20 +68,38 @@ pub(crate) struct Record<'a> {
     pub props: Vec<Prop>,
 }
 
-/// Builds a record per chosen node.
+/// Below this many nodes a second thread costs more than it saves.
+const PARALLEL_MIN_NODES: usize = 4_096;
+
+/// Node id → arena index, built on first use (only interactions need it).
+type LazyIds<'a> = OnceLock<IdIndex<'a>>;
+
+/// Builds a record per chosen node, on two threads for a large design (each
+/// record depends only on the design, so halves are independent).
 pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<'a>> {
-    let ids = design.id_index();
-    chosen
-        .iter()
-        .filter_map(|choice| describe_one(design, &ids, choice))
-        .collect()
+    let ids = LazyIds::new();
+    let describe_all = |part: &[Chosen]| -> Vec<Record<'a>> {
+        part.iter()
+            .filter_map(|choice| describe_one(design, &ids, choice))
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if chosen.len() < PARALLEL_MIN_NODES || threads < 2 {
+        return describe_all(chosen);
+    }
+    let (first, second) = chosen.split_at(chosen.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| describe_all(second));
+        let mut records = describe_all(first);
+        match second.join() {
+            Ok(rest) => records.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        records
+    })
 }
 
-fn describe_one<'a>(
-    design: &'a Design,
-    ids: &HashMap<&str, NodeIndex>,
-    choice: &Chosen,
-) -> Option<Record<'a>> {
+fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> Option<Record<'a>> {
     let node = design.node(choice.index)?;
     let parent = if choice.depth == 0 {
         None
@@ -390,7 +408,7 @@ fn bound_variables(design: &Design, node: &Node) -> Option<String> {
 }
 
 /// `click>navigate>#1:2(Checkout); hover>overlay>#3:4`.
-fn interactions(design: &Design, ids: &HashMap<&str, NodeIndex>, node: &Node) -> Option<String> {
+fn interactions<'a>(design: &'a Design, ids: &LazyIds<'a>, node: &Node) -> Option<String> {
     let mut parts = Vec::new();
     for interaction in &node.interactions {
         let trigger = interaction
@@ -410,6 +428,7 @@ fn interactions(design: &Design, ids: &HashMap<&str, NodeIndex>, node: &Node) ->
             text.push_str(&kind.to_ascii_lowercase());
             if let Some(destination) = &action.destination_id {
                 let name = ids
+                    .get_or_init(|| design.id_index())
                     .get(destination.as_str())
                     .and_then(|index| design.node(*index))
                     .map(|n| n.name.as_str());

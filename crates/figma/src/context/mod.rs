@@ -11,13 +11,14 @@ mod render;
 mod select;
 mod values;
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use sha2::{Digest, Sha256};
 
 pub use render::Format;
 pub use select::Omitted;
 
+use crate::fast_hash::FastSet;
 use crate::link::normalize_node_id;
 use crate::model::{Design, DesignSource, NodeIndex, NodeType};
 
@@ -294,7 +295,7 @@ impl Pieces<'_> {
     ) -> String {
         let mut vars = BTreeSet::new();
         let mut templates = BTreeSet::new();
-        let mut components = HashSet::new();
+        let mut components = FastSet::default();
         for number in range {
             let Some(record) = self.records.get(number) else {
                 continue;
