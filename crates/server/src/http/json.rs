@@ -26,6 +26,12 @@ impl<T: DeserializeOwned> JsonBody<T> {
         if !text.trim_start().starts_with('{') {
             return Err(invalid("the request body must be a JSON object (`{…}`)").into());
         }
+        // The common case, a valid body, is parsed without path tracking (which wraps every value
+        // of the document); only a refused body is parsed again, with the tracking that names
+        // where it is wrong. Both parses see the same text, so the second fails where the first did.
+        if let Ok(value) = serde_json::from_str(text) {
+            return Ok(Self(value));
+        }
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
             let path = err.path().to_string();
