@@ -206,9 +206,9 @@ pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
         };
         let key = match named {
             Some(name) => {
-                let mut key = name.clone();
+                let mut key = name.to_string();
                 let mut suffix = 2;
-                while taken.get(&key).is_some_and(|existing| existing != content) {
+                while taken.get(&key).is_some_and(|existing| existing.as_str() != content.as_str()) {
                     key = format!("{name} ({suffix})");
                     suffix += 1;
                 }
@@ -217,8 +217,8 @@ pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
             None if used >= 2 => content_key(group.prefix(), content, &taken),
             None => continue,
         };
-        taken.insert(key.clone(), content.clone());
-        shared.vars.insert(key.clone(), content.clone());
+        taken.insert(key.clone(), content.to_string());
+        shared.vars.insert(key.clone(), content.to_string());
         shared.keys.insert(value.clone(), key);
     }
     shared

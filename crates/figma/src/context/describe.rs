@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use super::select::Chosen;
 use super::values;
+use crate::model::shared_str::{self, SharedStr};
 use crate::model::{
     ComponentPropertyType, Design, HorizontalConstraint, IdIndex, LayoutMode, Node, NodeIndex,
     NodeType, PropertyValue, Text, VerticalConstraint,
@@ -39,13 +40,13 @@ pub(crate) enum Value {
     /// Content that may move to global vars; `named` is the Figma style name.
     Style {
         group: Group,
-        content: String,
-        named: Option<String>,
+        content: SharedStr,
+        named: Option<SharedStr>,
     },
     /// Printed as is (numbers, ids, compact JSON).
-    Plain(String),
+    Plain(SharedStr),
     /// Free text, always quoted.
-    Quoted(String),
+    Quoted(SharedStr),
 }
 
 /// A property of a node, in fixed output order.
@@ -78,10 +79,14 @@ type LazyIds<'a> = OnceLock<IdIndex<'a>>;
 /// record depends only on the design, so halves are independent).
 pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<'a>> {
     let ids = LazyIds::new();
+    // Values repeat across nodes (the same fill on thousands of them): each
+    // distinct one is held once while the context is built.
     let describe_all = |part: &[Chosen]| -> Vec<Record<'a>> {
-        part.iter()
-            .filter_map(|choice| describe_one(design, &ids, choice))
-            .collect()
+        shared_str::interning(|| {
+            part.iter()
+                .filter_map(|choice| describe_one(design, &ids, choice))
+                .collect()
+        })
     };
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     if chosen.len() < PARALLEL_MIN_NODES || threads < 2 {
@@ -118,7 +123,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
             .iter()
             .find_map(|kind| node.styles.get(*kind))
             .and_then(|id| design.style_name(id))
-            .map(str::to_owned)
+            .map(SharedStr::from)
     };
 
     if !matches!(node.node_type, NodeType::Document | NodeType::Canvas) {
@@ -127,7 +132,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
                 "layout",
                 Value::Style {
                     group: Group::Layout,
-                    content: layout,
+                    content: layout.into(),
                     named: None,
                 },
             );
@@ -137,7 +142,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
                 "fill",
                 Value::Style {
                     group: Group::Fill,
-                    content: fill,
+                    content: fill.into(),
                     named: named(&["fill", "fills"]),
                 },
             );
@@ -147,42 +152,42 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
                 "stroke",
                 Value::Style {
                     group: Group::Fill,
-                    content: stroke,
+                    content: stroke.into(),
                     named: named(&["stroke", "strokes"]),
                 },
             );
         }
         if let Some(geometry) = values::stroke_geometry(node) {
-            push("sw", Value::Plain(geometry));
+            push("sw", Value::Plain(geometry.into()));
         }
         if let Some(effects) = values::effects(&node.effects) {
             push(
                 "fx",
                 Value::Style {
                     group: Group::Effect,
-                    content: effects,
+                    content: effects.into(),
                     named: named(&["effect", "effects"]),
                 },
             );
         }
         if let Some(opacity) = node.opacity.filter(|opacity| *opacity < 1.0) {
-            push("opacity", Value::Plain(values::num(opacity)));
+            push("opacity", Value::Plain(values::num(opacity).into()));
         }
         if let Some(radius) = values::radius(node) {
-            push("radius", Value::Plain(radius.replace(' ', ",")));
+            push("radius", Value::Plain(radius.replace(' ', ",").into()));
         }
     }
     if !node.visible {
-        push("hidden", Value::Plain("true".to_owned()));
+        push("hidden", Value::Plain("true".into()));
     }
     if let Some(component_id) = &node.component_id {
-        push("comp", Value::Plain(component_id.to_string()));
+        push("comp", Value::Plain(component_id.clone()));
     }
     if let Some(properties) = component_properties(design, node) {
-        push("props", Value::Plain(properties));
+        push("props", Value::Plain(properties.into()));
     }
     if let Some(definitions) = property_definitions(node) {
-        push("defs", Value::Plain(definitions));
+        push("defs", Value::Plain(definitions.into()));
     }
     if !node.component_property_references.is_empty() {
         let references: serde_json::Map<String, serde_json::Value> = node
@@ -192,7 +197,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
             .collect();
         push(
             "refs",
-            Value::Plain(serde_json::Value::Object(references).to_string()),
+            Value::Plain(serde_json::Value::Object(references).to_string().into()),
         );
     }
     if let Some(variables) = bound_variables(design, node) {
@@ -200,16 +205,16 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
             "vars",
             Value::Style {
                 group: Group::Vars,
-                content: variables,
+                content: variables.into(),
                 named: None,
             },
         );
     }
     if let Some(interactions) = interactions(design, ids, node) {
-        push("on", Value::Quoted(interactions));
+        push("on", Value::Quoted(interactions.into()));
     }
     if let Some(constraints) = constraints(node, parent) {
-        push("pin", Value::Plain(constraints));
+        push("pin", Value::Plain(constraints.into()));
     }
     if !node.export_settings.is_empty() {
         let exports: Vec<String> = node
@@ -228,7 +233,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
                 text
             })
             .collect();
-        push("export", Value::Plain(exports.join(",")));
+        push("export", Value::Plain(exports.join(",").into()));
     }
     let notes: Vec<&str> = node
         .annotations
@@ -241,7 +246,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
         })
         .collect();
     if !notes.is_empty() {
-        push("note", Value::Quoted(notes.join(" | ")));
+        push("note", Value::Quoted(notes.join(" | ").into()));
     }
     if !node.dev_resources.is_empty() {
         let links: Vec<String> = node
@@ -249,7 +254,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
             .iter()
             .map(|resource| format!("{} {}", resource.name, resource.url))
             .collect();
-        push("links", Value::Quoted(links.join(" | ")));
+        push("links", Value::Quoted(links.join(" | ").into()));
     }
     if let Some(text) = node.text.as_deref() {
         if let Some(style) = values::type_style(&text.style) {
@@ -257,20 +262,20 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
                 "font",
                 Value::Style {
                     group: Group::Font,
-                    content: style,
+                    content: style.into(),
                     named: named(&["text"]),
                 },
             );
         }
         if let Some(align) = values::text_align(&text.style) {
-            push("align", Value::Plain(align));
+            push("align", Value::Plain(align.into()));
         }
-        push("text", Value::Quoted(styled_text(text)));
+        push("text", Value::Quoted(styled_text(text).into()));
     }
     if choice.children_beyond_depth > 0 {
         push(
             "more",
-            Value::Plain(choice.children_beyond_depth.to_string()),
+            Value::Plain(choice.children_beyond_depth.to_string().into()),
         );
     }
     let name = (!is_noise_name(&node.name, &node.node_type)).then_some(node.name.as_str());

@@ -216,7 +216,7 @@ fn component_texts(design: &Design, records: &[describe::Record<'_>]) -> Vec<(St
     for record in records {
         for prop in &record.props {
             if let ("comp", describe::Value::Plain(id)) = (prop.key, &prop.value) {
-                ids.insert(id.clone());
+                ids.insert(id.to_string());
             }
         }
     }

@@ -182,9 +182,9 @@ fn field(value: &Value, shared: &Shared) -> Field {
         return Field::Bare(key.to_owned());
     }
     match value {
-        Value::Style { content, .. } => Field::Bare(content.clone()),
-        Value::Plain(text) => Field::Bare(text.clone()),
-        Value::Quoted(text) => Field::Text(text.clone()),
+        Value::Style { content, .. } => Field::Bare(content.to_string()),
+        Value::Plain(text) => Field::Bare(text.to_string()),
+        Value::Quoted(text) => Field::Text(text.to_string()),
     }
 }
 
