@@ -151,10 +151,16 @@ fn join(
     };
     tail.nodes.truncate(tail_len);
     let shift = NodeIndex::try_from(tail_len).ok()?;
-    let at = NodeIndex::try_from(insert_at).ok()?;
-    let base = at;
-    // Main nodes after the insertion point move up by the tail's length.
-    let moved = |index: NodeIndex| if index >= at { index + shift } else { index };
+    let base = NodeIndex::try_from(insert_at).ok()?;
+    // Main nodes parsed after the first claim (past the tail, such as later
+    // roots of a nodes response) move up by the tail's length.
+    let moved = |index: NodeIndex| {
+        if index >= base {
+            index.saturating_add(shift)
+        } else {
+            index
+        }
+    };
     if insert_at < nodes.len() {
         for node in nodes.iter_mut() {
             node.index = moved(node.index);
@@ -170,21 +176,22 @@ fn join(
         }
     }
     for node in &mut tail.nodes {
-        node.index += base;
-        node.parent = node.parent.map(|parent| parent + base);
+        node.index = node.index.saturating_add(base);
+        node.parent = node.parent.map(|parent| parent.saturating_add(base));
         for child in &mut node.children {
-            *child += base;
+            *child = child.saturating_add(base);
         }
-    }
-    for (&(parent, slot), &start) in plan.slots.iter().zip(&tail.starts) {
-        let parent = moved(parent);
-        let child = base + NodeIndex::try_from(start).ok()?;
-        *nodes.get_mut(parent as usize)?.children.get_mut(slot)? = child;
-        tail.nodes.get_mut(start)?.parent = Some(parent);
     }
     #[cfg(test)]
     tests::JOINED.set(tests::JOINED.get() + 1);
     nodes.splice(insert_at..insert_at, tail.nodes);
+    // Each claimed node fills its placeholder; all indices are final now.
+    for (&(parent, slot), &start) in plan.slots.iter().zip(&tail.starts) {
+        let parent = moved(parent);
+        let child = base.saturating_add(NodeIndex::try_from(start).ok()?);
+        *nodes.get_mut(parent as usize)?.children.get_mut(slot)? = child;
+        nodes.get_mut(child as usize)?.parent = Some(parent);
+    }
     // Depths: the tail was parsed as if its nodes were roots; parents come first.
     for position in insert_at..insert_at + tail_len {
         let parent = nodes.get(position)?.parent?;
