@@ -208,7 +208,10 @@ pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
             Some(name) => {
                 let mut key = name.to_string();
                 let mut suffix = 2;
-                while taken.get(&key).is_some_and(|existing| existing.as_str() != content.as_str()) {
+                while taken
+                    .get(&key)
+                    .is_some_and(|existing| existing.as_str() != content.as_str())
+                {
                     key = format!("{name} ({suffix})");
                     suffix += 1;
                 }
