@@ -88,8 +88,10 @@ pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<
                 .collect()
         })
     };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if chosen.len() < PARALLEL_MIN_NODES || threads < 2 {
+    // Asking for the CPU count reads cgroup files: only worth it for a large design.
+    if chosen.len() < PARALLEL_MIN_NODES
+        || std::thread::available_parallelism().map_or(1, usize::from) < 2
+    {
         return describe_all(chosen);
     }
     let (first, second) = chosen.split_at(chosen.len() / 2);

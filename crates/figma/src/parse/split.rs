@@ -57,7 +57,7 @@ impl TailPlan {
     /// (the caller then skips it). Waits for the tail scan the first time a
     /// node at or past the tail's start is met.
     pub fn claims(&mut self, id_offset: usize) -> bool {
-        if id_offset < self.first_id {
+        if !self.covers(id_offset) {
             return false;
         }
         let receiver = &self.receiver;
