@@ -260,8 +260,20 @@ pub fn parse_plugin_payload(input: &[u8]) -> Result<Design, ParseError> {
         #[serde(default)]
         file_name: Option<String>,
     }
-    let payload: Payload = serde_json::from_slice(input)
-        .map_err(|error| ParseError::from_json(input, &error, None))?;
+    // Which form it is shows in the first byte, so the payload is read once, straight into that
+    // form: the untagged enum would buffer the whole document into serde's intermediate tree first
+    // and read it from there. Should that fail, the enum reads it as before, so a refused (or only
+    // otherwise readable) payload gets the same answer as before.
+    let direct = match input.iter().find(|byte| !byte.is_ascii_whitespace()) {
+        Some(b'[') => serde_json::from_slice(input).ok().map(Payload::Frames),
+        Some(b'{') => serde_json::from_slice(input).ok().map(Payload::Wrapped),
+        _ => None,
+    };
+    let payload: Payload = match direct {
+        Some(payload) => payload,
+        None => serde_json::from_slice(input)
+            .map_err(|error| ParseError::from_json(input, &error, None))?,
+    };
     match payload {
         Payload::Frames(frames) => Ok(design_from_plugin_frames(&frames, None)),
         Payload::Wrapped(wrapped) => {
@@ -487,5 +499,22 @@ mod tests {
         assert!(parse_plugin_payload(b"{\"other\":1}").is_err());
         assert!(parse_plugin_payload(b"[{\"width\":\"wide\"}]").is_err());
         assert!(parse_plugin_payload(b"[").is_err());
+    }
+
+    #[test]
+    fn what_only_the_untagged_form_reads_still_reads() {
+        // An array that is not a list of frames is serde's positional form of the wrapper
+        // (`[frameData, enhancedFrameData, fileContext]`): the direct read fails, the enum's does.
+        let design =
+            parse_plugin_payload(br#"[[{"id":"1:2","name":"A"}], null, {"fileName":"F"}]"#)
+                .unwrap();
+        assert_eq!(design.nodes[0].id, "1:2");
+        assert_eq!(design.file.name, "F");
+        // A key given twice is refused by both reads, with the enum's message.
+        let err = parse_plugin_payload(br#"[{"id":"1:2","id":"3:4"}]"#).unwrap_err();
+        assert!(err.to_string().contains("untagged enum Payload"), "{err}");
+        // Leading whitespace does not hide the form.
+        let design = parse_plugin_payload(b" \n {\"frameData\":[{\"id\":\"1:2\"}]}").unwrap();
+        assert_eq!(design.nodes[0].id, "1:2");
     }
 }

@@ -2,25 +2,26 @@
 
 use handoff_analysis::{DesignSystem, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report};
 use handoff_store::Identity;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::design::DesignSource;
+use super::sourced::sourced_request;
 use crate::app::App;
 use crate::error::AppError;
 
 pub use handoff_analysis::ReportKind;
 
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct AnalyzeRequest {
-    #[serde(flatten)]
-    pub source: DesignSource,
-    /// Compliance only: a W3C design token (DTCG) document to check against instead of the file's
-    /// own styles and variables.
-    #[serde(default)]
-    pub tokens: Option<serde_json::Value>,
-    /// Tokens only: also export them as `dtcg`, `css`, `tailwind`, `tailwind-v3` or `scss`.
-    #[serde(default, alias = "tokenFormat")]
-    pub token_format: Option<String>,
+sourced_request! {
+    // A leading `source: DesignSource` (flattened: `url`, `file_key` + `node_ids`, or `frames`).
+    #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+    pub struct AnalyzeRequest {
+        /// Compliance only: a W3C design token (DTCG) document to check against instead of the file's
+        /// own styles and variables.
+        #[serde(default)]
+        pub tokens: Option<serde_json::Value>,
+        /// Tokens only: also export them as `dtcg`, `css`, `tailwind`, `tailwind-v3` or `scss`.
+        #[serde(default, alias = "tokenFormat")]
+        pub token_format: Option<String>,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]

@@ -3,28 +3,29 @@
 use handoff_figma::context::{DEFAULT_MAX_BYTES, OutlineEntry};
 use handoff_figma::{ContextOptions, Format};
 use handoff_store::Identity;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::design::DesignSource;
+use super::sourced::sourced_request;
 use crate::app::App;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct DesignContextRequest {
-    #[serde(flatten)]
-    pub source: DesignSource,
-    /// `tree` (compact, default), `yaml` or `json`.
-    #[serde(default)]
-    pub format: Option<String>,
-    /// Levels below each requested node (1 = the nodes only).
-    #[serde(default)]
-    pub depth: Option<u32>,
-    /// Upper bound on the output size in bytes (default 100,000 ≈ 25k tokens).
-    #[serde(default, alias = "maxBytes")]
-    pub max_bytes: Option<usize>,
-    /// `next_cursor` of a previous call with the same arguments, for the next part.
-    #[serde(default)]
-    pub cursor: Option<String>,
+sourced_request! {
+    // A leading `source: DesignSource` (flattened: `url`, `file_key` + `node_ids`, or `frames`).
+    #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+    pub struct DesignContextRequest {
+        /// `tree` (compact, default), `yaml` or `json`.
+        #[serde(default)]
+        pub format: Option<String>,
+        /// Levels below each requested node (1 = the nodes only).
+        #[serde(default)]
+        pub depth: Option<u32>,
+        /// Upper bound on the output size in bytes (default 100,000 ≈ 25k tokens).
+        #[serde(default, alias = "maxBytes")]
+        pub max_bytes: Option<usize>,
+        /// `next_cursor` of a previous call with the same arguments, for the next part.
+        #[serde(default)]
+        pub cursor: Option<String>,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]

@@ -9,17 +9,20 @@ use handoff_figma_api::{
 };
 use handoff_store::{Identity, Store};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::app::App;
 use crate::config::RateLimits;
 use crate::error::{AppError, ErrorKind};
 use crate::ratelimit::{self, RateGroup};
 
+// The doc comment below is the schema's description in the OpenAPI document and MCP tool schemas.
+// Deserialization: `super::sourced`, shared with the requests that embed a source.
 /// A design to work on: exactly one of a Figma link, a file key (with optional node ids), or the
 /// plugin's inline frame data. Parsed from [`DesignSourceFields`], so that a request naming none or
 /// several of them gets an error that says what to send, not "did not match any variant".
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(untagged, try_from = "DesignSourceFields")]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
 #[schemars(with = "DesignSourceFields")]
 pub enum DesignSource {
     /// Any figma.com link (`/file/`, `/design/`, `/proto/`, branch links; `node-id=1-2`).
@@ -27,30 +30,50 @@ pub enum DesignSource {
     /// A file key and, optionally, the nodes to fetch (`1:2`, `1-2`, `I1:2;3:4`).
     File { file_key: String, node_ids: NodeIds },
     /// The Figma plugin's `frameData` / `enhancedFrameData` payload, inline.
-    Inline { frames: serde_json::Value },
+    Inline { frames: InlineFrames },
 }
 
+impl<'de> Deserialize<'de> for DesignSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (source, super::sourced::NoFields {}) = super::sourced::deserialize_sourced(
+            deserializer,
+            "struct DesignSourceFields",
+            super::sourced::Shape::Alone,
+        )?;
+        Ok(source)
+    }
+}
+
+/// The plugin's frame data: as the request's JSON text, or as a value built in process (the legacy
+/// contract assembles its frames from several places of its params).
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum InlineFrames {
+    /// Kept as the request's own text so the plugin parser reads it once, directly: no JSON value
+    /// tree is built for it and it is not serialized again to be parsed.
+    Raw(Box<RawValue>),
+    Value(serde_json::Value),
+}
+
+// Documents the schema; the accepted keys and their aliases (`figmaUrl`/`figma_url`, `fileKey`,
+// `nodeIds`/`node_id`/`nodeId`, `frameData`/`enhancedFrameData`/`frame_data`) are listed once, in
+// `super::sourced::SOURCE_KEYS`.
 /// The design a request names: give `url`, or `file_key` (and optionally `node_ids`), or `frames`.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, schemars::JsonSchema)]
 pub struct DesignSourceFields {
     /// A figma.com link (`/file/`, `/design/`, `/proto/`, branch links; `node-id=1-2` selects a node).
-    #[serde(default, alias = "figmaUrl", alias = "figma_url")]
+    #[serde(default)]
     pub url: Option<String>,
     /// A Figma file key (or a link, from which the key is taken).
-    #[serde(default, alias = "fileKey")]
+    #[serde(default)]
     pub file_key: Option<String>,
     /// With `file_key`: the nodes to fetch (`1:2`, `1-2`, `I1:2;3:4`), one id or a list.
-    #[serde(default, alias = "nodeIds", alias = "node_id", alias = "nodeId")]
+    #[serde(default)]
     pub node_ids: NodeIds,
     /// The Figma plugin's `frameData` / `enhancedFrameData` payload, inline.
-    #[serde(
-        default,
-        alias = "frameData",
-        alias = "enhancedFrameData",
-        alias = "frame_data"
-    )]
+    #[serde(default)]
     #[schemars(with = "Option<serde_json::Value>")]
-    pub frames: Option<serde_json::Value>,
+    pub frames: Option<Box<RawValue>>,
 }
 
 impl TryFrom<DesignSourceFields> for DesignSource {
@@ -69,7 +92,9 @@ impl TryFrom<DesignSourceFields> for DesignSource {
                 file_key,
                 node_ids: fields.node_ids,
             }),
-            (None, None, Some(frames)) if !has_ids => Ok(Self::Inline { frames }),
+            (None, None, Some(frames)) if !has_ids => Ok(Self::Inline {
+                frames: InlineFrames::Raw(frames),
+            }),
             (None, None, Some(_)) => {
                 Err("`node_ids` goes with `file_key`, not with inline `frames`".to_owned())
             }
@@ -164,9 +189,10 @@ impl App {
                 self.fetch_design(who, &link.file_key, ids).await
             }
             DesignSource::Inline { frames } => {
-                let bytes = serde_json::to_vec(frames)
-                    .map_err(|err| AppError::internal(err.to_string()))?;
-                let design = parse_bytes(bytes, handoff_figma::parse_plugin_payload).await?;
+                let design = match frames {
+                    InlineFrames::Raw(raw) => parse_raw_frames(raw.get()).await?,
+                    InlineFrames::Value(value) => parse_frames_value(value).await?,
+                };
                 Ok(LoadedDesign {
                     design: Arc::new(design),
                     file_key: None,
@@ -314,14 +340,47 @@ async fn parse_bytes<T>(
 where
     T: AsRef<[u8]> + Send + 'static,
 {
-    let parsed = if bytes.as_ref().len() <= PARSE_INLINE_MAX_BYTES {
-        parse(bytes.as_ref())
+    if bytes.as_ref().len() <= PARSE_INLINE_MAX_BYTES {
+        parse_design_bytes(bytes.as_ref(), parse)
     } else {
-        tokio::task::spawn_blocking(move || parse(bytes.as_ref()))
+        tokio::task::spawn_blocking(move || parse_design_bytes(bytes.as_ref(), parse))
             .await
             .map_err(|err| AppError::internal(format!("parsing was interrupted: {err}")))?
+    }
+}
+
+/// Parses the plugin's frames from the request's own JSON text. Should that fail, they are parsed
+/// again the way a [`InlineFrames::Value`] is (text → value → text → parser), so a refused payload
+/// gets the same answer as before the text was kept raw, and so do payloads only the value tree
+/// tolerated (a key given twice: the value keeps the last, the typed parser refuses it).
+async fn parse_raw_frames(text: &str) -> Result<Design, AppError> {
+    let parsed = if text.len() <= PARSE_INLINE_MAX_BYTES {
+        parse_design_bytes(text.as_bytes(), handoff_figma::parse_plugin_payload)
+    } else {
+        parse_bytes(text.to_owned(), handoff_figma::parse_plugin_payload).await
     };
-    parsed.map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_figma_data"))
+    match parsed {
+        Ok(design) => Ok(design),
+        Err(_) => {
+            let value: serde_json::Value = serde_json::from_str(text).map_err(|err| {
+                AppError::bad_request(format!("frames: {err}")).with_code("invalid_figma_data")
+            })?;
+            parse_frames_value(&value).await
+        }
+    }
+}
+
+async fn parse_frames_value(frames: &serde_json::Value) -> Result<Design, AppError> {
+    let bytes = serde_json::to_vec(frames).map_err(|err| AppError::internal(err.to_string()))?;
+    parse_bytes(bytes, handoff_figma::parse_plugin_payload).await
+}
+
+fn parse_design_bytes(
+    bytes: &[u8],
+    parse: fn(&[u8]) -> Result<Design, handoff_figma::ParseError>,
+) -> Result<Design, AppError> {
+    parse(bytes)
+        .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_figma_data"))
 }
 
 /// One mapping of Figma client failures to the service error.
@@ -398,6 +457,30 @@ mod tests {
         );
         assert_eq!(count(r#"{"file_key":"abc"}"#), Some(0));
         assert_eq!(count(r#"{"frames":[{"id":"1:2"}]}"#), Some(0));
+    }
+
+    #[tokio::test]
+    async fn raw_frames_parse_like_the_value_they_were_before() {
+        // Whitespace and key order of the request's own text do not matter.
+        let text =
+            r#"[ {"name" : "Button", "id":"1:2", "type":"COMPONENT", "width":10, "height":5} ]"#;
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let raw = parse_raw_frames(text).await.unwrap();
+        let via_value = parse_frames_value(&value).await.unwrap();
+        assert_eq!(format!("{raw:?}"), format!("{via_value:?}"));
+        assert_eq!(raw.nodes.len(), 1);
+        // A key given twice: the typed parser refuses it, the value kept the last, and so does
+        // the fallback.
+        let twice = parse_raw_frames(r#"[{"id":"1:2","name":"A","name":"B"}]"#)
+            .await
+            .unwrap();
+        assert_eq!(&*twice.nodes[0].name, "B");
+        // A refused payload: the message the value path gave (positions in its compact text).
+        let broken = r#"[ {"id":"1:2", "width":"wide", "height":5} ]"#;
+        let value: serde_json::Value = serde_json::from_str(broken).unwrap();
+        let raw_err = parse_raw_frames(broken).await.unwrap_err();
+        let value_err = parse_frames_value(&value).await.unwrap_err();
+        assert_eq!(raw_err.to_string(), value_err.to_string());
     }
 
     #[test]

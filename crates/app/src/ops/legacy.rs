@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::analysis::{AnalyzeRequest, ReportKind};
-use super::design::DesignSource;
+use super::design::{DesignSource, InlineFrames};
 use super::tickets::{GenerateRequest, GeneratedTickets, now_millis};
 use crate::app::App;
 use crate::error::AppError;
@@ -311,7 +311,7 @@ pub fn parse_legacy_call(name: &str, params: Value) -> Result<LegacyCall, AppErr
                 .ok_or_else(|| missing(name, "`operation` (tickets, estimate, compliance, …)"))?;
             let operation = batch_operation(&operation)?;
             let base = args.generate_request(DesignSource::Inline {
-                frames: Value::Array(Vec::new()),
+                frames: InlineFrames::Value(Value::Array(Vec::new())),
             })?;
             Ok(LegacyCall::Batch {
                 operation,
@@ -428,7 +428,7 @@ impl Args {
             .or(selection)
         {
             return Some(DesignSource::Inline {
-                frames: Value::Array(frames),
+                frames: InlineFrames::Value(Value::Array(frames)),
             });
         }
         let url = self.string(&["figmaUrl", "url", "figma_url"]).or_else(|| {
@@ -487,7 +487,7 @@ impl Args {
             .unwrap_or_else(|| "component".to_owned());
         let node_ids = match &source {
             DesignSource::Inline {
-                frames: Value::Array(frames),
+                frames: InlineFrames::Value(Value::Array(frames)),
             } if frames.len() > 1 => frame_ids(frames),
             _ => Vec::new(),
         };
@@ -719,7 +719,7 @@ impl App {
                 &format!("frame {}: {name}", index + 1),
             );
             let source = DesignSource::Inline {
-                frames: Value::Array(vec![frame]),
+                frames: InlineFrames::Value(Value::Array(vec![frame])),
             };
             let body = match operation {
                 BatchOperation::Tickets => {

@@ -10,6 +10,7 @@ pub mod records;
 pub mod screenshots;
 pub mod sessions;
 pub mod settings;
+mod sourced;
 pub mod templates;
 pub mod ticket_shape;
 pub mod tickets;

@@ -8,49 +8,50 @@ use handoff_templates::{
     TeamStandards, TemplateKey, Ticket, default_subject, find_node, generate_epic, generate_ticket,
     top_level_frames,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::design::DesignSource;
+use super::sourced::sourced_request;
 use crate::app::App;
 use crate::error::AppError;
 
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct GenerateRequest {
-    #[serde(flatten)]
-    pub source: DesignSource,
-    /// jira, confluence, wiki, github, gitlab, linear, notion, azure-devops, figma, aem.
-    #[serde(default = "default_platform")]
-    pub platform: String,
-    /// component, feature, story, bug, epic, documentation, api-spec, design-handoff, pr-template,
-    /// issue-template, code. `epic` produces an epic with one child per frame.
-    #[serde(
-        default = "default_document_type",
-        alias = "documentType",
-        alias = "type"
-    )]
-    pub document_type: String,
-    /// Only these nodes of the design (default: the requested node, else the main component/frame).
-    #[serde(default, alias = "nodeIds")]
-    pub node_ids: Vec<String>,
-    /// markdown, jira, adf, confluence, notion, text or json (default: the template's own).
-    #[serde(default)]
-    pub format: Option<String>,
-    /// e.g. "react", ["aem", "htl"].
-    #[serde(default, alias = "techStack")]
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub tech_stack: Option<StringOrList>,
-    #[serde(default, alias = "projectName")]
-    pub project_name: Option<String>,
-    /// Free-form instructions shown in tickets that have a place for them.
-    #[serde(default)]
-    pub instructions: Option<String>,
-    /// `testing_framework`, `accessibility_level`, … (the legacy `teamStandards`).
-    #[serde(default, alias = "teamStandards")]
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub team_standards: Option<TeamStandards>,
-    /// Child document type of an epic (default story).
-    #[serde(default, alias = "childType")]
-    pub child_type: Option<String>,
+sourced_request! {
+    // A leading `source: DesignSource` (flattened: `url`, `file_key` + `node_ids`, or `frames`).
+    #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+    pub struct GenerateRequest {
+        /// jira, confluence, wiki, github, gitlab, linear, notion, azure-devops, figma, aem.
+        #[serde(default = "default_platform")]
+        pub platform: String,
+        /// component, feature, story, bug, epic, documentation, api-spec, design-handoff, pr-template,
+        /// issue-template, code. `epic` produces an epic with one child per frame.
+        #[serde(
+            default = "default_document_type",
+            alias = "documentType",
+            alias = "type"
+        )]
+        pub document_type: String,
+        /// Only these nodes of the design (default: the requested node, else the main component/frame).
+        #[serde(default, alias = "nodeIds")]
+        pub node_ids: Vec<String>,
+        /// markdown, jira, adf, confluence, notion, text or json (default: the template's own).
+        #[serde(default)]
+        pub format: Option<String>,
+        /// e.g. "react", ["aem", "htl"].
+        #[serde(default, alias = "techStack")]
+        #[schemars(with = "Option<serde_json::Value>")]
+        pub tech_stack: Option<StringOrList>,
+        #[serde(default, alias = "projectName")]
+        pub project_name: Option<String>,
+        /// Free-form instructions shown in tickets that have a place for them.
+        #[serde(default)]
+        pub instructions: Option<String>,
+        /// `testing_framework`, `accessibility_level`, … (the legacy `teamStandards`).
+        #[serde(default, alias = "teamStandards")]
+        #[schemars(with = "Option<serde_json::Value>")]
+        pub team_standards: Option<TeamStandards>,
+        /// Child document type of an epic (default story).
+        #[serde(default, alias = "childType")]
+        pub child_type: Option<String>,
+    }
 }
 
 fn default_platform() -> String {
