@@ -417,7 +417,7 @@ pub(crate) fn build(
                 );
             }
         }
-        let radii: Vec<f64> = match (node.rectangle_corner_radii, node.corner_radius) {
+        let radii: Vec<f64> = match (node.extras.rectangle_corner_radii, node.corner_radius) {
             (Some(corners), _) => corners.to_vec(),
             (None, Some(r)) => vec![r],
             _ => Vec::new(),

@@ -59,7 +59,7 @@ pub fn measure(design: &Design, root: &Node) -> Complexity {
         ..Complexity::default()
     };
     for node in subtree {
-        c.interactions += node.interactions.len() as u64;
+        c.interactions += node.extras.interactions.len() as u64;
         let name = node.name.as_str();
         if matches!(
             node.node_type,
@@ -96,14 +96,14 @@ pub fn measure(design: &Design, root: &Node) -> Complexity {
     c.states = states.len() as u64;
     match root.node_type {
         NodeType::ComponentSet => {
-            c.properties = root.component_property_definitions.len() as u64;
+            c.properties = root.extras.component_property_definitions.len() as u64;
             c.variants = design
                 .children_of(root)
                 .filter(|n| n.node_type == NodeType::Component)
                 .count() as u64;
         }
         NodeType::Component => {
-            c.properties = root.component_property_definitions.len() as u64;
+            c.properties = root.extras.component_property_definitions.len() as u64;
             c.variants = set_variants.len() as u64;
         }
         _ => {

@@ -162,7 +162,7 @@ pub(crate) fn is_interactive(design: &Design, node: &Node) -> bool {
     if !matches!(node.node_type, NodeType::Component | NodeType::Instance) {
         return false;
     }
-    let clicks = node.interactions.iter().any(|i| {
+    let clicks = node.extras.interactions.iter().any(|i| {
         i.trigger
             .as_ref()
             .and_then(|t| t.trigger_type.as_deref())
@@ -328,6 +328,7 @@ fn component_metadata(design: &Design, scope: &Scope, limit: usize) -> Tally {
         let documented = !description.trim().is_empty()
             || links > 0
             || node
+                .extras
                 .description
                 .as_deref()
                 .is_some_and(|d| !d.trim().is_empty());
@@ -343,6 +344,7 @@ fn component_metadata(design: &Design, scope: &Scope, limit: usize) -> Tally {
         }
         if node.node_type == NodeType::ComponentSet {
             let has_props = node
+                .extras
                 .component_property_definitions
                 .values()
                 .any(|d| d.property_type == ComponentPropertyType::Variant);

@@ -320,7 +320,8 @@ fn push_node(
                     .and_then(|font| font.style.as_deref().map(SharedStr::new)),
                 font_size: parts.font_size,
                 ..TypeStyle::default()
-            },
+            }
+            .into(),
             ..Text::default()
         }));
     }

@@ -101,7 +101,12 @@ fn modern_fields_are_typed() {
             .iter()
             .any(|n| !n.component_properties.is_empty())
     );
-    assert!(design.nodes.iter().any(|n| !n.interactions.is_empty()));
+    assert!(
+        design
+            .nodes
+            .iter()
+            .any(|n| !n.extras.interactions.is_empty())
+    );
     assert!(design.nodes.iter().any(|n| {
         n.text
             .as_ref()
@@ -165,6 +170,92 @@ fn wrong_type_names_the_path_and_offset() {
     );
     let offset = error.offset().unwrap();
     assert!(json[..=offset].ends_with(br#""opacity":"half""#), "{error}");
+}
+
+#[test]
+fn equal_paints_styles_and_layouts_are_shared_and_distinct_ones_kept_apart() {
+    let text = |id: &str, color: &str, size: u32| {
+        format!(
+            r#"{{"id":"{id}","name":"T","type":"TEXT","characters":"x",
+            "fills":[{{"type":"SOLID","color":{{"r":{color},"g":0,"b":0,"a":1}}}}],
+            "effects":[{{"type":"DROP_SHADOW","radius":{size}}}],
+            "style":{{"fontFamily":"Inter","fontSize":{size}}},
+            "layoutAlign":"INHERIT","layoutGrow":{size}}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"document":{{"id":"0:0","name":"D","type":"DOCUMENT","children":[{},{},{}]}}}}"#,
+        text("1:1", "1", 12),
+        text("1:2", "1", 12),
+        text("1:3", "0.5", 14)
+    );
+    let design = parse_design(json.as_bytes()).unwrap();
+    let [_, a, b, c] = &design.nodes[..] else {
+        panic!("four nodes expected");
+    };
+    let (a_text, b_text, c_text) = (
+        a.text.as_deref().unwrap(),
+        b.text.as_deref().unwrap(),
+        c.text.as_deref().unwrap(),
+    );
+    assert!(a.fills.shares_with(&b.fills) && a.effects.shares_with(&b.effects));
+    assert!(a_text.style.shares_with(&b_text.style));
+    assert!(a.layout.shares_with(&b.layout) && a.layout.is_set());
+    assert!(!a.fills.shares_with(&c.fills) && !a.effects.shares_with(&c.effects));
+    assert!(!a_text.style.shares_with(&c_text.style));
+    assert!(!a.layout.shares_with(&c.layout));
+    assert_eq!(a.fills[0].color.unwrap().r, 1.0);
+    assert_eq!(c.fills[0].color.unwrap().r, 0.5);
+    assert_eq!(c_text.style.font_size, Some(14.0));
+    assert_eq!(c.effects[0].radius, 14.0);
+    assert_eq!(c.layout.layout_grow, Some(14.0));
+    // Sharing changes no value: the same node without siblings parses equal.
+    let alone = format!(
+        r#"{{"document":{{"id":"0:0","name":"D","type":"DOCUMENT","children":[{}]}}}}"#,
+        text("1:3", "0.5", 14)
+    );
+    let mut alone = parse_design(alone.as_bytes()).unwrap().nodes.remove(1);
+    assert_eq!(alone.index, 1);
+    alone.index = c.index;
+    assert_eq!(alone, *c);
+}
+
+#[test]
+fn an_error_inside_a_repeated_paint_or_style_names_its_path() {
+    // The first sighting of each value is fine; the broken one differs in
+    // one field, so it is parsed (not shared) and reported where it is.
+    let node = |id: &str, fills: &str, style: &str| {
+        format!(r#"{{"id":"{id}","type":"TEXT","fills":{fills},"style":{style}}}"#)
+    };
+    let good_fills = r#"[{"type":"SOLID","opacity":0.5}]"#;
+    let good_style = r#"{"fontSize":12}"#;
+    for (fills, style, path, at) in [
+        (
+            r#"[{"type":"SOLID","opacity":"half"}]"#,
+            good_style,
+            "$.document.children[1].fills[0].opacity",
+            r#""opacity":"half""#,
+        ),
+        (
+            good_fills,
+            r#"{"fontSize":"big"}"#,
+            "$.document.children[1].style.fontSize",
+            r#""fontSize":"big""#,
+        ),
+    ] {
+        let json = format!(
+            r#"{{"document":{{"id":"0:0","type":"DOCUMENT","children":[{},{}]}}}}"#,
+            node("1:1", good_fills, good_style),
+            node("1:2", fills, style)
+        );
+        let error = parse_design(json.as_bytes()).unwrap_err();
+        assert_eq!(error.path(), Some(path), "{error}");
+        let offset = error.offset().unwrap();
+        assert!(
+            json.as_bytes()[..=offset].ends_with(at.as_bytes()),
+            "{error}"
+        );
+    }
 }
 
 /// A file large enough to be parsed on two threads (see `parse::split`).
@@ -313,8 +404,8 @@ fn tolerates_unknown_types_nulls_and_old_files() {
     let node = &design.nodes[1];
     assert_eq!(node.node_type, NodeType::Other("HOLOGRAM".into()));
     assert_eq!(node.absolute_render_bounds, None);
-    assert_eq!(node.interactions.len(), 1);
-    assert_eq!(node.interactions[0].actions.len(), 1);
+    assert_eq!(node.extras.interactions.len(), 1);
+    assert_eq!(node.extras.interactions[0].actions.len(), 1);
     assert!(node.children.is_empty());
 }
 
@@ -364,8 +455,8 @@ fn progress_reports_rising_offsets_and_changes_nothing() {
             "{name}: {offsets:?}"
         );
     }
-    // A file of ~16 MB crosses the 4 MiB step before the point where a
-    // second thread takes over its second half (no reports past that point).
+    // A file of ~16 MB, parsed on two threads: reports cross the 4 MiB step
+    // and keep rising through the second thread's half.
     let frames: Vec<String> = (0..300_000)
         .map(|n| format!(r#"{{"id":"1:{n}","name":"Frame {n}","type":"FRAME"}}"#))
         .collect();

@@ -265,18 +265,20 @@ const RADIUS_FIELDS: [&str; 4] = [
 ];
 
 fn collect_radii<'d>(c: &mut Collector<'d>, design: &'d Design, node: &'d Node) {
-    let radii: Vec<(Option<&str>, f64)> = match (node.rectangle_corner_radii, node.corner_radius) {
-        (Some(corners), _) => RADIUS_FIELDS
-            .iter()
-            .zip(corners)
-            .map(|(f, r)| (node_variable(node, f), r))
-            .collect(),
-        (None, Some(r)) => vec![(
-            node_variable(node, "cornerRadius").or_else(|| node_variable(node, RADIUS_FIELDS[0])),
-            r,
-        )],
-        (None, None) => Vec::new(),
-    };
+    let radii: Vec<(Option<&str>, f64)> =
+        match (node.extras.rectangle_corner_radii, node.corner_radius) {
+            (Some(corners), _) => RADIUS_FIELDS
+                .iter()
+                .zip(corners)
+                .map(|(f, r)| (node_variable(node, f), r))
+                .collect(),
+            (None, Some(r)) => vec![(
+                node_variable(node, "cornerRadius")
+                    .or_else(|| node_variable(node, RADIUS_FIELDS[0])),
+                r,
+            )],
+            (None, None) => Vec::new(),
+        };
     let mut seen = Vec::new();
     for (variable, px) in radii {
         if !px.is_finite() || px <= 0.0 || seen.contains(&px.to_bits()) {

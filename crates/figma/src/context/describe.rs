@@ -83,8 +83,9 @@ pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<
     // distinct one is held once while the context is built.
     let describe_all = |part: &[Chosen]| -> Vec<Record<'a>> {
         shared_str::interning(|| {
+            let mut props = Vec::new();
             part.iter()
-                .filter_map(|choice| describe_one(design, &ids, choice))
+                .filter_map(|choice| describe_one(design, &ids, choice, &mut props))
                 .collect()
         })
     };
@@ -106,7 +107,14 @@ pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<
     })
 }
 
-fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> Option<Record<'a>> {
+/// `props` is scratch space: the record gets an exact-size copy (a vector
+/// grown push by push holds up to twice its length, for every node).
+fn describe_one<'a>(
+    design: &'a Design,
+    ids: &LazyIds<'a>,
+    choice: &Chosen,
+    props: &mut Vec<Prop>,
+) -> Option<Record<'a>> {
     let node = design.node(choice.index)?;
     let parent = if choice.depth == 0 {
         None
@@ -118,7 +126,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
     } else {
         node.node_type.as_str()
     };
-    let mut props = Vec::new();
+    props.clear();
     let mut push = |key: &'static str, value: Value| props.push(Prop { key, value });
     let named = |kinds: &[&str]| {
         kinds
@@ -191,8 +199,9 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
     if let Some(definitions) = property_definitions(node) {
         push("defs", Value::Plain(definitions.into()));
     }
-    if !node.component_property_references.is_empty() {
+    if !node.extras.component_property_references.is_empty() {
         let references: serde_json::Map<String, serde_json::Value> = node
+            .extras
             .component_property_references
             .iter()
             .map(|(field, property)| (field.to_string(), strip_property_id(property).into()))
@@ -218,8 +227,9 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
     if let Some(constraints) = constraints(node, parent) {
         push("pin", Value::Plain(constraints.into()));
     }
-    if !node.export_settings.is_empty() {
+    if !node.extras.export_settings.is_empty() {
         let exports: Vec<String> = node
+            .extras
             .export_settings
             .iter()
             .map(|setting| {
@@ -238,6 +248,7 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
         push("export", Value::Plain(exports.join(",").into()));
     }
     let notes: Vec<&str> = node
+        .extras
         .annotations
         .iter()
         .filter_map(|annotation| {
@@ -250,8 +261,9 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
     if !notes.is_empty() {
         push("note", Value::Quoted(notes.join(" | ").into()));
     }
-    if !node.dev_resources.is_empty() {
+    if !node.extras.dev_resources.is_empty() {
         let links: Vec<String> = node
+            .extras
             .dev_resources
             .iter()
             .map(|resource| format!("{} {}", resource.name, resource.url))
@@ -281,13 +293,15 @@ fn describe_one<'a>(design: &'a Design, ids: &LazyIds<'a>, choice: &Chosen) -> O
         );
     }
     let name = (!is_noise_name(&node.name, &node.node_type)).then_some(node.name.as_str());
+    let mut exact = Vec::with_capacity(props.len());
+    exact.append(props);
     Some(Record {
         index: node.index,
         depth: choice.depth,
         id: &node.id,
         name,
         type_label,
-        props,
+        props: exact,
     })
 }
 
@@ -359,11 +373,11 @@ fn component_properties(design: &Design, node: &Node) -> Option<String> {
 }
 
 fn property_definitions(node: &Node) -> Option<String> {
-    if node.component_property_definitions.is_empty() {
+    if node.extras.component_property_definitions.is_empty() {
         return None;
     }
     let mut map = serde_json::Map::new();
-    for (name, definition) in &node.component_property_definitions {
+    for (name, definition) in &node.extras.component_property_definitions {
         let default = definition
             .default_value
             .as_ref()
@@ -417,7 +431,7 @@ fn bound_variables(design: &Design, node: &Node) -> Option<String> {
 /// `click>navigate>#1:2(Checkout); hover>overlay>#3:4`.
 fn interactions<'a>(design: &'a Design, ids: &LazyIds<'a>, node: &Node) -> Option<String> {
     let mut parts = Vec::new();
-    for interaction in &node.interactions {
+    for interaction in &node.extras.interactions {
         let trigger = interaction
             .trigger
             .as_ref()
@@ -449,7 +463,7 @@ fn interactions<'a>(design: &'a Design, ids: &LazyIds<'a>, node: &Node) -> Optio
             parts.push(text);
         }
     }
-    if let Some(destination) = &node.transition_node_id {
+    if let Some(destination) = &node.extras.transition_node_id {
         parts.push(format!("click>navigate>#{destination}"));
     }
     if parts.is_empty() {

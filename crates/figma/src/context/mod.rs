@@ -127,10 +127,13 @@ pub fn design_context(
     }
     let shared = dedupe::deduplicate(&records);
     let format = options.format;
+    let mut scratch = String::new();
     let lines: Vec<String> = records
         .iter()
         .zip(&shared.record_template)
-        .map(|(record, template)| render::node(format, record, &shared, template.as_deref()))
+        .map(|(record, template)| {
+            render::node(format, record, &shared, template.as_deref(), &mut scratch)
+        })
         .collect();
     let components = component_texts(design, &records);
     let name = design.file.name.as_str();

@@ -49,12 +49,16 @@ pub(crate) struct Page<'a> {
     pub note: Option<&'a str>,
 }
 
-/// Renders a node line (tree), object (json) or mapping (yaml).
+/// Renders a node line (tree), object (json) or mapping (yaml). A tree
+/// line is written into `scratch` and copied out at its exact size: the
+/// context holds a line per node, and a string grown by pushes holds up to
+/// twice its length.
 pub(crate) fn node(
     format: Format,
     record: &Record<'_>,
     shared: &Shared,
     template: Option<&str>,
+    scratch: &mut String,
 ) -> String {
     let shown = record
         .props
@@ -62,7 +66,8 @@ pub(crate) fn node(
         .filter(|prop| template.is_none() || is_instance_specific(prop));
     if format == Format::Tree {
         // The common case, written straight into the line: no per-field copies.
-        let mut line = String::with_capacity(64 + 2 * record.depth as usize);
+        let line = scratch;
+        line.clear();
         for _ in 0..record.depth {
             line.push_str("  ");
         }
@@ -71,22 +76,22 @@ pub(crate) fn node(
         line.push(']');
         if let Some(name) = record.name {
             line.push(' ');
-            push_tree_value(&mut line, name, true, true);
+            push_tree_value(line, name, true, true);
         }
         line.push_str(" #");
         line.push_str(record.id);
         if let Some(template) = template {
             line.push_str(" t=");
-            push_tree_value(&mut line, template, false, false);
+            push_tree_value(line, template, false, false);
         }
         for prop in shown {
             line.push(' ');
             line.push_str(prop.key);
             line.push('=');
             let (text, quoted) = field_text(&prop.value, shared);
-            push_tree_value(&mut line, text, quoted, false);
+            push_tree_value(line, text, quoted, false);
         }
-        return line;
+        return line.as_str().to_owned();
     }
     let mut fields: Vec<(&str, Field)> = Vec::with_capacity(record.props.len() + 4);
     fields.push(("type", Field::Bare(record.type_label.to_owned())));
@@ -268,7 +273,7 @@ pub(crate) fn template_body(format: Format, body: &(String, Vec<Prop>), shared: 
     };
     match format {
         Format::Tree => {
-            let line = node(Format::Tree, &record, shared, None);
+            let line = node(Format::Tree, &record, shared, None, &mut String::new());
             line.replacen(" #", "", 1).trim_end().to_owned()
         }
         _ => {
@@ -352,6 +357,9 @@ pub(crate) fn page(format: Format, page: &Page<'_>, shared: &Shared) -> String {
                 components,
             );
             let _ = writeln!(out, "{}:", if yaml { "nodes" } else { "NODES" });
+            // The node lines are most of the page: one allocation, not a
+            // doubling series with two copies alive at each step.
+            out.reserve(page.node_lines.iter().map(|line| line.len() + 1).sum());
             for line in page.node_lines {
                 out.push_str(line);
                 if !line.ends_with('\n') {

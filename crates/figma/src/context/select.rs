@@ -82,7 +82,12 @@ pub(crate) fn choose(
 /// Invisible nodes are dropped, except inside a component where a boolean
 /// property drives their visibility (the agent needs to see that layer).
 pub(crate) fn is_shown(node: &Node, inside_component: bool) -> bool {
-    node.visible || (inside_component && node.component_property_references.contains_key("visible"))
+    node.visible
+        || (inside_component
+            && node
+                .extras
+                .component_property_references
+                .contains_key("visible"))
 }
 
 /// Per arena index: does this container become one `IMAGE-SVG`? Computed

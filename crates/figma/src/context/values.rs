@@ -108,7 +108,7 @@ fn paint(paint: &Paint) -> Option<String> {
 pub(crate) fn stroke_geometry(node: &Node) -> Option<String> {
     paints(&node.strokes)?;
     let mut tokens = Vec::new();
-    if let Some(sides) = node.individual_stroke_weights {
+    if let Some(sides) = node.extras.individual_stroke_weights {
         tokens.push(
             box_shorthand([sides.top, sides.right, sides.bottom, sides.left]).replace(' ', ","),
         );
@@ -120,8 +120,13 @@ pub(crate) fn stroke_geometry(node: &Node) -> Option<String> {
         Some(StrokeAlign::Center) => tokens.push("center".to_owned()),
         _ => {}
     }
-    if !node.stroke_dashes.is_empty() {
-        let dashes: Vec<String> = node.stroke_dashes.iter().map(|dash| num(*dash)).collect();
+    if !node.extras.stroke_dashes.is_empty() {
+        let dashes: Vec<String> = node
+            .extras
+            .stroke_dashes
+            .iter()
+            .map(|dash| num(*dash))
+            .collect();
         tokens.push(format!("dash={}", dashes.join(",")));
     }
     if tokens.is_empty() {
@@ -187,7 +192,7 @@ pub(crate) fn box_shorthand([top, right, bottom, left]: [f64; 4]) -> String {
 
 /// Corner radius: uniform or per corner (top-left, top-right, bottom-right, bottom-left).
 pub(crate) fn radius(node: &Node) -> Option<String> {
-    if let Some(corners) = node.rectangle_corner_radii {
+    if let Some(corners) = node.extras.rectangle_corner_radii {
         if corners.iter().any(|corner| *corner != 0.0) {
             return Some(box_shorthand(corners));
         }

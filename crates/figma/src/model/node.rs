@@ -12,7 +12,8 @@ use super::figma_enum::figma_enum;
 use super::layout::{Constraints, Layout, LayoutGrid, Rect, StrokeAlign, StrokeWeights};
 use super::paint::{Effect, Paint};
 use super::prototype::Interaction;
-use super::rare::Rare;
+use super::rare::{HasEmpty, Rare};
+use super::shared_list::SharedList;
 use super::shared_str::SharedStr;
 use super::small_map::SmallMap;
 use super::text::Text;
@@ -116,25 +117,18 @@ pub struct Node {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub is_mask: bool,
 
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub fills: Vec<Paint>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub strokes: Vec<Paint>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub effects: Vec<Effect>,
+    #[serde(skip_serializing_if = "SharedList::is_empty")]
+    pub fills: SharedList<Paint>,
+    #[serde(skip_serializing_if = "SharedList::is_empty")]
+    pub strokes: SharedList<Paint>,
+    #[serde(skip_serializing_if = "SharedList::is_empty")]
+    pub effects: SharedList<Effect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stroke_weight: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub individual_stroke_weights: Option<StrokeWeights>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stroke_align: Option<StrokeAlign>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub stroke_dashes: Vec<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub corner_radius: Option<f64>,
-    /// Top-left, top-right, bottom-right, bottom-left.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rectangle_corner_radii: Option<[f64; 4]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,10 +146,9 @@ pub struct Node {
     pub absolute_render_bounds: Option<Rect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Constraints>,
-    /// Auto-layout fields; boxed because most nodes set none.
+    /// Auto-layout fields; out of line because most nodes set none, shared
+    /// between nodes with equal ones.
     pub layout: Rare<Layout>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub layout_grids: Vec<LayoutGrid>,
 
     /// Set on TEXT nodes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,6 +165,31 @@ pub struct Node {
     /// INSTANCE: property values, keyed by property name (`Label#12:0`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub component_properties: BTreeMap<String, ComponentProperty>,
+
+    /// Field name → variable binding.
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub bound_variables: SmallMap<SharedStr, VariableBinding>,
+    /// Fields few nodes set; one pointer when none is.
+    #[serde(flatten)]
+    pub extras: Rare<NodeExtras>,
+}
+
+/// The [`Node`] fields few nodes set: component declarations, prototype,
+/// export and annotation details, and rare geometry. Out of line (see
+/// [`Rare`]), they cost one pointer in a node that sets none, instead of a
+/// third of every node in the arena.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeExtras {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub individual_stroke_weights: Option<StrokeWeights>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub stroke_dashes: Vec<f64>,
+    /// Top-left, top-right, bottom-right, bottom-left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rectangle_corner_radii: Option<[f64; 4]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub layout_grids: Vec<LayoutGrid>,
     /// COMPONENT / COMPONENT_SET: declared properties.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub component_property_definitions: BTreeMap<String, ComponentPropertyDefinition>,
@@ -184,10 +202,6 @@ pub struct Node {
     /// Description (COMPONENT / COMPONENT_SET nodes in some responses).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-
-    /// Field name → variable binding.
-    #[serde(skip_serializing_if = "SmallMap::is_empty")]
-    pub bound_variables: SmallMap<SharedStr, VariableBinding>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub interactions: Vec<Interaction>,
     /// Legacy prototype link (`transitionNodeID`), older than `interactions`.
@@ -199,6 +213,28 @@ pub struct Node {
     pub annotations: Vec<Annotation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dev_resources: Vec<DevResource>,
+}
+
+static EMPTY_EXTRAS: NodeExtras = NodeExtras {
+    individual_stroke_weights: None,
+    stroke_dashes: Vec::new(),
+    rectangle_corner_radii: None,
+    layout_grids: Vec::new(),
+    component_property_definitions: BTreeMap::new(),
+    component_property_references: SmallMap::new(),
+    overrides: Vec::new(),
+    description: None,
+    interactions: Vec::new(),
+    transition_node_id: None,
+    export_settings: Vec::new(),
+    annotations: Vec::new(),
+    dev_resources: Vec::new(),
+};
+
+impl HasEmpty for NodeExtras {
+    fn empty() -> &'static Self {
+        &EMPTY_EXTRAS
+    }
 }
 
 impl Node {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::paint::Paint;
+use super::rare::{HasEmpty, Rare};
 use super::shared_str::SharedStr;
 use super::small_map::SmallMap;
 use super::variables::VariableBinding;
@@ -66,6 +67,39 @@ pub struct TypeStyle {
     pub bound_variables: SmallMap<SharedStr, VariableBinding>,
 }
 
+/// Read by TEXT nodes without a `style` (see [`Rare`]).
+static EMPTY_TYPE_STYLE: TypeStyle = TypeStyle {
+    font_family: None,
+    font_post_script_name: None,
+    font_style: None,
+    font_weight: None,
+    font_size: None,
+    italic: None,
+    text_case: None,
+    text_decoration: None,
+    text_align_horizontal: None,
+    text_align_vertical: None,
+    text_auto_resize: None,
+    letter_spacing: None,
+    line_height_px: None,
+    line_height_percent: None,
+    line_height_percent_font_size: None,
+    line_height_unit: None,
+    paragraph_spacing: None,
+    paragraph_indent: None,
+    list_spacing: None,
+    hyperlink: None,
+    opentype_flags: BTreeMap::new(),
+    fills: None,
+    bound_variables: SmallMap::new(),
+};
+
+impl HasEmpty for TypeStyle {
+    fn empty() -> &'static Self {
+        &EMPTY_TYPE_STYLE
+    }
+}
+
 impl TypeStyle {
     /// True when no field is set (an empty override).
     pub fn is_empty(&self) -> bool {
@@ -91,7 +125,8 @@ pub struct Hyperlink {
 #[serde(rename_all = "camelCase")]
 pub struct Text {
     pub characters: String,
-    pub style: TypeStyle,
+    /// Shared between TEXT nodes with equal base styles.
+    pub style: Rare<TypeStyle>,
     /// Per character (UTF-16 code unit) index into `style_override_table`;
     /// 0 means the base style. Shorter than `characters` when the tail uses
     /// the base style.

@@ -1,6 +1,7 @@
 //! Parsing Figma REST responses from bytes.
 
 mod error;
+mod intern;
 mod node_seed;
 mod response;
 mod split;
@@ -96,10 +97,10 @@ pub fn parse_design(input: &[u8]) -> Result<Design, ParseError> {
 /// few MiB: for a progress bar, or to release input pages already consumed
 /// (a memory-mapped file need not stay resident while its tail is parsed).
 /// Bytes before the reported offset are read again only if the input turns
-/// out to be invalid (to locate the error). A large input is parsed on two
-/// threads, the second taking the node tree from about its middle on;
-/// reports then stop where that part begins, as its bytes are read until the
-/// parse returns.
+/// out to be invalid (to locate the error) or its two-thread parse cannot
+/// be joined. A large input is parsed on two threads, the second taking the
+/// node tree from about its middle on; reports in that part go only as far
+/// as both threads have read.
 pub fn parse_design_with_progress(
     input: &[u8],
     progress: &mut dyn FnMut(usize),
@@ -224,6 +225,7 @@ fn parse_fast(
     json.disable_recursion_limit();
     let mut seed = seed(input, progress);
     seed.tail = tail;
+    seed.by_raw_text = true;
     seed.deserialize(serde_stacker::Deserializer::new(&mut json))
         .and_then(|raw| json.end().map(|()| raw))
 }
@@ -235,6 +237,7 @@ fn seed<'p>(input: &[u8], progress: Option<&'p mut dyn FnMut(usize)>) -> Respons
         node_capacity: input.len() / 1_000,
         progress: Progress::new(input, progress),
         tail: None,
+        by_raw_text: false,
     }
 }
 

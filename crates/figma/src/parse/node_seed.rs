@@ -11,9 +11,10 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::intern::Interner;
 use super::split::TailPlan;
 use crate::model::layout::NullableRect;
-use crate::model::{GridLayout, Node, NodeIndex, NodeType, Text};
+use crate::model::{GridLayout, Node, NodeExtras, NodeIndex, NodeType, Text};
 
 /// Where parsed nodes go, who hears how far the parse has got, and which
 /// nodes another thread parses (see [`super::split`]).
@@ -21,14 +22,16 @@ pub(crate) struct Arena<'p> {
     pub nodes: Vec<Node>,
     progress: Progress<'p>,
     pub tail: Option<TailPlan>,
+    pub intern: Interner,
 }
 
 impl<'p> Arena<'p> {
-    pub fn new(capacity: usize, progress: Progress<'p>) -> Self {
+    pub fn new(capacity: usize, progress: Progress<'p>, intern: Interner) -> Self {
         Self {
             nodes: Vec::with_capacity(capacity),
             progress,
             tail: None,
+            intern,
         }
     }
 }
@@ -165,16 +168,14 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                 NodeKey::Id => {
                     let NodeId(id) = map.next_value()?;
                     if let Some(offset) = self.arena.progress.offset_of(&id) {
-                        // The tail's input is read by the tail thread until the
-                        // join: reports stop short of it, so no caller releases it.
-                        let in_tail = self
-                            .arena
-                            .tail
-                            .as_ref()
-                            .is_some_and(|tail| tail.covers(offset));
-                        if !in_tail {
-                            self.arena.progress.reached(offset);
-                        }
+                        // Both threads read the tail's input: reports there go
+                        // only as far as both have passed, so that no caller
+                        // releases bytes the tail thread has yet to parse.
+                        let reached = match &self.arena.tail {
+                            Some(tail) if tail.covers(offset) => offset.min(tail.parsed_to()),
+                            _ => offset,
+                        };
+                        self.arena.progress.reached(reached);
                         if first_key && self.claimed_by_tail(offset) {
                             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                             return Ok(Parsed::Deferred);
@@ -205,17 +206,27 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                     };
                     node.children.extend(map.next_value_seed(seed)?);
                 }
-                NodeKey::Fills => node.fills = list(&mut map)?,
-                NodeKey::Strokes => node.strokes = list(&mut map)?,
-                NodeKey::Effects => node.effects = list(&mut map)?,
+                NodeKey::Fills => node.fills = self.arena.intern.paints(&mut map)?,
+                NodeKey::Strokes => node.strokes = self.arena.intern.paints(&mut map)?,
+                NodeKey::Effects => node.effects = self.arena.intern.effects(&mut map)?,
                 NodeKey::StrokeWeight => node.stroke_weight = map.next_value()?,
-                NodeKey::IndividualStrokeWeights => {
-                    node.individual_stroke_weights = map.next_value()?
-                }
+                NodeKey::IndividualStrokeWeights => set_extra(
+                    &mut node,
+                    |extras| &mut extras.individual_stroke_weights,
+                    map.next_value()?,
+                ),
                 NodeKey::StrokeAlign => node.stroke_align = map.next_value()?,
-                NodeKey::StrokeDashes => node.stroke_dashes = list(&mut map)?,
+                NodeKey::StrokeDashes => set_extra(
+                    &mut node,
+                    |extras| &mut extras.stroke_dashes,
+                    list(&mut map)?,
+                ),
                 NodeKey::CornerRadius => node.corner_radius = map.next_value()?,
-                NodeKey::RectangleCornerRadii => node.rectangle_corner_radii = map.next_value()?,
+                NodeKey::RectangleCornerRadii => set_extra(
+                    &mut node,
+                    |extras| &mut extras.rectangle_corner_radii,
+                    map.next_value()?,
+                ),
                 NodeKey::Opacity => node.opacity = map.next_value()?,
                 NodeKey::BlendMode => node.blend_mode = map.next_value()?,
                 NodeKey::Rotation => node.rotation = map.next_value()?,
@@ -298,14 +309,16 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                 NodeKey::GridColumnAnchorIndex => {
                     grid(&mut node).grid_column_anchor_index = map.next_value()?
                 }
-                NodeKey::LayoutGrids => node.layout_grids = list(&mut map)?,
+                NodeKey::LayoutGrids => set_extra(
+                    &mut node,
+                    |extras| &mut extras.layout_grids,
+                    list(&mut map)?,
+                ),
                 NodeKey::Characters => {
                     text(&mut node).characters =
                         map.next_value::<Option<String>>()?.unwrap_or_default();
                 }
-                NodeKey::Style => {
-                    text(&mut node).style = map.next_value::<Option<_>>()?.unwrap_or_default()
-                }
+                NodeKey::Style => text(&mut node).style = self.arena.intern.type_style(&mut map)?,
                 NodeKey::CharacterStyleOverrides => {
                     text(&mut node).character_style_overrides = list(&mut map)?
                 }
@@ -321,26 +334,56 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                     node.component_properties = map.next_value::<Option<_>>()?.unwrap_or_default();
                 }
                 NodeKey::ComponentPropertyDefinitions => {
-                    node.component_property_definitions =
-                        map.next_value::<Option<_>>()?.unwrap_or_default();
+                    set_extra(
+                        &mut node,
+                        |extras| &mut extras.component_property_definitions,
+                        map.next_value::<Option<_>>()?.unwrap_or_default(),
+                    );
                 }
                 NodeKey::ComponentPropertyReferences => {
-                    node.component_property_references =
-                        map.next_value::<Option<_>>()?.unwrap_or_default();
+                    set_extra(
+                        &mut node,
+                        |extras| &mut extras.component_property_references,
+                        map.next_value::<Option<_>>()?.unwrap_or_default(),
+                    );
                 }
-                NodeKey::Overrides => node.overrides = list(&mut map)?,
-                NodeKey::Description => node.description = map.next_value()?,
+                NodeKey::Overrides => {
+                    set_extra(&mut node, |extras| &mut extras.overrides, list(&mut map)?)
+                }
+                NodeKey::Description => set_extra(
+                    &mut node,
+                    |extras| &mut extras.description,
+                    map.next_value()?,
+                ),
                 NodeKey::BoundVariables => {
                     node.bound_variables = map.next_value::<Option<_>>()?.unwrap_or_default()
                 }
                 NodeKey::Interactions => {
                     let interactions: Vec<Option<_>> = list(&mut map)?;
-                    node.interactions = interactions.into_iter().flatten().collect();
+                    set_extra(
+                        &mut node,
+                        |extras| &mut extras.interactions,
+                        interactions.into_iter().flatten().collect(),
+                    );
                 }
-                NodeKey::TransitionNodeId => node.transition_node_id = map.next_value()?,
-                NodeKey::ExportSettings => node.export_settings = list(&mut map)?,
-                NodeKey::Annotations => node.annotations = list(&mut map)?,
-                NodeKey::DevResources => node.dev_resources = list(&mut map)?,
+                NodeKey::TransitionNodeId => set_extra(
+                    &mut node,
+                    |extras| &mut extras.transition_node_id,
+                    map.next_value()?,
+                ),
+                NodeKey::ExportSettings => set_extra(
+                    &mut node,
+                    |extras| &mut extras.export_settings,
+                    list(&mut map)?,
+                ),
+                NodeKey::Annotations => {
+                    set_extra(&mut node, |extras| &mut extras.annotations, list(&mut map)?)
+                }
+                NodeKey::DevResources => set_extra(
+                    &mut node,
+                    |extras| &mut extras.dev_resources,
+                    list(&mut map)?,
+                ),
                 NodeKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -358,6 +401,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
             // (e.g. a plugin's custom data) they would mislead consumers.
             node.text = None;
         }
+        node.layout = self.arena.intern.layout(std::mem::take(&mut node.layout));
         let slot = self
             .arena
             .nodes
@@ -456,6 +500,18 @@ fn list<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Vec<
     let mut list = map.next_value::<Option<Vec<T>>>()?.unwrap_or_default();
     list.shrink_to_fit();
     Ok(list)
+}
+
+/// Sets a [`NodeExtras`] field, allocating the group only for a value that
+/// is not empty (most nodes send `"interactions": []` and the like).
+fn set_extra<T: Default + PartialEq>(
+    node: &mut Node,
+    field: impl FnOnce(&mut NodeExtras) -> &mut T,
+    value: T,
+) {
+    if value != T::default() {
+        *field(node.extras.make_mut()) = value;
+    }
 }
 
 fn grid(node: &mut Node) -> &mut GridLayout {

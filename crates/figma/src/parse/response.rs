@@ -9,6 +9,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
+use super::intern::Interner;
 use super::node_seed::{Arena, NodeSeed, Parsed, Progress};
 use super::split::TailPlan;
 use crate::model::{
@@ -103,6 +104,9 @@ pub(crate) struct ResponseSeed<'p> {
     pub node_capacity: usize,
     pub progress: Progress<'p>,
     pub tail: Option<TailPlan>,
+    /// Share repeated lists and styles by their JSON text (the fast path;
+    /// see [`Interner`]).
+    pub by_raw_text: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
@@ -112,7 +116,8 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        let mut arena = Arena::new(self.node_capacity, self.progress);
+        let intern = Interner::new(self.by_raw_text);
+        let mut arena = Arena::new(self.node_capacity, self.progress, intern);
         arena.tail = self.tail;
         deserializer.deserialize_map(ResponseVisitor { arena })
     }

@@ -17,10 +17,12 @@
 //! anything it cannot claim, and the join uses only the claimed prefix. If the
 //! second thread fails on a claimed node, the caller parses again on one thread.
 
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
 
 use serde::de::DeserializeSeed;
 
+use super::intern::Interner;
 use super::node_seed::{Arena, NodeSeed, Parsed, Progress};
 use super::response::RawResponse;
 use crate::model::{Node, NodeIndex};
@@ -45,9 +47,17 @@ pub(crate) struct TailPlan {
     pub insert_at: Option<usize>,
     /// Per claimed node: its parent and its position in the parent's children.
     pub slots: Vec<(NodeIndex, usize)>,
+    /// Input offset the tail thread has parsed up to (the end of its last
+    /// finished subtree).
+    parsed_to: Arc<AtomicUsize>,
 }
 
 impl TailPlan {
+    /// How far the tail thread has parsed: it reads no input before this again.
+    pub fn parsed_to(&self) -> usize {
+        self.parsed_to.load(Ordering::Acquire)
+    }
+
     /// Whether `offset` is at or past the tail's start.
     pub fn covers(&self, offset: usize) -> bool {
         offset >= self.first_id
@@ -104,6 +114,8 @@ fn split_at_about_half<E>(
     let start = find_tail_start(input, input.len() / 2)?;
     let first_id = id_offset(input, start)?;
     let (sender, receiver) = mpsc::channel();
+    let parsed_to = Arc::new(AtomicUsize::new(0));
+    let tail_parsed_to = Arc::clone(&parsed_to);
     let plan = TailPlan {
         first_id,
         tail_ids: None,
@@ -111,13 +123,14 @@ fn split_at_about_half<E>(
         claimed: 0,
         insert_at: None,
         slots: Vec::new(),
+        parsed_to,
     };
     let (main, tail) = std::thread::scope(|scope| {
         let tail = scope.spawn(move || {
             let ranges = scan_tail(input, start);
             // The receiver is gone only if the main parse already failed.
             let _ = sender.send(ranges.iter().map(|range| range.id).collect());
-            crate::model::shared_str::interning(|| parse_tail(input, &ranges))
+            crate::model::shared_str::interning(|| parse_tail(input, &ranges, &tail_parsed_to))
         });
         let main = parse_main(Some(plan));
         (main, tail.join().ok().flatten())
@@ -203,13 +216,13 @@ fn join(
 
 /// Parses each tail range as one node subtree. `None` on any error: the
 /// main parse decides what the input means.
-fn parse_tail(input: &[u8], ranges: &[TailRange]) -> Option<Tail> {
+fn parse_tail(input: &[u8], ranges: &[TailRange], parsed_to: &AtomicUsize) -> Option<Tail> {
     let capacity = ranges
         .iter()
         .map(|range| range.end - range.start)
         .sum::<usize>()
         / 1_000;
-    let mut arena = Arena::new(capacity, Progress::new(input, None));
+    let mut arena = Arena::new(capacity, Progress::new(input, None), Interner::new(true));
     let mut starts = Vec::with_capacity(ranges.len());
     for range in ranges {
         starts.push(arena.nodes.len());
@@ -225,6 +238,7 @@ fn parse_tail(input: &[u8], ranges: &[TailRange]) -> Option<Tail> {
             Ok(Parsed::Node(_)) => json.end().ok()?,
             _ => return None,
         }
+        parsed_to.store(range.end, Ordering::Release);
     }
     Some(Tail {
         nodes: arena.nodes,

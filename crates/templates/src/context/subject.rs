@@ -296,6 +296,7 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
         .map_or((None, None), |(w, h)| (Some(w), Some(h)));
 
     let description = node
+        .extras
         .description
         .clone()
         .filter(|d| !d.trim().is_empty())
@@ -323,12 +324,13 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
             .filter(|p| p.node_type == NodeType::ComponentSet),
         _ => None,
     };
-    let declaring = if node.component_property_definitions.is_empty() {
+    let declaring = if node.extras.component_property_definitions.is_empty() {
         set_node.unwrap_or(node)
     } else {
         node
     };
     let mut properties: Vec<Property> = declaring
+        .extras
         .component_property_definitions
         .iter()
         .map(|(raw, def)| Property {
@@ -494,7 +496,7 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
                 dependencies.insert(name);
             }
         }
-        for annotation in &n.annotations {
+        for annotation in &n.extras.annotations {
             if let Some(label) = annotation
                 .label
                 .as_ref()
@@ -503,10 +505,10 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
                 annotations.push(truncate(label, MAX_TEXT_CHARS));
             }
         }
-        for resource in &n.dev_resources {
+        for resource in &n.extras.dev_resources {
             documentation_links.push(resource.url.clone());
         }
-        for interaction in &n.interactions {
+        for interaction in &n.extras.interactions {
             if interactions.len() >= MAX_INTERACTIONS {
                 break;
             }
@@ -550,8 +552,8 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
                 });
             }
         }
-        if n.interactions.is_empty()
-            && let Some(dest) = &n.transition_node_id
+        if n.extras.interactions.is_empty()
+            && let Some(dest) = &n.extras.transition_node_id
             && interactions.len() < MAX_INTERACTIONS
         {
             let name = ids.find(dest).map(|d| d.name.clone());

@@ -1,0 +1,114 @@
+//! Shares equal paint lists, text styles and layouts between the nodes of one
+//! parse (see [`SharedList`] and [`Rare`]).
+//!
+//! On the fast path lists and styles are keyed by their JSON text, read as a
+//! borrowed raw value: a repeat is found by hashing its bytes and is never
+//! parsed again. The path-tracking parse (run only to locate an error) reads
+//! them as plain values, so an error inside one keeps its JSON path and offset.
+//! Layouts are assembled from a dozen node keys, so they are keyed by their
+//! serialized form once the node is complete.
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess};
+use serde_json::value::RawValue;
+
+use crate::fast_hash::FastMap;
+use crate::model::{Effect, Layout, Paint, Rare, SharedList, TypeStyle};
+
+#[derive(Default)]
+pub(crate) struct Interner {
+    by_raw_text: bool,
+    paints: FastMap<Box<str>, SharedList<Paint>>,
+    effects: FastMap<Box<str>, SharedList<Effect>>,
+    type_styles: FastMap<Box<str>, Rare<TypeStyle>>,
+    layouts: FastMap<Box<[u8]>, Rare<Layout>>,
+    scratch: Vec<u8>,
+}
+
+impl Interner {
+    /// `by_raw_text`: key lists and styles by their JSON text (fast path);
+    /// otherwise parse each as a plain value and share nothing but layouts.
+    pub fn new(by_raw_text: bool) -> Self {
+        Self {
+            by_raw_text,
+            ..Self::default()
+        }
+    }
+
+    /// A `fills` or `strokes` value (absent or `null` means empty).
+    pub fn paints<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+    ) -> Result<SharedList<Paint>, A::Error> {
+        shared_list(self.by_raw_text, &mut self.paints, map)
+    }
+
+    /// An `effects` value.
+    pub fn effects<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+    ) -> Result<SharedList<Effect>, A::Error> {
+        shared_list(self.by_raw_text, &mut self.effects, map)
+    }
+
+    /// A TEXT node's `style` (`null` means unset).
+    pub fn type_style<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+    ) -> Result<Rare<TypeStyle>, A::Error> {
+        if !self.by_raw_text {
+            let style: Option<TypeStyle> = map.next_value()?;
+            return Ok(style.map(Rare::from).unwrap_or_default());
+        }
+        let raw: &'de RawValue = map.next_value()?;
+        if let Some(style) = self.type_styles.get(raw.get()) {
+            return Ok(style.clone());
+        }
+        let style: Option<TypeStyle> = parse_raw(raw)?;
+        let style = style.map(Rare::from).unwrap_or_default();
+        self.type_styles.insert(raw.get().into(), style.clone());
+        Ok(style)
+    }
+
+    /// The shared copy of a complete node's layout.
+    pub fn layout(&mut self, layout: Rare<Layout>) -> Rare<Layout> {
+        if !layout.is_set() {
+            return layout;
+        }
+        self.scratch.clear();
+        if serde_json::to_writer(&mut self.scratch, &*layout).is_err() {
+            return layout;
+        }
+        if let Some(shared) = self.layouts.get(self.scratch.as_slice()) {
+            return shared.clone();
+        }
+        self.layouts
+            .insert(self.scratch.as_slice().into(), layout.clone());
+        layout
+    }
+}
+
+fn shared_list<'de, A: MapAccess<'de>, T: for<'a> Deserialize<'a>>(
+    by_raw_text: bool,
+    table: &mut FastMap<Box<str>, SharedList<T>>,
+    map: &mut A,
+) -> Result<SharedList<T>, A::Error> {
+    if !by_raw_text {
+        let list: Option<Vec<T>> = map.next_value()?;
+        return Ok(list.map(SharedList::from).unwrap_or_default());
+    }
+    let raw: &'de RawValue = map.next_value()?;
+    if let Some(list) = table.get(raw.get()) {
+        return Ok(list.clone());
+    }
+    let list: Option<Vec<T>> = parse_raw(raw)?;
+    let list = list.map(SharedList::from).unwrap_or_default();
+    table.insert(raw.get().into(), list.clone());
+    Ok(list)
+}
+
+/// A first sighting of a raw value. An error here only sends the caller to the
+/// path-tracking parse, which reports it with its place in the input.
+fn parse_raw<T: for<'a> Deserialize<'a>, E: de::Error>(raw: &RawValue) -> Result<T, E> {
+    serde_json::from_str(raw.get()).map_err(de::Error::custom)
+}
