@@ -15,9 +15,15 @@ use serde_json::value::RawValue;
 use crate::fast_hash::FastMap;
 use crate::model::{Effect, Layout, Paint, Rare, SharedList, TypeStyle};
 
-#[derive(Default)]
+/// Distinct values remembered per table. Each costs its key (the JSON text)
+/// beside the shared value; a file whose lists rarely repeat (unique image
+/// refs, say) would otherwise keep a copy of all of them. Past the cap, new
+/// values are still parsed, only not shared.
+const MAX_DISTINCT: usize = 1 << 16;
+
 pub(crate) struct Interner {
     by_raw_text: bool,
+    max_distinct: usize,
     paints: FastMap<Box<str>, SharedList<Paint>>,
     effects: FastMap<Box<str>, SharedList<Effect>>,
     type_styles: FastMap<Box<str>, Rare<TypeStyle>>,
@@ -29,9 +35,18 @@ impl Interner {
     /// `by_raw_text`: key lists and styles by their JSON text (fast path);
     /// otherwise parse each as a plain value and share nothing but layouts.
     pub fn new(by_raw_text: bool) -> Self {
+        Self::with_cap(by_raw_text, MAX_DISTINCT)
+    }
+
+    fn with_cap(by_raw_text: bool, max_distinct: usize) -> Self {
         Self {
             by_raw_text,
-            ..Self::default()
+            max_distinct,
+            paints: FastMap::default(),
+            effects: FastMap::default(),
+            type_styles: FastMap::default(),
+            layouts: FastMap::default(),
+            scratch: Vec::new(),
         }
     }
 
@@ -40,7 +55,7 @@ impl Interner {
         &mut self,
         map: &mut A,
     ) -> Result<SharedList<Paint>, A::Error> {
-        shared_list(self.by_raw_text, &mut self.paints, map)
+        shared_list(self.by_raw_text, self.max_distinct, &mut self.paints, map)
     }
 
     /// An `effects` value.
@@ -48,7 +63,7 @@ impl Interner {
         &mut self,
         map: &mut A,
     ) -> Result<SharedList<Effect>, A::Error> {
-        shared_list(self.by_raw_text, &mut self.effects, map)
+        shared_list(self.by_raw_text, self.max_distinct, &mut self.effects, map)
     }
 
     /// A TEXT node's `style` (`null` means unset).
@@ -66,7 +81,7 @@ impl Interner {
         }
         let style: Option<TypeStyle> = parse_raw(raw)?;
         let style = style.map(Rare::from).unwrap_or_default();
-        self.type_styles.insert(raw.get().into(), style.clone());
+        remember(&mut self.type_styles, self.max_distinct, raw.get(), &style);
         Ok(style)
     }
 
@@ -82,14 +97,19 @@ impl Interner {
         if let Some(shared) = self.layouts.get(self.scratch.as_slice()) {
             return shared.clone();
         }
-        self.layouts
-            .insert(self.scratch.as_slice().into(), layout.clone());
+        remember(
+            &mut self.layouts,
+            self.max_distinct,
+            self.scratch.as_slice(),
+            &layout,
+        );
         layout
     }
 }
 
 fn shared_list<'de, A: MapAccess<'de>, T: for<'a> Deserialize<'a>>(
     by_raw_text: bool,
+    max_distinct: usize,
     table: &mut FastMap<Box<str>, SharedList<T>>,
     map: &mut A,
 ) -> Result<SharedList<T>, A::Error> {
@@ -103,12 +123,55 @@ fn shared_list<'de, A: MapAccess<'de>, T: for<'a> Deserialize<'a>>(
     }
     let list: Option<Vec<T>> = parse_raw(raw)?;
     let list = list.map(SharedList::from).unwrap_or_default();
-    table.insert(raw.get().into(), list.clone());
+    remember(table, max_distinct, raw.get(), &list);
     Ok(list)
+}
+
+/// Keeps `value` for later repeats of `key`, while the table is below its cap.
+fn remember<K: ?Sized, V: Clone>(
+    table: &mut FastMap<Box<K>, V>,
+    max_distinct: usize,
+    key: &K,
+    value: &V,
+) where
+    Box<K>: for<'k> From<&'k K> + Eq + std::hash::Hash,
+{
+    if table.len() < max_distinct {
+        table.insert(Box::from(key), value.clone());
+    }
 }
 
 /// A first sighting of a raw value. An error here only sends the caller to the
 /// path-tracking parse, which reports it with its place in the input.
 fn parse_raw<T: for<'a> Deserialize<'a>, E: de::Error>(raw: &RawValue) -> Result<T, E> {
     serde_json::from_str(raw.get()).map_err(de::Error::custom)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(grow: f64) -> Rare<Layout> {
+        let mut layout = Rare::<Layout>::default();
+        layout.make_mut().layout_grow = Some(grow);
+        layout
+    }
+
+    #[test]
+    fn equal_layouts_share_until_the_table_is_full() {
+        let mut intern = Interner::with_cap(true, 2);
+        let first = intern.layout(layout(1.0));
+        assert!(intern.layout(layout(1.0)).shares_with(&first));
+        let second = intern.layout(layout(2.0));
+        assert!(!second.shares_with(&first));
+        // The table is full: a third distinct value is kept but not shared.
+        let third = intern.layout(layout(3.0));
+        let again = intern.layout(layout(3.0));
+        assert_eq!(*again, *third);
+        assert!(!again.shares_with(&third));
+        // Values remembered before the cap still are.
+        assert!(intern.layout(layout(2.0)).shares_with(&second));
+        // Unset layouts are never stored.
+        assert!(!intern.layout(Rare::default()).is_set());
+    }
 }
