@@ -89,7 +89,7 @@ pub fn measure(design: &Design, root: &Node) -> Complexity {
             {
                 set_variants.insert(id);
             }
-            property_names.extend(node.component_properties.keys().map(String::as_str));
+            property_names.extend(node.component_properties.keys().map(|name| name.as_str()));
         }
     }
     c.distinct_components = components.len() as u64;

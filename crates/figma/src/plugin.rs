@@ -335,7 +335,8 @@ fn push_node(
     {
         if let Some(property) = plugin_property(value, parts.variant_properties.contains_key(name))
         {
-            node.component_properties.insert(name.clone(), property);
+            node.component_properties
+                .insert(SharedStr::new(name), property);
         }
     }
     node.node_type = node_type;
@@ -374,7 +375,7 @@ fn plugin_property(value: &serde_json::Value, is_variant: bool) -> Option<Compon
         property_type,
         value,
         preferred_values: Vec::new(),
-        bound_variables: BTreeMap::new(),
+        bound_variables: crate::model::SmallMap::new(),
     })
 }
 
@@ -482,8 +483,11 @@ mod tests {
         assert_eq!(design.nodes[1].characters(), Some("Buy now"));
         assert_eq!(design.nodes[2].component_id.as_deref(), Some("9:9"));
         assert_eq!(
-            design.nodes[2].component_properties["Size"].property_type,
-            ComponentPropertyType::Variant
+            design.nodes[2]
+                .component_properties
+                .get("Size")
+                .map(|property| &property.property_type),
+            Some(&ComponentPropertyType::Variant)
         );
     }
 

@@ -520,7 +520,7 @@ pub(crate) fn styled_text(text: &Text) -> String {
         if run.is_empty() {
             return;
         }
-        let style = text.style_override_table.get(&style_id.to_string());
+        let style = text.style_override_table.get(style_id.to_string().as_str());
         let (mut open, mut close) = (String::new(), String::new());
         if let Some(style) = style {
             if style

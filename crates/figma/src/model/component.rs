@@ -1,10 +1,10 @@
 //! Components, component sets, styles and component properties.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::figma_enum::figma_enum;
+use super::shared_str::SharedStr;
+use super::small_map::SmallMap;
 use super::variables::VariableBinding;
 
 /// An entry of the response's `components` map (keyed by node id).
@@ -85,8 +85,8 @@ pub struct ComponentProperty {
     pub value: PropertyValue,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub preferred_values: Vec<PreferredValue>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub bound_variables: BTreeMap<String, VariableBinding>,
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
+    pub bound_variables: SmallMap<SharedStr, VariableBinding>,
 }
 
 /// The value of a component property.

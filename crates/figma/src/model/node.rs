@@ -163,8 +163,8 @@ pub struct Node {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub component_id: Option<SharedStr>,
     /// INSTANCE: property values, keyed by property name (`Label#12:0`).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub component_properties: BTreeMap<String, ComponentProperty>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub component_properties: SmallMap<SharedStr, ComponentProperty>,
 
     /// Field name → variable binding.
     #[serde(skip_serializing_if = "SmallMap::is_empty")]

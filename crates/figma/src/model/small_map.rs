@@ -1,5 +1,6 @@
 //! A compact sorted map for the small per-node maps (`styles`,
-//! `boundVariables`).
+//! `boundVariables`, `componentProperties`, a TEXT node's
+//! `styleOverrideTable`).
 //!
 //! Nodes hold a handful of entries at most, and a `BTreeMap` allocates a
 //! whole leaf (hundreds of bytes) for the first one; across a 100k-node file

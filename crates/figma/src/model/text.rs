@@ -132,8 +132,8 @@ pub struct Text {
     /// the base style.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub character_style_overrides: Vec<u32>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub style_override_table: BTreeMap<String, TypeStyle>,
+    #[serde(skip_serializing_if = "SmallMap::is_empty")]
+    pub style_override_table: SmallMap<SharedStr, TypeStyle>,
     /// Per line: `NONE`, `ORDERED` or `UNORDERED`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub line_types: Vec<SharedStr>,
