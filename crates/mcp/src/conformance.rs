@@ -205,6 +205,36 @@ fn fixture_tools() -> Vec<Tool> {
         one_string("message", "The message to show"),
     ));
     tools.push(Tool::new(
+        JSON_SCHEMA_TOOL,
+        "Tool with JSON Schema 2020-12 features",
+        object(json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "$defs": {
+                "address": {
+                    "$anchor": "addressDef",
+                    "type": "object",
+                    "properties": { "street": { "type": "string" }, "city": { "type": "string" } }
+                }
+            },
+            "properties": {
+                "name": { "type": "string" },
+                "address": { "$ref": "#/$defs/address" },
+                "contactMethod": { "type": "string", "enum": ["phone", "email"] },
+                "phone": { "type": "string" },
+                "email": { "type": "string" }
+            },
+            "allOf": [{ "anyOf": [{ "required": ["phone"] }, { "required": ["email"] }] }],
+            "if": {
+                "properties": { "contactMethod": { "const": "phone" } },
+                "required": ["contactMethod"]
+            },
+            "then": { "required": ["phone"] },
+            "else": { "required": ["email"] },
+            "additionalProperties": false
+        })),
+    ));
+    tools.push(Tool::new(
         "test_custom_header",
         "Validates SEP-2243 custom parameter headers",
         object(json!({
@@ -216,8 +246,12 @@ fn fixture_tools() -> Vec<Tool> {
     tools
 }
 
+/// The suite's `json-schema-2020-12` scenario (SEP-1613, SEP-2106) looks for this tool by name and
+/// checks that its 2020-12 keywords reach the client unchanged.
+const JSON_SCHEMA_TOOL: &str = "json_schema_2020_12_tool";
+
 fn is_fixture_tool(name: &str) -> bool {
-    name.starts_with("test_")
+    name.starts_with("test_") || name == JSON_SCHEMA_TOOL
 }
 
 impl ConformanceServer {
@@ -234,6 +268,7 @@ impl ConformanceServer {
         let peer = &cx.peer;
         match name {
             "test_simple_text" => text("This is a simple text response for testing."),
+            JSON_SCHEMA_TOOL => text("ok"),
             "test_image_content" => {
                 Ok(CallToolResult::success(vec![ContentBlock::image(IMAGE, "image/png")]).into())
             }
