@@ -58,6 +58,12 @@ impl App {
         &self.store
     }
 
+    /// Writes what the embedded store defers (sliding expiries, history) to disk. The commands that
+    /// serve call it once serving has stopped, so a clean shutdown loses nothing.
+    pub async fn flush(&self) -> Result<(), AppError> {
+        Ok(self.store.flush().await?)
+    }
+
     pub fn figma(&self) -> &FigmaClient {
         &self.figma
     }

@@ -2,6 +2,7 @@
 //! a bad configuration value with a message naming the key.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use base64::Engine as _;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -96,6 +97,66 @@ fn serves_health_with_no_configuration_and_exits_zero_on_sigterm() {
         "took {:?} to stop",
         sent.elapsed()
     );
+}
+
+fn post(addr: &str, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn stop(child: &mut Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "exit status {exit:?}");
+}
+
+#[test]
+fn history_written_just_before_sigterm_survives_the_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut child, addr) = serve(data.path());
+    // History is soft state: the embedded store commits it without an fsync and writes it to disk
+    // when serving stops.
+    let body = format!(
+        r#"{{"frames":{},"platform":"jira","document_type":"component","project_name":"Shop"}}"#,
+        include_str!("../../../bench/http/frame.json")
+    );
+    let response = post(&addr, "/api/v1/tickets", &body);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    stop(&mut child);
+
+    let export = handoff()
+        .args(["store", "export", "--out", "-", "--data-dir"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(export.status.success(), "{export:?}");
+    let records = String::from_utf8(export.stdout).unwrap();
+    let history: serde_json::Value = records
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|record| record["key"] == "user:{local}:history")
+        .unwrap_or_else(|| panic!("no history record in the export:\n{records}"));
+    let entries = history["value"]["data"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{history}");
+    let entry = base64::engine::general_purpose::STANDARD
+        .decode(entries[0].as_str().unwrap())
+        .unwrap();
+    let entry: serde_json::Value = serde_json::from_slice(&entry).unwrap();
+    assert_eq!(entry["tool"], "generate_tickets", "{entry}");
 }
 
 #[test]

@@ -19,6 +19,10 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let runtime = super::runtime()?;
     runtime.block_on(async move {
         let app = Arc::new(App::open(config).await.map_err(CliError::runtime)?);
-        handoff_mcp::serve_stdio(app).await.map_err(CliError::from)
+        let served = handoff_mcp::serve_stdio(app.clone())
+            .await
+            .map_err(CliError::from);
+        app.flush().await.map_err(CliError::runtime)?;
+        served
     })
 }

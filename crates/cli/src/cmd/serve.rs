@@ -28,14 +28,16 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let runtime = super::runtime()?;
     runtime.block_on(async move {
         let app = Arc::new(App::open(config).await.map_err(CliError::runtime)?);
-        let server = handoff_server::Server::bind(app)
+        let server = handoff_server::Server::bind(app.clone())
             .await
             .map_err(CliError::runtime)?;
         let addr = server.local_addr().map_err(CliError::runtime)?;
         tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), "handoff is serving");
-        server
+        let served = server
             .run(handoff_server::shutdown_signal())
             .await
-            .map_err(CliError::runtime)
+            .map_err(CliError::runtime);
+        app.flush().await.map_err(CliError::runtime)?;
+        served
     })
 }
