@@ -2,7 +2,7 @@
 //! store and upstream services, and exposes the operations.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use handoff_figma_api::{FigmaClient, FigmaClientConfig, ResponseCache};
 use handoff_store::Store;
@@ -27,8 +27,13 @@ impl App {
     pub async fn open(config: Config) -> Result<Self, AppError> {
         crate::credentials::check_secret_key(&config)?;
         let store = Store::open(&config.store_config()).await?;
-        let figma_config = FigmaClientConfig::with_api_base(&config.figma_api_base)
+        let mut figma_config = FigmaClientConfig::with_api_base(&config.figma_api_base)
             .map_err(|err| AppError::bad_request(format!("figma_api_base: {err}")))?;
+        // The store keeps a `/meta` answer at most `figma_meta_ttl_secs`; the client must not trust
+        // it longer, and 0 means "check the version on every request", not the store's 1 s floor.
+        figma_config.meta_ttl = figma_config
+            .meta_ttl
+            .min(Duration::from_secs(config.store.figma_meta_ttl_secs));
         let cache: Arc<dyn ResponseCache> = Arc::new(store.clone());
         let figma = FigmaClient::new(figma_config, cache)
             .map_err(|err| AppError::internal(format!("cannot build the Figma client: {err}")))?;

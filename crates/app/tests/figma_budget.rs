@@ -110,3 +110,27 @@ async fn a_spent_budget_stops_only_requests_that_would_reach_figma() {
         "a refused request is not sent"
     );
 }
+
+#[tokio::test]
+async fn figma_meta_ttl_secs_bounds_how_long_the_version_check_is_trusted() {
+    for (meta_ttl_secs, expected_meta_calls) in [(300, 1), (0, 3)] {
+        let figma = MockServer::start().await;
+        serve_fixture(&figma, None, Some(1)).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = config(Some(&figma), None, dir.path());
+        config.store.figma_meta_ttl_secs = meta_ttl_secs;
+        let app = App::open(config).await.unwrap();
+        let who = handoff_app::auth::local_identity().unwrap();
+        for _ in 0..3 {
+            app.load_design(&who, &source()).await.unwrap();
+        }
+        assert_eq!(
+            (
+                requests_to(&figma, "/meta").await,
+                requests_to(&figma, "").await
+            ),
+            (expected_meta_calls, 1),
+            "figma_meta_ttl_secs = {meta_ttl_secs}: three loads of an unchanged file"
+        );
+    }
+}
