@@ -45,7 +45,7 @@ fn all_six_reports() -> usize {
     let compliance = analyzer.compliance(&DesignSystem::Own, &ComplianceOptions::default());
     let health = analyzer.health(&HealthOptions::default());
     let effort = analyzer.effort();
-    let relationships = analyzer.relationships();
+    let relationships = analyzer.relationships(&Default::default());
     divan::black_box((
         &project,
         &tokens,
@@ -72,7 +72,7 @@ fn all_six_reports_separately() -> usize {
     );
     let health = health_report(design, &scope, &HealthOptions::default());
     let effort = effort_report(design, &scope);
-    let relationships = relationships_report(design, &scope);
+    let relationships = relationships_report(design, &scope, &Default::default());
     divan::black_box((
         &project,
         &tokens,
@@ -124,5 +124,5 @@ fn effort(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 5)]
 fn relationships(bencher: divan::Bencher) {
     let design = &*DESIGN;
-    bencher.bench(|| relationships_report(design, &Scope::whole(design)));
+    bencher.bench(|| relationships_report(design, &Scope::whole(design), &Default::default()));
 }

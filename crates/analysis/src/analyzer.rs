@@ -11,7 +11,7 @@ use crate::effort_report::EffortReport;
 use crate::health::{HealthOptions, HealthReport};
 use crate::model::{DetachedMatch, detached_matches, inside_instance};
 use crate::project::ProjectReport;
-use crate::relationships::RelationshipsReport;
+use crate::relationships::{RelationshipOptions, RelationshipsReport};
 use crate::scope::Scope;
 use crate::tokens::{Token, TokenSource, TokensReport, system_tokens_of, tokens_of};
 
@@ -94,7 +94,7 @@ impl<'d> Analyzer<'d> {
         crate::effort_report::build(self)
     }
 
-    pub fn relationships(&self) -> RelationshipsReport {
-        crate::relationships::build(self)
+    pub fn relationships(&self, options: &RelationshipOptions) -> RelationshipsReport {
+        crate::relationships::build(self, options)
     }
 }

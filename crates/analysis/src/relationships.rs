@@ -1,7 +1,7 @@
 //! Relationships: component → instances, frame → components used, nesting, unused components;
-//! as JSON and as a Mermaid diagram.
+//! as JSON and as a Mermaid diagram, to a chosen depth of the component graph.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 
 use handoff_figma::{Design, NodeType};
@@ -32,6 +32,10 @@ pub struct ComponentNode {
     pub used_in_frames: Vec<String>,
     /// Components instantiated inside this component's definition.
     pub uses_components: Vec<String>,
+    /// Distance from the screens in the component graph: 1 = instantiated outside any component
+    /// definition (or a definition nothing uses), n + 1 = used inside a level-n component's
+    /// definition.
+    pub level: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -46,7 +50,12 @@ pub struct FrameUsage {
 pub struct RelationshipsReport {
     pub file_name: String,
     pub scope: String,
+    /// Levels of the component graph included (`None`: all).
+    pub graph_depth: Option<u32>,
+    /// Components up to `graph_depth`, by id.
     pub components: Vec<ComponentNode>,
+    /// Components deeper than `graph_depth`, left out of `components` and the diagram.
+    pub components_beyond_depth: u64,
     pub frames: Vec<FrameUsage>,
     /// Deepest chain of instances inside instances (1 = no nesting).
     pub max_instance_nesting: u64,
@@ -58,12 +67,24 @@ pub struct RelationshipsReport {
     pub mermaid: String,
 }
 
-/// Builds the relationships of `scope`.
-pub fn relationships_report(design: &Design, scope: &Scope) -> RelationshipsReport {
-    Analyzer::new(design, scope).relationships()
+/// How much of the component graph to report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RelationshipOptions {
+    /// Levels of the graph to include (see [`ComponentNode::level`]); `None` includes all.
+    /// A depth of 0 is read as 1: the components the screens use are always shown.
+    pub depth: Option<u32>,
 }
 
-pub(crate) fn build(analyzer: &Analyzer<'_>) -> RelationshipsReport {
+/// Builds the relationships of `scope`.
+pub fn relationships_report(
+    design: &Design,
+    scope: &Scope,
+    options: &RelationshipOptions,
+) -> RelationshipsReport {
+    Analyzer::new(design, scope).relationships(options)
+}
+
+pub(crate) fn build(analyzer: &Analyzer<'_>, options: &RelationshipOptions) -> RelationshipsReport {
     let (design, scope) = (analyzer.design, analyzer.scope);
     let len = design.nodes.len();
     let mut frame_of: Vec<Option<u32>> = vec![None; len];
@@ -100,6 +121,8 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> RelationshipsReport {
     // each instance costs a hash look-up instead of a scan of the lists.
     let mut frame_seen: HashSet<(&str, &str)> = HashSet::new();
     let mut uses_seen: HashSet<(&str, &str)> = HashSet::new();
+    // Components instantiated outside any component definition: level 1 of the graph.
+    let mut used_directly: HashSet<&str> = HashSet::new();
     let mut max_depth = 0;
     let mut max_nesting = 0;
     let entry = |components: &'_ mut BTreeMap<String, ComponentNode>, id: &str| {
@@ -121,6 +144,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> RelationshipsReport {
                     instance_ids: Vec::new(),
                     used_in_frames: Vec::new(),
                     uses_components: Vec::new(),
+                    level: 1,
                 },
             );
         }
@@ -171,13 +195,15 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> RelationshipsReport {
             .parent
             .and_then(|p| component_of.get(p as usize).copied().flatten())
             .and_then(|c| design.node(c));
-        if let Some(owner) = owner {
-            entry(&mut components, &owner.id);
-            if uses_seen.insert((owner.id.as_str(), id))
-                && let Some(c) = components.get_mut(&owner.id)
-            {
-                c.uses_components.push(id.to_owned());
-            }
+        let Some(owner) = owner else {
+            used_directly.insert(id);
+            continue;
+        };
+        entry(&mut components, &owner.id);
+        if uses_seen.insert((owner.id.as_str(), id))
+            && let Some(c) = components.get_mut(&owner.id)
+        {
+            c.uses_components.push(id.to_owned());
         }
     }
     let unused_components = components
@@ -185,18 +211,101 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> RelationshipsReport {
         .filter(|c| c.local && !used_anywhere.contains(c.component_id.as_str()))
         .map(|c| c.component_id.clone())
         .collect();
-    let components: Vec<ComponentNode> = components.into_values().collect();
     let frames: Vec<FrameUsage> = frames.into_values().collect();
+    // In the map's (id) order, so the levels can follow the components out of it.
+    let component_levels: Vec<u32> = {
+        let levels = levels(&components, &used_directly);
+        components
+            .keys()
+            .map(|id| levels.get(id.as_str()).copied().unwrap_or(1))
+            .collect()
+    };
+    let graph_depth = options.depth.map(|depth| depth.max(1));
+    let mut components_beyond_depth = 0;
+    let components: Vec<ComponentNode> = components
+        .into_values()
+        .zip(component_levels)
+        .filter_map(|(mut c, level)| {
+            c.level = level;
+            if graph_depth.is_some_and(|depth| level > depth) {
+                components_beyond_depth += 1;
+                return None;
+            }
+            Some(c)
+        })
+        .collect();
     let mermaid = mermaid(&components, &frames);
     RelationshipsReport {
         file_name: design.file.name.clone(),
         scope: scope.describe(),
+        graph_depth,
         components,
+        components_beyond_depth,
         frames,
         max_instance_nesting: max_nesting.max(1),
         max_depth,
         unused_components,
         mermaid,
+    }
+}
+
+/// Each component's shortest distance from the screens (see [`ComponentNode::level`]). A
+/// breadth-first walk from the components used directly and from definitions nothing uses;
+/// components reached from neither (only a cycle, which Figma forbids but a hand-made file may
+/// hold) start walks of their own, in id order.
+fn levels<'a>(
+    components: &'a BTreeMap<String, ComponentNode>,
+    used_directly: &HashSet<&'a str>,
+) -> HashMap<&'a str, u32> {
+    let used_by_components: HashSet<&str> = components
+        .values()
+        .flat_map(|c| c.uses_components.iter().map(String::as_str))
+        .collect();
+    // Sorted, so the walk (and any tie it breaks) does not depend on hash order.
+    let mut direct: Vec<&str> = used_directly.iter().copied().collect();
+    direct.sort_unstable();
+    let roots = direct.into_iter().chain(
+        components
+            .keys()
+            .map(String::as_str)
+            .filter(|id| !used_by_components.contains(id)),
+    );
+    let mut levels: HashMap<&str, u32> = HashMap::with_capacity(components.len());
+    let mut queue: VecDeque<&str> = VecDeque::new();
+    for id in roots {
+        if !levels.contains_key(id) {
+            levels.insert(id, 1);
+            queue.push_back(id);
+        }
+    }
+    spread(components, &mut levels, &mut queue);
+    for id in components.keys() {
+        if !levels.contains_key(id.as_str()) {
+            levels.insert(id, 1);
+            queue.push_back(id);
+            spread(components, &mut levels, &mut queue);
+        }
+    }
+    levels
+}
+
+/// Gives every component reachable from `queue` its distance, one more than its user's.
+fn spread<'a>(
+    components: &'a BTreeMap<String, ComponentNode>,
+    levels: &mut HashMap<&'a str, u32>,
+    queue: &mut VecDeque<&'a str>,
+) {
+    while let Some(id) = queue.pop_front() {
+        let next = levels.get(id).map_or(1, |level| level.saturating_add(1));
+        let used = components
+            .get(id)
+            .map_or(&[][..], |c| &c.uses_components[..]);
+        for used in used {
+            if !levels.contains_key(used.as_str()) {
+                levels.insert(used, next);
+                queue.push_back(used);
+            }
+        }
     }
 }
 
@@ -275,18 +384,26 @@ impl RelationshipsReport {
             self.max_instance_nesting,
             self.unused_components.len()
         );
+        if let Some(depth) = self.graph_depth {
+            let _ = writeln!(
+                md,
+                "Component graph to depth {depth}: {} deeper components not shown.\n",
+                self.components_beyond_depth
+            );
+        }
         let _ = writeln!(md, "```mermaid\n{}```\n", self.mermaid);
         if !self.components.is_empty() {
             let _ = writeln!(
                 md,
-                "## Components\n\n| Component | Local | Instances | Frames | Uses |\n|---|---|---:|---:|---|"
+                "## Components\n\n| Component | Level | Local | Instances | Frames | Uses |\n|---|---:|---|---:|---:|---|"
             );
             for c in &self.components {
                 let _ = writeln!(
                     md,
-                    "| {} (`{}`) | {} | {} | {} | {} |",
+                    "| {} (`{}`) | {} | {} | {} | {} | {} |",
                     cell(&c.name),
                     c.component_id,
+                    c.level,
                     if c.local { "yes" } else { "library" },
                     c.instance_count,
                     c.used_in_frames.len(),

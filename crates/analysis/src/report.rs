@@ -14,7 +14,7 @@ use crate::compliance::{ComplianceOptions, ComplianceReport, DesignSystem};
 use crate::effort_report::EffortReport;
 use crate::health::{HealthOptions, HealthReport};
 use crate::project::ProjectReport;
-use crate::relationships::RelationshipsReport;
+use crate::relationships::{RelationshipOptions, RelationshipsReport};
 use crate::scope::Scope;
 use crate::tokens::{TokenFormat, TokensReport, export_tokens};
 
@@ -81,6 +81,7 @@ pub struct ReportOptions<'a> {
     pub system: DesignSystem<'a>,
     pub compliance: ComplianceOptions,
     pub health: HealthOptions,
+    pub relationships: RelationshipOptions,
     /// Tokens: also export the tokens in this format.
     pub token_format: Option<TokenFormat>,
 }
@@ -91,6 +92,7 @@ impl Default for ReportOptions<'_> {
             system: DesignSystem::Own,
             compliance: ComplianceOptions::default(),
             health: HealthOptions::default(),
+            relationships: RelationshipOptions::default(),
             token_format: None,
         }
     }
@@ -162,7 +164,9 @@ impl Analyzer<'_> {
             }
             ReportKind::Health => Report::Health(self.health(&options.health)),
             ReportKind::Effort => Report::Effort(self.effort()),
-            ReportKind::Relationships => Report::Relationships(self.relationships()),
+            ReportKind::Relationships => {
+                Report::Relationships(self.relationships(&options.relationships))
+            }
         };
         let exported = match (&report, options.token_format) {
             (Report::Tokens(tokens), Some(format)) => Some(export_tokens(&tokens.tokens, format)),

@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 
-use handoff_analysis::{Scope, effort_report, relationships_report};
+use handoff_analysis::{RelationshipOptions, Scope, effort_report, relationships_report};
 
 #[test]
 fn effort_has_one_item_per_frame_and_component_with_fibonacci_points() {
@@ -48,7 +48,7 @@ fn effort_for_a_requested_node_estimates_that_node() {
 #[test]
 fn relationships_link_components_instances_and_frames() {
     let design = common::shop();
-    let r = relationships_report(&design, &Scope::whole(&design));
+    let r = relationships_report(&design, &Scope::whole(&design), &Default::default());
     let button = r
         .components
         .iter()
@@ -74,10 +74,84 @@ fn mermaid_labels_cannot_break_the_diagram() {
         {"id":"1:1","name":"Evil\"] --> x[\"","type":"COMPONENT","children":[]},
         {"id":"2:1","name":"Frame \"quoted\"","type":"FRAME","children":[{"id":"2:2","name":"i","type":"INSTANCE","componentId":"1:1","children":[]}]}]}]}}"#;
     let design = handoff_figma::parse_design(json).unwrap();
-    let r = relationships_report(&design, &Scope::whole(&design));
+    let r = relationships_report(&design, &Scope::whole(&design), &Default::default());
     for line in r.mermaid.lines().skip(1) {
         let quotes = line.matches('"').count();
         assert!(quotes % 2 == 0 && !line.contains("\"]  -->"), "{line}");
     }
     assert!(r.mermaid.contains("#quot;"));
+}
+
+/// Screen → A; A's definition holds an instance of B, B's one of C; D is a definition nothing
+/// uses; X and Y hold instances of each other (Figma forbids it, a hand-made file may not).
+const NESTED: &[u8] = br#"{"name":"nested","document":{"id":"0:0","name":"D","type":"DOCUMENT","children":[{"id":"0:1","name":"P","type":"CANVAS","children":[
+    {"id":"1:1","name":"A","type":"COMPONENT","children":[{"id":"1:2","name":"b","type":"INSTANCE","componentId":"2:1","children":[]}]},
+    {"id":"2:1","name":"B","type":"COMPONENT","children":[{"id":"2:2","name":"c","type":"INSTANCE","componentId":"3:1","children":[]}]},
+    {"id":"3:1","name":"C","type":"COMPONENT","children":[]},
+    {"id":"4:1","name":"D","type":"COMPONENT","children":[]},
+    {"id":"5:1","name":"X","type":"COMPONENT","children":[{"id":"5:2","name":"y","type":"INSTANCE","componentId":"6:1","children":[]}]},
+    {"id":"6:1","name":"Y","type":"COMPONENT","children":[{"id":"6:2","name":"x","type":"INSTANCE","componentId":"5:1","children":[]}]},
+    {"id":"9:1","name":"Screen","type":"FRAME","children":[{"id":"9:2","name":"a","type":"INSTANCE","componentId":"1:1","children":[]}]}]}]}}"#;
+
+fn levels(r: &handoff_analysis::RelationshipsReport) -> Vec<(&str, u32)> {
+    r.components
+        .iter()
+        .map(|c| (c.component_id.as_str(), c.level))
+        .collect()
+}
+
+#[test]
+fn component_levels_count_definitions_from_the_screens() {
+    let design = handoff_figma::parse_design(NESTED).unwrap();
+    let r = relationships_report(&design, &Scope::whole(&design), &Default::default());
+    assert_eq!(
+        levels(&r),
+        [
+            ("1:1", 1),
+            ("2:1", 2),
+            ("3:1", 3),
+            ("4:1", 1),
+            ("5:1", 1),
+            ("6:1", 2)
+        ]
+    );
+    assert_eq!((r.graph_depth, r.components_beyond_depth), (None, 0));
+    assert!(r.mermaid.contains("c1 -.-> c2"), "{}", r.mermaid);
+    assert!(!r.mermaid.contains("more edges"), "{}", r.mermaid);
+}
+
+#[test]
+fn depth_limits_the_graph_and_says_what_it_left_out() {
+    let design = handoff_figma::parse_design(NESTED).unwrap();
+    let options = RelationshipOptions { depth: Some(2) };
+    let r = relationships_report(&design, &Scope::whole(&design), &options);
+    assert_eq!(
+        levels(&r),
+        [("1:1", 1), ("2:1", 2), ("4:1", 1), ("5:1", 1), ("6:1", 2)]
+    );
+    assert_eq!((r.graph_depth, r.components_beyond_depth), (Some(2), 1));
+    // Edges between shown components are drawn (A → B, X ⇄ Y); the two into C (B's definition,
+    // a top-level frame, uses it; and B's nesting edge) are not, and are counted.
+    assert!(r.mermaid.contains("c0 -.-> c1"), "{}", r.mermaid);
+    assert!(r.mermaid.contains("c3 -.-> c4"), "{}", r.mermaid);
+    assert!(!r.mermaid.contains("3:1"), "{}", r.mermaid);
+    assert!(
+        r.mermaid.contains("%% 2 more edges not drawn"),
+        "{}",
+        r.mermaid
+    );
+    // Instance counts stay whole: C's instance is still counted in B's definition.
+    assert_eq!(r.components[1].uses_components, ["3:1"]);
+    assert!(
+        r.to_markdown()
+            .contains("Component graph to depth 2: 1 deeper components not shown.")
+    );
+
+    let shallow = RelationshipOptions { depth: Some(1) };
+    let r = relationships_report(&design, &Scope::whole(&design), &shallow);
+    assert_eq!(levels(&r), [("1:1", 1), ("4:1", 1), ("5:1", 1)]);
+    assert_eq!(r.components_beyond_depth, 3);
+    let zero = RelationshipOptions { depth: Some(0) };
+    let r0 = relationships_report(&design, &Scope::whole(&design), &zero);
+    assert_eq!(r0.components, r.components, "depth 0 is read as 1");
 }

@@ -32,7 +32,7 @@ fn every_report_over_every_shared_fixture() {
         insta::assert_json_snapshot!(format!("{name}.effort"), effort_report(&design, &scope));
         insta::assert_json_snapshot!(
             format!("{name}.relationships"),
-            relationships_report(&design, &scope)
+            relationships_report(&design, &scope, &Default::default())
         );
     }
 }
@@ -67,7 +67,7 @@ fn every_markdown_rendering_and_token_format_of_the_hand_built_file() {
     );
     insta::assert_snapshot!(
         "shop.relationships.md",
-        relationships_report(&design, &scope).to_markdown()
+        relationships_report(&design, &scope, &Default::default()).to_markdown()
     );
     for (label, format) in [
         ("dtcg", TokenFormat::Dtcg),

@@ -56,6 +56,7 @@ async fn exercise(app: App) {
         source: source(),
         tokens: None,
         token_format: None,
+        depth: None,
     };
     let project = app
         .analyze(&alice, ReportKind::Project, &analysis)

@@ -1,6 +1,8 @@
 //! Design analysis reports, computed from the design by the analysis crate's one dispatcher.
 
-use handoff_analysis::{DesignSystem, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report};
+use handoff_analysis::{
+    DesignSystem, RelationshipOptions, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report,
+};
 use handoff_store::Identity;
 use serde::Serialize;
 
@@ -21,6 +23,11 @@ sourced_request! {
         /// Tokens only: also export them as `dtcg`, `css`, `tailwind`, `tailwind-v3` or `scss`.
         #[serde(default, alias = "tokenFormat")]
         pub token_format: Option<String>,
+        /// Relationships only: levels of the component graph to include (1 = the components the
+        /// frames use, 2 = also the components those use, …); default all.
+        #[serde(default)]
+        #[schemars(range(min = 1))]
+        pub depth: Option<u32>,
     }
 }
 
@@ -43,6 +50,9 @@ impl App {
         kind: ReportKind,
         request: &AnalyzeRequest,
     ) -> Result<AnalysisOutput, AppError> {
+        if request.depth == Some(0) {
+            return Err(AppError::bad_request("depth must be at least 1").with_code("bad_depth"));
+        }
         let loaded = self.load_design(who, &request.source).await?;
         let token_format = match request.token_format.as_deref() {
             Some(name) => Some(name.parse::<TokenFormat>().map_err(AppError::bad_request)?),
@@ -60,6 +70,7 @@ impl App {
             None => None,
         };
         let design = loaded.design.clone();
+        let request_depth = request.depth;
         tokio::task::spawn_blocking(move || {
             let scope = Scope::whole(&design);
             let options = ReportOptions {
@@ -68,6 +79,9 @@ impl App {
                     None => DesignSystem::Own,
                 },
                 token_format,
+                relationships: RelationshipOptions {
+                    depth: request_depth,
+                },
                 ..ReportOptions::default()
             };
             let output = run_report(&design, &scope, kind, &options);

@@ -269,7 +269,13 @@ pub fn parse_legacy_call(name: &str, params: Value) -> Result<LegacyCall, AppErr
         "analyze_project" | "project_analyzer" => report(ReportKind::Project),
         "check_compliance" | "compliance_checker" => report(ReportKind::Compliance),
         "analyze_design_health" => report(ReportKind::Health),
-        "relationship_mapper" => report(ReportKind::Relationships),
+        "relationship_mapper" => Ok(LegacyCall::Report {
+            kind: ReportKind::Relationships,
+            request: AnalyzeRequest {
+                depth: Some(args.depth()?),
+                ..analyze_request(args.require_source(name)?)
+            },
+        }),
         "effort_estimator" => Ok(LegacyCall::Effort {
             request: analyze_request(args.require_source(name)?),
             complexity: args.string(&["complexity"]),
@@ -334,6 +340,7 @@ fn analyze_request(source: DesignSource) -> AnalyzeRequest {
         source,
         tokens: None,
         token_format: None,
+        depth: None,
     }
 }
 
@@ -511,6 +518,32 @@ impl Args {
     }
 
     /// Signals of `generate_ai_ticket`: a screenshot, and the plugin's per-frame design tokens.
+    /// `relationship_mapper`'s `depth`: a whole number from 1, as a number or a string of
+    /// digits; 2 when absent, as in L2.
+    fn depth(&self) -> Result<u32, AppError> {
+        let value = match self.0.get("depth") {
+            None | Some(Value::Null) => return Ok(2),
+            Some(value) => value,
+        };
+        let depth = match value {
+            Value::Number(number) => number.as_u64().or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
+                    .map(|f| f as u64)
+            }),
+            Value::String(text) => text.trim().parse::<u64>().ok(),
+            _ => None,
+        };
+        depth
+            .and_then(|depth| u32::try_from(depth).ok())
+            .filter(|depth| *depth >= 1)
+            .ok_or_else(|| {
+                AppError::bad_request(format!("depth must be a whole number from 1, got {value}"))
+                    .with_code("bad_depth")
+            })
+    }
+
     fn frame_signals(&self) -> VisualSignals {
         let frames = self
             .frames(&["enhancedFrameData", "frameData"])
@@ -920,6 +953,48 @@ mod tests {
             Some("jest-rtl")
         );
         assert_eq!(call.rate_groups(), [RateGroup::Generation]);
+    }
+
+    #[test]
+    fn relationship_mapper_depth_defaults_to_two_and_refuses_what_is_not_a_level() {
+        let depth_of = |params: Value| {
+            parse_legacy_call("relationship_mapper", params).map(|call| match call {
+                LegacyCall::Report { request, .. } => request.depth,
+                other => panic!("{other:?}"),
+            })
+        };
+        let url = "https://www.figma.com/design/AbCdEf1234567890/Shop";
+        assert_eq!(depth_of(json!({"figmaUrl": url})).unwrap(), Some(2));
+        assert_eq!(
+            depth_of(json!({"figmaUrl": url, "depth": null})).unwrap(),
+            Some(2)
+        );
+        assert_eq!(
+            depth_of(json!({"figmaUrl": url, "depth": 4})).unwrap(),
+            Some(4)
+        );
+        assert_eq!(
+            depth_of(json!({"figmaUrl": url, "depth": 3.0})).unwrap(),
+            Some(3)
+        );
+        assert_eq!(
+            depth_of(json!({"figmaUrl": url, "depth": " 5 "})).unwrap(),
+            Some(5)
+        );
+        for bad in [
+            json!(0),
+            json!(-1),
+            json!(2.5),
+            json!("deep"),
+            json!(true),
+            json!([2]),
+            json!(1e300),
+            json!(u64::MAX),
+        ] {
+            let err = depth_of(json!({"figmaUrl": url, "depth": bad})).unwrap_err();
+            assert_eq!(err.code, Some("bad_depth"), "{bad}");
+            assert!(err.message.contains("depth must be"), "{}", err.message);
+        }
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::io::Write;
 use super::{CliError, ConfigArgs, design_input};
 use clap::builder::TypedValueParser as _;
 use handoff_analysis::{
-    DesignSystem, ReportKind, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report,
+    DesignSystem, RelationshipOptions, ReportKind, ReportOptions, Scope, TokenFormat, parse_dtcg,
+    run_report,
 };
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +45,10 @@ pub struct Args {
     /// (dtcg, css, tailwind, tailwind-v3, scss).
     #[arg(long, value_name = "FORMAT", value_parser = parse_token_format)]
     pub token_format: Option<TokenFormat>,
+    /// Relationships: levels of the component graph to include (1 = the components the frames
+    /// use; default all).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub depth: Option<u32>,
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -56,6 +61,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
     if args.token_format.is_some() && args.report != ReportKind::Tokens {
         return Err(CliError::input(
             "--token-format only applies to --report tokens",
+        ));
+    }
+    if args.depth.is_some() && args.report != ReportKind::Relationships {
+        return Err(CliError::input(
+            "--depth only applies to --report relationships",
         ));
     }
     if (args.tokens.is_some() || args.against.is_some()) && args.report != ReportKind::Compliance {
@@ -84,6 +94,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let options = ReportOptions {
         system,
         token_format: args.token_format,
+        relationships: RelationshipOptions { depth: args.depth },
         ..ReportOptions::default()
     };
     let result = run_report(design, &scope, args.report, &options);
@@ -123,6 +134,7 @@ mod tests {
             tokens: None,
             against: None,
             token_format: None,
+            depth: None,
             config: ConfigArgs::default(),
         }
     }
@@ -165,6 +177,38 @@ mod tests {
         let mut a = args(&fixture());
         a.tokens = Some("tokens.json".into());
         assert!(input_error(run(a)).contains("--tokens"));
+        let mut a = args(&fixture());
+        a.depth = Some(2);
+        assert!(input_error(run(a)).contains("--depth"));
+        let mut a = args(&fixture());
+        a.report = ReportKind::Relationships;
+        a.depth = Some(2);
+        assert!(run(a).is_ok());
+    }
+
+    #[test]
+    fn depth_zero_is_refused_by_the_parser() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: Args,
+        }
+        let parse = |depth: &str| {
+            Cli::try_parse_from([
+                "analyze",
+                "f.json",
+                "--report",
+                "relationships",
+                "--depth",
+                depth,
+            ])
+            .map(|cli| cli.args.depth)
+        };
+        assert_eq!(parse("3").unwrap(), Some(3));
+        for bad in ["0", "-1", "two", "99999999999"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -107,6 +107,7 @@ async fn export_tokens(
         source,
         tokens: None,
         token_format: Some(format),
+        depth: None,
     };
     let output = call
         .app
