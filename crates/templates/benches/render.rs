@@ -8,9 +8,11 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use handoff_figma::{Design, NodeIndex, NodeType};
+use handoff_templates::render::render_ticket as render_format;
 use handoff_templates::{
-    Children, DocumentType, Overrides, Platform, Registry, Request, Settings, StringOrList,
-    TeamStandards, TemplateKey, build_context, default_subject, generate_epic, render_ticket,
+    Children, DocumentType, OutputFormat, Overrides, Platform, Registry, Request, Settings,
+    StringOrList, TeamStandards, TemplateKey, build_context, default_subject, generate_epic,
+    render_ticket,
 };
 
 fn main() {
@@ -75,6 +77,22 @@ static GENERATED: LazyLock<(Design, Vec<NodeIndex>)> = LazyLock::new(|| {
     (design, frames)
 });
 
+/// The plugin payload the HTTP load test sends (`bench/http/frame.json`): one small component.
+static PLUGIN_FRAME: LazyLock<Design> = LazyLock::new(|| {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/http/frame.json");
+    handoff_figma::parse_plugin_payload(&std::fs::read(path).unwrap()).unwrap()
+});
+
+/// The settings `POST /api/v1/tickets` builds for the load test's body (a project name, no stack).
+static PLUGIN_SETTINGS: LazyLock<Settings> = LazyLock::new(|| Settings {
+    project: handoff_templates::context::ProjectSettings {
+        name: Some("Shop".into()),
+        ..Default::default()
+    },
+    today: Some("2026-11-25".into()),
+    ..Settings::default()
+});
+
 const COMPONENT: TemplateKey = TemplateKey {
     platform: Platform::Jira,
     document_type: DocumentType::Component,
@@ -107,6 +125,47 @@ fn component_ticket_end_to_end(bencher: divan::Bencher) {
             },
         )
         .unwrap()
+    });
+}
+
+/// A rendered component ticket's Markdown → Jira wiki markup (the template's own format, what
+/// `POST /api/v1/tickets` returns in `rendered`).
+#[divan::bench]
+fn component_ticket_to_jira(bencher: divan::Bencher) {
+    let node = default_subject(&WIZARD).unwrap();
+    let ticket = handoff_templates::generate_ticket(
+        &REGISTRY,
+        &WIZARD,
+        node,
+        Request {
+            key: COMPONENT,
+            settings: &SETTINGS,
+            overrides: &Overrides::default(),
+        },
+    )
+    .unwrap();
+    bencher.bench(|| render_format(divan::black_box(&ticket), OutputFormat::Jira));
+}
+
+/// What one load-test request (`bench/http`) costs in this crate: context + render of the plugin
+/// frame's component ticket, then its Jira form (v1) and its Markdown form (legacy).
+#[divan::bench(args = [OutputFormat::Jira, OutputFormat::Markdown])]
+fn plugin_frame_request(bencher: divan::Bencher, format: OutputFormat) {
+    let node = default_subject(&PLUGIN_FRAME).unwrap();
+    bencher.bench(|| {
+        let ticket = handoff_templates::generate_ticket(
+            &REGISTRY,
+            &PLUGIN_FRAME,
+            node,
+            Request {
+                key: COMPONENT,
+                settings: &PLUGIN_SETTINGS,
+                overrides: &Overrides::default(),
+            },
+        )
+        .unwrap();
+        let rendered = render_format(&ticket, format);
+        (ticket, rendered)
     });
 }
 
