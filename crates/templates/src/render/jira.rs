@@ -2,21 +2,32 @@
 
 use super::doc::{Block, Inline, Item};
 
+use std::fmt::Write as _;
+
+// Everything is written straight into one output string: a ticket's description has a few
+// hundred inline spans, and building a `String` per span, per mark and per paragraph (then
+// copying it into the output) was most of this renderer's cost.
+
 pub(crate) fn render(blocks: &[Block]) -> String {
     let mut out = String::new();
     for block in blocks {
         write_block(&mut out, block, "");
     }
-    out.trim_end().to_owned() + "\n"
+    let len = out.trim_end().len();
+    out.truncate(len);
+    out.push('\n');
+    out
 }
 
 fn write_block(out: &mut String, block: &Block, list_prefix: &str) {
     match block {
         Block::Heading { level, content } => {
-            out.push_str(&format!("h{level}. {}\n\n", inlines(content)));
+            let _ = write!(out, "h{level}. ");
+            write_inlines(out, content);
+            out.push_str("\n\n");
         }
         Block::Paragraph(content) => {
-            out.push_str(&inlines(content));
+            write_inlines(out, content);
             out.push_str("\n\n");
         }
         Block::List { start, items } => {
@@ -30,17 +41,15 @@ fn write_block(out: &mut String, block: &Block, list_prefix: &str) {
             }
         }
         Block::Code { language, text } => {
-            let language =
-                if language.chars().all(|c| c.is_ascii_alphanumeric()) && !language.is_empty() {
-                    format!(":{language}")
-                } else {
-                    String::new()
-                };
+            out.push_str("{code");
+            if language.chars().all(|c| c.is_ascii_alphanumeric()) && !language.is_empty() {
+                out.push(':');
+                out.push_str(language);
+            }
+            out.push_str("}\n");
             // `{code}` cannot be escaped inside a code block; break the closing tag instead.
-            out.push_str(&format!(
-                "{{code{language}}}\n{}\n{{code}}\n\n",
-                text.replace("{code}", "{ code}")
-            ));
+            out.push_str(&text.replace("{code}", "{ code}"));
+            out.push_str("\n{code}\n\n");
         }
         Block::Quote(inner) => {
             out.push_str("{quote}\n");
@@ -54,7 +63,7 @@ fn write_block(out: &mut String, block: &Block, list_prefix: &str) {
             if !header.is_empty() {
                 out.push_str("||");
                 for cell in header {
-                    out.push_str(&cell_text(cell));
+                    write_cell(out, cell);
                     out.push_str("||");
                 }
                 out.push('\n');
@@ -62,7 +71,7 @@ fn write_block(out: &mut String, block: &Block, list_prefix: &str) {
             for row in rows {
                 out.push('|');
                 for cell in row {
-                    out.push_str(&cell_text(cell));
+                    write_cell(out, cell);
                     out.push('|');
                 }
                 out.push('\n');
@@ -72,12 +81,12 @@ fn write_block(out: &mut String, block: &Block, list_prefix: &str) {
     }
 }
 
-fn cell_text(cell: &[Inline]) -> String {
-    let text = inlines(cell);
-    if text.is_empty() {
-        " ".to_owned()
-    } else {
-        text
+/// A table cell; an empty one is a space, since `||` would end the cell early.
+fn write_cell(out: &mut String, cell: &[Inline]) {
+    let start = out.len();
+    write_inlines(out, cell);
+    if out.len() == start {
+        out.push(' ');
     }
 }
 
@@ -104,13 +113,16 @@ fn write_item(out: &mut String, item: &Item, prefix: &str) {
                 if !first {
                     out.push_str(" \\\\ ");
                 }
-                out.push_str(&inlines(content));
+                write_inlines(out, content);
             }
             other => {
                 if !first {
                     out.push_str(" \\\\ ");
                 }
-                out.push_str(&escape(&super::doc::Inline::plain(&block_inlines(other))));
+                // Other blocks inside an item are flattened to text; only a code block has any.
+                if let Block::Code { text, .. } = other {
+                    write_escaped(out, text);
+                }
             }
         }
         first = false;
@@ -120,73 +132,79 @@ fn write_item(out: &mut String, item: &Item, prefix: &str) {
     }
 }
 
-fn block_inlines(block: &Block) -> Vec<Inline> {
-    match block {
-        Block::Code { text, .. } => vec![Inline::Text {
-            text: text.clone(),
-            marks: Default::default(),
-            link: None,
-        }],
-        _ => Vec::new(),
-    }
-}
-
-fn inlines(content: &[Inline]) -> String {
-    let mut out = String::new();
+fn write_inlines(out: &mut String, content: &[Inline]) {
     for inline in content {
         match inline {
             Inline::Break => out.push_str("\\\\\n"),
             Inline::Text { text, marks, link } => {
-                let mut piece = if marks.code {
-                    format!("{{{{{}}}}}", escape(text))
+                // Outermost first: `[*_-text-_*|url]`; a code span takes no other marks.
+                let styled = !marks.code;
+                if link.is_some() {
+                    out.push('[');
+                }
+                if marks.strong && styled {
+                    out.push('*');
+                }
+                if marks.em && styled {
+                    out.push('_');
+                }
+                if marks.strike && styled {
+                    out.push('-');
+                }
+                if marks.code {
+                    out.push_str("{{");
+                    write_escaped(out, text);
+                    out.push_str("}}");
                 } else {
-                    escape(text)
-                };
-                if marks.strike && !marks.code {
-                    piece = format!("-{piece}-");
+                    write_escaped(out, text);
                 }
-                if marks.em && !marks.code {
-                    piece = format!("_{piece}_");
+                if marks.strike && styled {
+                    out.push('-');
                 }
-                if marks.strong && !marks.code {
-                    piece = format!("*{piece}*");
+                if marks.em && styled {
+                    out.push('_');
+                }
+                if marks.strong && styled {
+                    out.push('*');
                 }
                 if let Some(url) = link {
-                    piece = format!("[{piece}|{}]", url.replace(['|', ']', ' '], ""));
+                    out.push('|');
+                    out.extend(url.chars().filter(|c| !matches!(c, '|' | ']' | ' ')));
+                    out.push(']');
                 }
-                out.push_str(&piece);
             }
         }
     }
-    out
 }
 
 /// Backslash-escapes wiki markup characters, so design text never turns into markup.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+fn write_escaped(out: &mut String, text: &str) {
+    // Every special character is ASCII, so the text between two of them is copied as one slice.
+    let mut from = 0;
+    for (at, byte) in text.bytes().enumerate() {
         if matches!(
-            c,
-            '*' | '_'
-                | '{'
-                | '}'
-                | '['
-                | ']'
-                | '|'
-                | '^'
-                | '~'
-                | '+'
-                | '!'
-                | '-'
-                | '#'
-                | '?'
-                | '\\'
+            byte,
+            b'*' | b'_'
+                | b'{'
+                | b'}'
+                | b'['
+                | b']'
+                | b'|'
+                | b'^'
+                | b'~'
+                | b'+'
+                | b'!'
+                | b'-'
+                | b'#'
+                | b'?'
+                | b'\\'
         ) {
+            out.push_str(&text[from..at]);
             out.push('\\');
+            from = at;
         }
-        out.push(c);
     }
-    out
+    out.push_str(&text[from..]);
 }
 
 #[cfg(test)]
@@ -206,6 +224,27 @@ mod tests {
         assert!(out.contains("# one"), "{out}");
         assert!(out.contains("||h||\n|c|"), "{out}");
         assert!(out.contains("{code:js}\nx\n{code}"), "{out}");
+    }
+
+    #[test]
+    fn marks_links_breaks_and_cells() {
+        // Marks nest outermost-first inside a link; a code span takes no other mark; the link
+        // target loses `|`, `]` and spaces.
+        assert_eq!(
+            render(&parse("**_~~s~~_** [**b**](https://x.test/a|b) **`c*`**")),
+            "*_-s-_* [*b*|https://x.test/ab] {{c\\*}}\n"
+        );
+        assert_eq!(render(&parse("a  \nb")), "a\\\\\nb\n");
+        // An empty cell is a space, so `||` never closes it early.
+        assert_eq!(
+            render(&parse("| a | |\n|---|---|\n| | b |\n")),
+            "||a|| ||\n| |b|\n"
+        );
+        // A code block inside an item is flattened to escaped text after ` \\ `.
+        assert_eq!(
+            render(&parse("- item\n\n  ```\n  x*\n  ```\n")),
+            "* item \\\\ x\\*\n"
+        );
     }
 
     #[test]
