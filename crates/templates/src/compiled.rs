@@ -55,7 +55,8 @@ pub struct CompiledTemplate {
     /// [`source_hash`] of the YAML source.
     pub source_hash: String,
     env: Environment<'static>,
-    label_count: usize,
+    /// Names of the label pieces in `env` (`#label0`…), made once here rather than per render.
+    label_pieces: Vec<String>,
     max_output_bytes: usize,
 }
 
@@ -104,20 +105,18 @@ impl CompiledTemplate {
             &format!("{name} (summary)"),
             spec.summary.as_deref().unwrap_or(DEFAULT_SUMMARY),
         )?;
+        let mut label_pieces = Vec::with_capacity(spec.labels.len());
         for (i, label) in spec.labels.iter().enumerate() {
-            engine::add_piece(
-                &mut env,
-                &format!("#label{i}"),
-                &format!("{name} (labels[{i}])"),
-                label,
-            )?;
+            let piece = format!("#label{i}");
+            engine::add_piece(&mut env, &piece, &format!("{name} (labels[{i}])"), label)?;
+            label_pieces.push(piece);
         }
         let max_output_bytes = spec
             .output
             .max_bytes
             .map_or(limits.max_output_bytes, |m| m.min(limits.max_output_bytes));
         Ok(Self {
-            label_count: spec.labels.len(),
+            label_pieces,
             spec,
             origin,
             name: name.to_owned(),
@@ -136,7 +135,7 @@ impl CompiledTemplate {
         engine::render_piece(
             &self.env,
             CONTENT,
-            &self.name,
+            || self.name.clone(),
             context,
             self.max_output_bytes,
         )
@@ -147,7 +146,7 @@ impl CompiledTemplate {
         let title = engine::render_piece(
             &self.env,
             TITLE,
-            &format!("{} (title)", self.name),
+            || format!("{} (title)", self.name),
             context,
             4096,
         )?;
@@ -159,7 +158,7 @@ impl CompiledTemplate {
         let summary = engine::render_piece(
             &self.env,
             SUMMARY,
-            &format!("{} (summary)", self.name),
+            || format!("{} (summary)", self.name),
             context,
             16 * 1024,
         )?;
@@ -168,12 +167,12 @@ impl CompiledTemplate {
 
     /// Renders the template's extra labels; empty results are dropped.
     pub fn render_labels(&self, context: &Value) -> Result<Vec<String>, TemplateError> {
-        let mut labels = Vec::with_capacity(self.label_count);
-        for i in 0..self.label_count {
+        let mut labels = Vec::with_capacity(self.label_pieces.len());
+        for (i, piece) in self.label_pieces.iter().enumerate() {
             let label = engine::render_piece(
                 &self.env,
-                &format!("#label{i}"),
-                &format!("{} (labels[{i}])", self.name),
+                piece,
+                || format!("{} (labels[{i}])", self.name),
                 context,
                 1024,
             )?;
@@ -186,6 +185,15 @@ impl CompiledTemplate {
     }
 }
 
+/// The words of `text` joined by single spaces.
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        // Words are never empty, so a non-empty output means this is not the first.
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }

@@ -106,27 +106,29 @@ pub(crate) fn add_piece(
         .map_err(|err| to_template_error(&err, display_name, source).into_invalid())
 }
 
-/// Renders a compiled piece with the output cap applied while writing.
+/// Renders a compiled piece with the output cap applied while writing. `display_name` is only
+/// called for an error (names like `builtin:jira/component (title)` are built, so a render that
+/// succeeds does not pay for them).
 pub(crate) fn render_piece(
     env: &Environment<'static>,
     piece: &str,
-    display_name: &str,
+    display_name: impl Fn() -> String,
     context: &Value,
     max_output_bytes: usize,
 ) -> Result<String, TemplateError> {
     let template = env
         .get_template(piece)
-        .map_err(|err| to_template_error(&err, display_name, ""))?;
+        .map_err(|err| to_template_error(&err, &display_name(), ""))?;
     let mut out = CappedWriter {
         buf: Vec::with_capacity(4096),
         cap: max_output_bytes,
     };
     template
         .render_captured_to(context, &mut out)
-        .map_err(|err| to_template_error(&err, display_name, template.source()))?;
+        .map_err(|err| to_template_error(&err, &display_name(), template.source()))?;
     String::from_utf8(out.buf).map_err(|_| TemplateError::Render {
         at: SourcePosition {
-            template: display_name.to_owned(),
+            template: display_name(),
             line: None,
             column: None,
         },

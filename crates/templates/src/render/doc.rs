@@ -118,7 +118,8 @@ impl Builder {
         let mut marks = self.marks;
         marks.code |= code;
         // Merge with the previous span when nothing differs, so renderers see whole phrases.
-        let link = self.links.last().cloned();
+        // The link is compared in place and only copied for a new span.
+        let link = self.links.last();
         if let Some(Frame::Inlines(v) | Frame::Heading(_, v) | Frame::Cell(v)) =
             self.stack.last_mut()
             && let Some(Inline::Text {
@@ -127,11 +128,12 @@ impl Builder {
                 link: l,
             }) = v.last_mut()
             && *m == marks
-            && *l == link
+            && l.as_ref() == link
         {
             prev.push_str(text);
             return;
         }
+        let link = link.cloned();
         self.push_inline(Inline::Text {
             text: text.to_owned(),
             marks,

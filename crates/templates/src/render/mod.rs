@@ -91,12 +91,17 @@ pub fn render_ticket(ticket: &Ticket, format: OutputFormat) -> String {
     if format == OutputFormat::Json {
         return serde_json::to_string_pretty(ticket).unwrap_or_default();
     }
-    let markdown = format!(
-        "# {}\n\n{}",
-        crate::filters::md_escape(&ticket.title),
-        ticket.description
-    );
-    render_markdown(&markdown, format)
+    let title = crate::filters::md_escape(&ticket.title);
+    let mut markdown = String::with_capacity(title.len() + ticket.description.len() + 4);
+    markdown.push_str("# ");
+    markdown.push_str(&title);
+    markdown.push_str("\n\n");
+    markdown.push_str(&ticket.description);
+    // Markdown is the document itself: returned as built, not copied again.
+    match format {
+        OutputFormat::Markdown => markdown,
+        _ => render_markdown(&markdown, format),
+    }
 }
 
 /// The description only (for APIs that take the title separately, e.g. Jira `summary` + ADF).
