@@ -178,7 +178,7 @@ impl App {
                     .format
                     .unwrap_or(OutputFormat::Markdown),
             };
-            let format_name = format!("{format:?}").to_lowercase();
+            let format_name = format.as_str().to_owned();
             let render = |ticket: Ticket| RenderedTicket {
                 rendered: render_ticket(&ticket, format),
                 ticket,
