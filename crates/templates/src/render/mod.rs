@@ -133,3 +133,16 @@ pub fn to_adf(markdown: &str) -> serde_json::Value {
 pub fn to_notion_blocks(markdown: &str) -> serde_json::Value {
     notion::render(&doc::parse(markdown))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::OutputFormat;
+
+    /// Responses name the format with `as_str`; they used the lowercased variant name.
+    #[test]
+    fn format_names_are_the_lowercased_variant_names() {
+        for format in OutputFormat::ALL {
+            assert_eq!(format.as_str(), format!("{format:?}").to_lowercase());
+        }
+    }
+}
