@@ -35,6 +35,6 @@ pub use finding::{Finding, Severity};
 pub use health::{HealthOptions, HealthReport, HealthWeights, health_report};
 pub use project::{ProjectReport, project_report};
 pub use relationships::{RelationshipOptions, RelationshipsReport, relationships_report};
-pub use report::{Report, ReportKind, ReportOptions, ReportOutput, run_report};
+pub use report::{Report, ReportKind, ReportOption, ReportOptions, ReportOutput, run_report};
 pub use scope::Scope;
 pub use tokens::{TokenFormat, TokensReport, export_tokens, parse_dtcg, tokens_report};

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
+use std::num::NonZeroU32;
 
 use handoff_figma::{Design, NodeType};
 use schemars::JsonSchema;
@@ -71,8 +72,8 @@ pub struct RelationshipsReport {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RelationshipOptions {
     /// Levels of the graph to include (see [`ComponentNode::level`]); `None` includes all.
-    /// A depth of 0 is read as 1: the components the screens use are always shown.
-    pub depth: Option<u32>,
+    /// Never 0, so level-1 components (those the screens use) are always shown.
+    pub depth: Option<NonZeroU32>,
 }
 
 /// Builds the relationships of `scope`.
@@ -220,7 +221,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>, options: &RelationshipOptions) -> R
             .map(|id| levels.get(id.as_str()).copied().unwrap_or(1))
             .collect()
     };
-    let graph_depth = options.depth.map(|depth| depth.max(1));
+    let graph_depth = options.depth.map(NonZeroU32::get);
     let mut components_beyond_depth = 0;
     let components: Vec<ComponentNode> = components
         .into_values()

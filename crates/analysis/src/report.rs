@@ -74,6 +74,29 @@ impl FromStr for ReportKind {
     }
 }
 
+/// An option that only one report reads. Every edge (CLI, REST, MCP) refuses it with any other
+/// report rather than ignore it silently, naming it the way that edge spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportOption {
+    /// A design system to check against other than the file's own ([`ReportOptions::system`]).
+    DesignSystem,
+    /// [`ReportOptions::token_format`].
+    TokenFormat,
+    /// [`RelationshipOptions::depth`].
+    Depth,
+}
+
+impl ReportOption {
+    /// The one report that reads this option.
+    pub fn report(self) -> ReportKind {
+        match self {
+            ReportOption::DesignSystem => ReportKind::Compliance,
+            ReportOption::TokenFormat => ReportKind::Tokens,
+            ReportOption::Depth => ReportKind::Relationships,
+        }
+    }
+}
+
 /// Everything a report may be configured with; each report reads only its own part.
 #[derive(Debug, Clone)]
 pub struct ReportOptions<'a> {

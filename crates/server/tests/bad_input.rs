@@ -187,6 +187,18 @@ fn cases() -> Vec<Case> {
             400,
         ),
         post(
+            "relationships to depth 0",
+            "/api/v1/figma/analysis/relationships",
+            r#"{"frames":[{"id":"1:2","name":"Button","type":"COMPONENT"}],"depth":0}"#,
+            400,
+        ),
+        post(
+            "depth for a report that has none",
+            "/api/v1/figma/analysis/health",
+            r#"{"frames":[{"id":"1:2","name":"Button","type":"COMPONENT"}],"depth":2}"#,
+            400,
+        ),
+        post(
             "unknown token format",
             "/api/v1/figma/tokens/xml",
             r#"{"frames":[]}"#,

@@ -1,12 +1,13 @@
 //! `handoff analyze`: design analysis reports of a saved Figma response or a figma.com link.
 
 use std::io::Write;
+use std::num::NonZeroU32;
 
 use super::{CliError, ConfigArgs, design_input};
 use clap::builder::TypedValueParser as _;
 use handoff_analysis::{
-    DesignSystem, RelationshipOptions, ReportKind, ReportOptions, Scope, TokenFormat, parse_dtcg,
-    run_report,
+    DesignSystem, RelationshipOptions, ReportKind, ReportOption, ReportOptions, Scope, TokenFormat,
+    parse_dtcg, run_report,
 };
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,10 +46,10 @@ pub struct Args {
     /// (dtcg, css, tailwind, tailwind-v3, scss).
     #[arg(long, value_name = "FORMAT", value_parser = parse_token_format)]
     pub token_format: Option<TokenFormat>,
-    /// Relationships: levels of the component graph to include (1 = the components the frames
-    /// use; default all).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub depth: Option<u32>,
+    /// Relationships: levels of the component graph to include (1 = the components used outside
+    /// any component definition, 2 = also those they use, …; default all).
+    #[arg(long, value_name = "N", value_parser = parse_depth)]
+    pub depth: Option<NonZeroU32>,
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -57,21 +58,32 @@ fn parse_token_format(text: &str) -> Result<TokenFormat, String> {
     text.parse()
 }
 
+fn parse_depth(text: &str) -> Result<NonZeroU32, String> {
+    text.parse()
+        .map_err(|_| format!("expected a whole number from 1, got {text:?}"))
+}
+
 pub fn run(args: Args) -> Result<(), CliError> {
-    if args.token_format.is_some() && args.report != ReportKind::Tokens {
-        return Err(CliError::input(
-            "--token-format only applies to --report tokens",
-        ));
-    }
-    if args.depth.is_some() && args.report != ReportKind::Relationships {
-        return Err(CliError::input(
-            "--depth only applies to --report relationships",
-        ));
-    }
-    if (args.tokens.is_some() || args.against.is_some()) && args.report != ReportKind::Compliance {
-        return Err(CliError::input(
-            "--tokens and --against only apply to --report compliance",
-        ));
+    let given = [
+        (
+            "--tokens/--against",
+            ReportOption::DesignSystem,
+            args.tokens.is_some() || args.against.is_some(),
+        ),
+        (
+            "--token-format",
+            ReportOption::TokenFormat,
+            args.token_format.is_some(),
+        ),
+        ("--depth", ReportOption::Depth, args.depth.is_some()),
+    ];
+    for (flag, option, is_given) in given {
+        if is_given && option.report() != args.report {
+            return Err(CliError::input(format!(
+                "{flag} applies only to --report {}",
+                option.report()
+            )));
+        }
     }
     let input = design_input::load(&args.input, &args.config)?;
     let design = &*input.design;
@@ -178,11 +190,11 @@ mod tests {
         a.tokens = Some("tokens.json".into());
         assert!(input_error(run(a)).contains("--tokens"));
         let mut a = args(&fixture());
-        a.depth = Some(2);
-        assert!(input_error(run(a)).contains("--depth"));
+        a.depth = NonZeroU32::new(2);
+        assert!(input_error(run(a)).contains("--depth applies only to --report relationships"));
         let mut a = args(&fixture());
         a.report = ReportKind::Relationships;
-        a.depth = Some(2);
+        a.depth = NonZeroU32::new(2);
         assert!(run(a).is_ok());
     }
 
@@ -205,7 +217,7 @@ mod tests {
             ])
             .map(|cli| cli.args.depth)
         };
-        assert_eq!(parse("3").unwrap(), Some(3));
+        assert_eq!(parse("3").unwrap(), NonZeroU32::new(3));
         for bad in ["0", "-1", "two", "99999999999"] {
             assert!(parse(bad).is_err(), "{bad}");
         }
