@@ -11,8 +11,8 @@ use handoff_figma::{Design, NodeIndex, NodeType};
 use handoff_templates::render::render_ticket as render_format;
 use handoff_templates::{
     Children, DocumentType, OutputFormat, Overrides, Platform, Registry, Request, Settings,
-    StringOrList, TeamStandards, TemplateKey, build_context, default_subject, generate_epic,
-    render_ticket,
+    StringOrList, TeamStandards, TemplateKey, Ticket, build_context, default_subject,
+    generate_epic, render_ticket,
 };
 
 fn main() {
@@ -113,37 +113,29 @@ fn component_ticket_render(bencher: divan::Bencher) {
 #[divan::bench]
 fn component_ticket_end_to_end(bencher: divan::Bencher) {
     let node = default_subject(&WIZARD).unwrap();
-    bencher.bench(|| {
-        handoff_templates::generate_ticket(
-            &REGISTRY,
-            &WIZARD,
-            node,
-            Request {
-                key: COMPONENT,
-                settings: &SETTINGS,
-                overrides: &Overrides::default(),
-            },
-        )
-        .unwrap()
-    });
+    bencher.bench(|| component_ticket(&WIZARD, node, &SETTINGS));
+}
+
+/// The component ticket of `node` from the built-in template: one request's generation.
+fn component_ticket(design: &Design, node: NodeIndex, settings: &Settings) -> Ticket {
+    handoff_templates::generate_ticket(
+        &REGISTRY,
+        design,
+        node,
+        Request {
+            key: COMPONENT,
+            settings,
+            overrides: &Overrides::default(),
+        },
+    )
+    .unwrap()
 }
 
 /// A rendered component ticket's Markdown → Jira wiki markup (the template's own format, what
 /// `POST /api/v1/tickets` returns in `rendered`).
 #[divan::bench]
 fn component_ticket_to_jira(bencher: divan::Bencher) {
-    let node = default_subject(&WIZARD).unwrap();
-    let ticket = handoff_templates::generate_ticket(
-        &REGISTRY,
-        &WIZARD,
-        node,
-        Request {
-            key: COMPONENT,
-            settings: &SETTINGS,
-            overrides: &Overrides::default(),
-        },
-    )
-    .unwrap();
+    let ticket = component_ticket(&WIZARD, default_subject(&WIZARD).unwrap(), &SETTINGS);
     bencher.bench(|| render_format(divan::black_box(&ticket), OutputFormat::Jira));
 }
 
@@ -153,17 +145,7 @@ fn component_ticket_to_jira(bencher: divan::Bencher) {
 fn plugin_frame_request(bencher: divan::Bencher, format: OutputFormat) {
     let node = default_subject(&PLUGIN_FRAME).unwrap();
     bencher.bench(|| {
-        let ticket = handoff_templates::generate_ticket(
-            &REGISTRY,
-            &PLUGIN_FRAME,
-            node,
-            Request {
-                key: COMPONENT,
-                settings: &PLUGIN_SETTINGS,
-                overrides: &Overrides::default(),
-            },
-        )
-        .unwrap();
+        let ticket = component_ticket(&PLUGIN_FRAME, node, &PLUGIN_SETTINGS);
         let rendered = render_format(&ticket, format);
         (ticket, rendered)
     });
