@@ -16,7 +16,7 @@ use crate::finding::{Finding, Tally};
 use crate::markdown::cell;
 use crate::model::solid_colour;
 use crate::scope::Scope;
-use crate::score::{CategoryScore, Grade, overall, round1, round2, status_light};
+use crate::score::{CategoryFilter, CategoryScore, Grade, round2, score_tallies, status_light};
 use crate::tokens::{Token, TokenCategory, TokenValue, num, system_tokens_of};
 
 /// What to check against.
@@ -67,7 +67,22 @@ pub struct ComplianceOptions {
     /// Radii must be a multiple of this when the system has no radius tokens.
     pub radius_base_px: f64,
     pub max_findings_per_category: usize,
+    /// The categories reported and scored (see [`CATEGORIES`]): chosen per request, not
+    /// configured.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub categories: CategoryFilter,
 }
+
+/// The compliance report's categories, by machine name, in report order.
+pub const CATEGORIES: [&str; 6] = [
+    "color",
+    "typography",
+    "spacing",
+    "radius",
+    "effects",
+    "components",
+];
 
 impl Default for ComplianceOptions {
     fn default() -> Self {
@@ -78,6 +93,7 @@ impl Default for ComplianceOptions {
             spacing_base_px: 4.0,
             radius_base_px: 2.0,
             max_findings_per_category: 50,
+            categories: CategoryFilter::all(),
         }
     }
 }
@@ -472,32 +488,17 @@ pub(crate) fn build(
         ("effects", "Effects", w.effects, effects),
         ("components", "Component", w.components, components),
     ];
-    let mut categories = Vec::new();
-    let mut findings = Vec::new();
-    let mut not_listed = 0;
-    for (key, title, weight, tally) in tallies {
-        categories.push(CategoryScore::from_counts(
-            key,
-            title,
-            weight,
-            tally.compliant,
-            tally.total,
-            tally.sink.count,
-        ));
-        not_listed += tally.sink.count - tally.sink.kept.len() as u64;
-        findings.extend(tally.sink.kept);
-    }
-    let overall_score = round1(overall(&categories));
+    let scored = score_tallies(tallies, &options.categories);
     ComplianceReport {
         file_name: design.file.name.clone(),
         scope: scope.describe(),
         design_system: describe(system),
         system_tokens: tokens.len() as u64,
-        overall_score,
-        grade: Grade::of(overall_score),
-        categories,
-        findings,
-        findings_not_listed: not_listed,
+        overall_score: scored.overall_score,
+        grade: Grade::of(scored.overall_score),
+        categories: scored.categories,
+        findings: scored.findings,
+        findings_not_listed: scored.findings_not_listed,
     }
 }
 

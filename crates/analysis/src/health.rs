@@ -18,7 +18,7 @@ use crate::finding::{Finding, Severity, Tally, worst};
 use crate::markdown::cell;
 use crate::model::{contains_ignore_ascii_case, solid_colour};
 use crate::scope::Scope;
-use crate::score::{CategoryScore, Grade, overall, round1, round2, status_light};
+use crate::score::{CategoryFilter, CategoryScore, Grade, round2, score_tallies, status_light};
 use crate::tokens::num;
 
 /// Category weights (normalised, so they need not sum to 1).
@@ -63,7 +63,22 @@ pub struct HealthOptions {
     pub spacing_base_px: f64,
     /// Findings listed per category (all are counted).
     pub max_findings_per_category: usize,
+    /// The categories reported and scored (see [`CATEGORIES`]): chosen per request, not
+    /// configured.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub categories: CategoryFilter,
 }
+
+/// The health report's categories, by machine name, in report order.
+pub const CATEGORIES: [&str; 6] = [
+    "naming",
+    "token_usage",
+    "component_metadata",
+    "accessibility",
+    "consistency",
+    "coverage",
+];
 
 impl Default for HealthOptions {
     fn default() -> Self {
@@ -75,6 +90,7 @@ impl Default for HealthOptions {
             near_duplicate_delta_e: 2.0,
             spacing_base_px: 4.0,
             max_findings_per_category: 50,
+            categories: CategoryFilter::all(),
         }
     }
 }
@@ -701,32 +717,17 @@ pub(crate) fn build(analyzer: &Analyzer<'_>, options: &HealthOptions) -> HealthR
             coverage(design, scope, limit),
         ),
     ];
-    let mut categories = Vec::with_capacity(tallies.len());
-    let mut findings = Vec::new();
-    let mut not_listed = 0;
-    for (key, title, weight, tally) in tallies {
-        categories.push(CategoryScore::from_counts(
-            key,
-            title,
-            weight,
-            tally.compliant,
-            tally.total,
-            tally.sink.count,
-        ));
-        not_listed += tally.sink.count - tally.sink.kept.len() as u64;
-        findings.extend(tally.sink.kept);
-    }
-    let overall_score = round1(overall(&categories));
+    let scored = score_tallies(tallies, &options.categories);
     HealthReport {
         file_name: design.file.name.clone(),
         scope: scope.describe(),
-        overall_score,
-        grade: Grade::of(overall_score),
-        status: status_light(overall_score).to_owned(),
-        categories,
-        top_issues: worst(&findings, 5),
-        findings,
-        findings_not_listed: not_listed,
+        overall_score: scored.overall_score,
+        grade: Grade::of(scored.overall_score),
+        status: status_light(scored.overall_score).to_owned(),
+        categories: scored.categories,
+        top_issues: worst(&scored.findings, 5),
+        findings: scored.findings,
+        findings_not_listed: scored.findings_not_listed,
     }
 }
 

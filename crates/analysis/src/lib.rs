@@ -37,4 +37,5 @@ pub use project::{ProjectReport, project_report};
 pub use relationships::{RelationshipOptions, RelationshipsReport, relationships_report};
 pub use report::{Report, ReportKind, ReportOption, ReportOptions, ReportOutput, run_report};
 pub use scope::Scope;
+pub use score::CategoryFilter;
 pub use tokens::{TokenFormat, TokensReport, export_tokens, parse_dtcg, tokens_report};

@@ -51,6 +51,16 @@ impl ReportKind {
             ReportKind::Relationships => "relationships",
         }
     }
+
+    /// The machine names of this report's scored categories (compliance and health; empty for
+    /// the others), for [`crate::CategoryFilter::parse`].
+    pub fn categories(self) -> &'static [&'static str] {
+        match self {
+            ReportKind::Compliance => &crate::compliance::CATEGORIES,
+            ReportKind::Health => &crate::health::CATEGORIES,
+            _ => &[],
+        }
+    }
 }
 
 impl fmt::Display for ReportKind {
@@ -74,7 +84,7 @@ impl FromStr for ReportKind {
     }
 }
 
-/// An option that only one report reads. Every edge (CLI, REST, MCP) refuses it with any other
+/// An option that only some reports read. Every edge (CLI, REST, MCP) refuses it with any other
 /// report rather than ignore it silently, naming it the way that edge spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportOption {
@@ -84,16 +94,35 @@ pub enum ReportOption {
     TokenFormat,
     /// [`RelationshipOptions::depth`].
     Depth,
+    /// The categories to report ([`crate::CategoryFilter`]).
+    Categories,
 }
 
 impl ReportOption {
-    /// The one report that reads this option.
-    pub fn report(self) -> ReportKind {
+    /// The reports that read this option.
+    pub fn reports(self) -> &'static [ReportKind] {
         match self {
-            ReportOption::DesignSystem => ReportKind::Compliance,
-            ReportOption::TokenFormat => ReportKind::Tokens,
-            ReportOption::Depth => ReportKind::Relationships,
+            ReportOption::DesignSystem => &[ReportKind::Compliance],
+            ReportOption::TokenFormat => &[ReportKind::Tokens],
+            ReportOption::Depth => &[ReportKind::Relationships],
+            ReportOption::Categories => &[ReportKind::Compliance, ReportKind::Health],
         }
+    }
+
+    /// Refuses the option with a report that does not read it. The error names the reports that
+    /// do (`"the relationships report"`, `"the compliance and health reports"`), for the edge to
+    /// put after its own name of the option.
+    pub fn check(self, kind: ReportKind) -> Result<(), String> {
+        let reports = self.reports();
+        if reports.contains(&kind) {
+            return Ok(());
+        }
+        let names: Vec<&str> = reports.iter().map(|r| r.as_str()).collect();
+        Err(match names.as_slice() {
+            [one] => format!("the {one} report"),
+            [rest @ .., last] => format!("the {} and {last} reports", rest.join(", ")),
+            [] => "no report".to_owned(),
+        })
     }
 }
 

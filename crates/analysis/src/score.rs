@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::finding::{Finding, Tally};
+
 /// A letter grade on the legacy scale (A+ ≥ 97, A ≥ 93, B+ ≥ 90, B ≥ 85, C+ ≥ 80, C ≥ 75, D ≥ 65, else F).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
@@ -161,9 +163,137 @@ pub fn overall(categories: &[CategoryScore]) -> f64 {
     weighted_mean(categories.iter().map(|c| (c.score, c.weight)))
 }
 
+/// Which categories a scored report (compliance, health) keeps. The overall score is the weighted
+/// mean of the kept ones, and only their findings are listed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CategoryFilter {
+    /// Machine names; `None` keeps every category.
+    only: Option<Vec<&'static str>>,
+}
+
+impl CategoryFilter {
+    /// Every category.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// The categories named, out of `known` (a report's machine names). Names are matched ignoring
+    /// case and a plural `s` (`colors`, `component`), with `-` or a space read as `_`; `all` among
+    /// them, or no names at all, keeps every category. An unknown name is an error that lists the
+    /// known ones.
+    pub fn parse<S: AsRef<str>>(names: &[S], known: &[&'static str]) -> Result<Self, String> {
+        let mut only = Vec::new();
+        for name in names {
+            let name = name
+                .as_ref()
+                .trim()
+                .to_ascii_lowercase()
+                .replace(['-', ' '], "_");
+            if name == "all" {
+                return Ok(Self::all());
+            }
+            let same = |known: &&&str| {
+                **known == name
+                    || name.strip_suffix('s') == Some(**known)
+                    || known.strip_suffix('s') == Some(name.as_str())
+            };
+            match known.iter().find(same) {
+                Some(k) if !only.contains(k) => only.push(*k),
+                Some(_) => {}
+                None => {
+                    return Err(format!(
+                        "unknown category {name:?}: use all, {}",
+                        known.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(if only.is_empty() {
+            Self::all()
+        } else {
+            Self { only: Some(only) }
+        })
+    }
+
+    /// Whether the category with this machine name is kept.
+    pub fn keeps(&self, category: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.contains(&category))
+    }
+}
+
+/// The kept categories of a report scored, with their listed findings and the count of those
+/// counted but not listed.
+pub(crate) struct Scored {
+    pub categories: Vec<CategoryScore>,
+    pub findings: Vec<Finding>,
+    pub findings_not_listed: u64,
+    pub overall_score: f64,
+}
+
+/// Scores each `(machine name, title, weight, tally)` the filter keeps.
+pub(crate) fn score_tallies(
+    tallies: impl IntoIterator<Item = (&'static str, &'static str, f64, Tally)>,
+    filter: &CategoryFilter,
+) -> Scored {
+    let mut categories = Vec::new();
+    let mut findings = Vec::new();
+    let mut findings_not_listed = 0;
+    for (key, title, weight, tally) in tallies {
+        if !filter.keeps(key) {
+            continue;
+        }
+        categories.push(CategoryScore::from_counts(
+            key,
+            title,
+            weight,
+            tally.compliant,
+            tally.total,
+            tally.sink.count,
+        ));
+        findings_not_listed += tally.sink.count - tally.sink.kept.len() as u64;
+        findings.extend(tally.sink.kept);
+    }
+    Scored {
+        overall_score: round1(overall(&categories)),
+        categories,
+        findings,
+        findings_not_listed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
+
+    #[test]
+    fn category_names_are_matched_loosely_and_unknown_ones_are_refused() {
+        let known = ["color", "token_usage", "components"];
+        let only = |names: &[&str]| CategoryFilter::parse(names, &known).unwrap();
+        assert_eq!(only(&[]), CategoryFilter::all());
+        assert_eq!(only(&["all"]), CategoryFilter::all());
+        assert_eq!(only(&["color", "ALL"]), CategoryFilter::all());
+        let token = only(&[" Token-Usage ", "token usage"]);
+        assert!(token.keeps("token_usage") && !token.keeps("color"));
+        let plural = only(&["Colors", "component"]);
+        assert!(plural.keeps("color") && plural.keeps("components"));
+        assert!(!plural.keeps("token_usage"));
+        for bad in ["colour", "", "token__usage", "<script>", "colorss"] {
+            let err = CategoryFilter::parse(&[bad], &known).unwrap_err();
+            assert!(
+                err.starts_with("unknown category")
+                    && err.ends_with("use all, color, token_usage, components"),
+                "{err}"
+            );
+        }
+        assert!(
+            CategoryFilter::parse(&["color"], &[]).is_err(),
+            "a report without categories"
+        );
+    }
 
     #[test]
     fn grades_follow_the_legacy_thresholds_at_their_edges() {

@@ -2,7 +2,8 @@
 mod common;
 
 use handoff_analysis::{
-    ComplianceOptions, ComplianceReport, DesignSystem, Scope, compliance_report, parse_dtcg,
+    CategoryFilter, ComplianceOptions, ComplianceReport, DesignSystem, Scope, compliance_report,
+    parse_dtcg,
 };
 
 fn own() -> ComplianceReport {
@@ -136,4 +137,35 @@ fn markdown_keeps_the_legacy_headings() {
     ] {
         assert!(md.contains(heading), "{heading} missing");
     }
+}
+
+#[test]
+fn a_category_filter_scores_only_the_categories_asked_for() {
+    let full = own();
+    let names: Vec<&str> = full
+        .categories
+        .iter()
+        .map(|c| c.category.as_str())
+        .collect();
+    assert_eq!(names, handoff_analysis::compliance::CATEGORIES);
+
+    let design = common::shop();
+    let options = ComplianceOptions {
+        categories: CategoryFilter::parse(&["color"], &handoff_analysis::compliance::CATEGORIES)
+            .unwrap(),
+        ..ComplianceOptions::default()
+    };
+    let r = compliance_report(
+        &design,
+        &Scope::whole(&design),
+        &DesignSystem::Own,
+        &options,
+    );
+    assert_eq!(r.categories.len(), 1);
+    assert_eq!(&r.categories[0], category(&full, "color"));
+    assert!((r.overall_score - r.categories[0].score).abs() < 0.051);
+    assert!(r.findings.iter().all(|f| f.category == "color"));
+    let md = r.to_markdown();
+    assert!(md.contains("Color Compliance"), "{md}");
+    assert!(!md.contains("Typography Compliance"), "{md}");
 }

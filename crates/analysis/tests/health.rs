@@ -2,7 +2,9 @@
 mod common;
 
 use handoff_analysis::health::is_default_layer_name;
-use handoff_analysis::{HealthOptions, HealthReport, Scope, Severity, health_report};
+use handoff_analysis::{
+    CategoryFilter, HealthOptions, HealthReport, Scope, Severity, health_report,
+};
 
 fn report() -> HealthReport {
     let design = common::shop();
@@ -157,4 +159,63 @@ fn an_empty_design_scores_without_panicking() {
     let r = health_report(&design, &Scope::whole(&design), &HealthOptions::default());
     assert!(r.findings.is_empty());
     assert!((0.0..=100.0).contains(&r.overall_score));
+}
+
+#[test]
+fn a_category_filter_keeps_those_categories_their_findings_and_their_weighted_mean() {
+    let full = report();
+    let names: Vec<&str> = full
+        .categories
+        .iter()
+        .map(|c| c.category.as_str())
+        .collect();
+    assert_eq!(names, handoff_analysis::health::CATEGORIES);
+
+    let design = common::shop();
+    let filter = CategoryFilter::parse(
+        &["Accessibility", "token-usage"],
+        &handoff_analysis::health::CATEGORIES,
+    )
+    .unwrap();
+    let options = HealthOptions {
+        categories: filter,
+        ..HealthOptions::default()
+    };
+    let r = health_report(&design, &Scope::whole(&design), &options);
+    let kept: Vec<&str> = r.categories.iter().map(|c| c.category.as_str()).collect();
+    assert_eq!(
+        kept,
+        ["token_usage", "accessibility"],
+        "report order, not request order"
+    );
+    for c in &r.categories {
+        assert_eq!(
+            Some(c),
+            full.categories.iter().find(|f| f.category == c.category),
+            "a kept category scores as in the full report"
+        );
+    }
+    let (a, t) = (&r.categories[0], &r.categories[1]);
+    let mean = (a.score * a.weight + t.score * t.weight) / (a.weight + t.weight);
+    assert!(
+        (r.overall_score - mean).abs() < 0.051,
+        "{} vs {mean}",
+        r.overall_score
+    );
+    assert!(
+        r.findings
+            .iter()
+            .all(|f| kept.contains(&f.category.as_str()))
+    );
+    assert!(r.findings.iter().any(|f| f.category == "accessibility"));
+    assert!(
+        full.findings
+            .iter()
+            .any(|f| !kept.contains(&f.category.as_str()))
+    );
+    assert!(
+        r.top_issues
+            .iter()
+            .all(|f| kept.contains(&f.category.as_str()))
+    );
 }

@@ -57,6 +57,7 @@ async fn exercise(app: App) {
         tokens: None,
         token_format: None,
         depth: None,
+        categories: None,
     };
     let project = app
         .analyze(&alice, ReportKind::Project, &analysis)

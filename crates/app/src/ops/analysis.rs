@@ -2,9 +2,10 @@
 
 use std::num::NonZeroU32;
 
+use handoff_analysis::tokens::ImportedTokens;
 use handoff_analysis::{
-    DesignSystem, RelationshipOptions, ReportOption, ReportOptions, Scope, TokenFormat, parse_dtcg,
-    run_report,
+    CategoryFilter, ComplianceOptions, DesignSystem, HealthOptions, RelationshipOptions,
+    ReportOption, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report,
 };
 use handoff_store::Identity;
 use serde::Serialize;
@@ -31,6 +32,12 @@ sourced_request! {
         #[serde(default)]
         #[schemars(range(min = 1))]
         pub depth: Option<u32>,
+        /// Compliance and health only: the categories to report and score, by name (compliance:
+        /// color, typography, spacing, radius, effects, components; health: naming, token_usage,
+        /// component_metadata, accessibility, consistency, coverage); default all. The overall
+        /// score is the weighted mean of the categories kept.
+        #[serde(default)]
+        pub categories: Option<Vec<String>>,
     }
 }
 
@@ -46,10 +53,19 @@ pub struct AnalysisOutput {
     pub exported: Option<String>,
 }
 
+/// What a request asks of its report, checked before the design is loaded so that a mistake
+/// costs no Figma call.
+struct CheckedOptions {
+    tokens: Option<ImportedTokens>,
+    token_format: Option<TokenFormat>,
+    depth: Option<NonZeroU32>,
+    categories: CategoryFilter,
+}
+
 impl AnalyzeRequest {
-    /// Refuses a report-specific field sent with another report (it would be ignored silently)
-    /// and a depth of 0; returns the relationships depth.
-    fn options_for(&self, kind: ReportKind) -> Result<Option<NonZeroU32>, AppError> {
+    /// Refuses a report-specific field sent with another report (it would be ignored silently),
+    /// then parses each field.
+    fn options_for(&self, kind: ReportKind) -> Result<CheckedOptions, AppError> {
         let given = [
             ("tokens", ReportOption::DesignSystem, self.tokens.is_some()),
             (
@@ -58,39 +74,21 @@ impl AnalyzeRequest {
                 self.token_format.is_some(),
             ),
             ("depth", ReportOption::Depth, self.depth.is_some()),
+            (
+                "categories",
+                ReportOption::Categories,
+                self.categories.is_some(),
+            ),
         ];
         for (field, option, is_given) in given {
-            if is_given && option.report() != kind {
+            if let (true, Err(readers)) = (is_given, option.check(kind)) {
                 return Err(AppError::bad_request(format!(
-                    "`{field}` applies only to the {} report, not {kind}",
-                    option.report()
+                    "`{field}` applies only to {readers}, not {kind}"
                 ))
                 .with_code("option_not_for_report"));
             }
         }
-        match self.depth {
-            None => Ok(None),
-            Some(depth) => NonZeroU32::new(depth).map(Some).ok_or_else(|| {
-                AppError::bad_request("depth must be at least 1").with_code("bad_depth")
-            }),
-        }
-    }
-}
-
-impl App {
-    pub async fn analyze(
-        &self,
-        who: &Identity,
-        kind: ReportKind,
-        request: &AnalyzeRequest,
-    ) -> Result<AnalysisOutput, AppError> {
-        let depth = request.options_for(kind)?;
-        let loaded = self.load_design(who, &request.source).await?;
-        let token_format = match request.token_format.as_deref() {
-            Some(name) => Some(name.parse::<TokenFormat>().map_err(AppError::bad_request)?),
-            None => None,
-        };
-        let tokens = match &request.tokens {
+        let tokens = match &self.tokens {
             Some(doc) => {
                 let bytes =
                     serde_json::to_vec(doc).map_err(|err| AppError::internal(err.to_string()))?;
@@ -101,6 +99,46 @@ impl App {
             }
             None => None,
         };
+        let token_format = match self.token_format.as_deref() {
+            Some(name) => Some(name.parse::<TokenFormat>().map_err(|err: String| {
+                AppError::bad_request(err).with_code("invalid_token_format")
+            })?),
+            None => None,
+        };
+        let depth = match self.depth {
+            None => None,
+            Some(depth) => Some(NonZeroU32::new(depth).ok_or_else(|| {
+                AppError::bad_request("depth must be at least 1").with_code("bad_depth")
+            })?),
+        };
+        let categories = match &self.categories {
+            None => CategoryFilter::all(),
+            Some(names) => CategoryFilter::parse(names, kind.categories())
+                .map_err(|err| AppError::bad_request(err).with_code("bad_category"))?,
+        };
+        Ok(CheckedOptions {
+            tokens,
+            token_format,
+            depth,
+            categories,
+        })
+    }
+}
+
+impl App {
+    pub async fn analyze(
+        &self,
+        who: &Identity,
+        kind: ReportKind,
+        request: &AnalyzeRequest,
+    ) -> Result<AnalysisOutput, AppError> {
+        let CheckedOptions {
+            tokens,
+            token_format,
+            depth,
+            categories,
+        } = request.options_for(kind)?;
+        let loaded = self.load_design(who, &request.source).await?;
         let design = loaded.design.clone();
         tokio::task::spawn_blocking(move || {
             let scope = Scope::whole(&design);
@@ -111,7 +149,14 @@ impl App {
                 },
                 token_format,
                 relationships: RelationshipOptions { depth },
-                ..ReportOptions::default()
+                compliance: ComplianceOptions {
+                    categories: categories.clone(),
+                    ..ComplianceOptions::default()
+                },
+                health: HealthOptions {
+                    categories,
+                    ..HealthOptions::default()
+                },
             };
             let output = run_report(&design, &scope, kind, &options);
             let report = serde_json::to_value(&output.report)
@@ -158,45 +203,69 @@ mod tests {
                 ReportKind::Tokens,
                 "`tokens` applies only to the compliance report, not tokens",
             ),
+            (
+                serde_json::json!({"frames": frames, "categories": ["color"]}),
+                ReportKind::Effort,
+                "`categories` applies only to the compliance and health reports, not effort",
+            ),
         ];
         for (json, kind, message) in refused {
-            let err = request(json).options_for(kind).unwrap_err();
+            let err = request(json).options_for(kind).err().unwrap();
             assert_eq!(err.code, Some("option_not_for_report"));
             assert_eq!(err.message, message);
         }
-        let accepted = [
-            (
-                serde_json::json!({"frames": frames, "depth": 3}),
-                ReportKind::Relationships,
-                NonZeroU32::new(3),
-            ),
-            (
-                serde_json::json!({"frames": frames, "token_format": "css"}),
-                ReportKind::Tokens,
-                None,
-            ),
-            (
-                serde_json::json!({"frames": frames, "tokens": {}}),
-                ReportKind::Compliance,
-                None,
-            ),
-            (
-                serde_json::json!({"frames": frames}),
-                ReportKind::Effort,
-                None,
-            ),
-        ];
-        for (json, kind, depth) in accepted {
-            let req = request(json);
-            assert!(matches!(req.source, DesignSource::Inline { .. }));
-            assert_eq!(req.options_for(kind).unwrap(), depth, "{kind}");
-        }
+        let checked = request(serde_json::json!({"frames": frames, "depth": 3}))
+            .options_for(ReportKind::Relationships)
+            .unwrap();
+        assert_eq!(checked.depth, NonZeroU32::new(3));
+        let checked = request(serde_json::json!({"frames": frames, "token_format": "css"}))
+            .options_for(ReportKind::Tokens)
+            .unwrap();
+        assert_eq!(checked.token_format, Some(TokenFormat::Css));
+        let checked = request(serde_json::json!({"frames": frames, "categories": ["naming"]}))
+            .options_for(ReportKind::Health)
+            .unwrap();
+        assert!(checked.categories.keeps("naming") && !checked.categories.keeps("coverage"));
+        let req = request(serde_json::json!({"frames": frames}));
+        assert!(matches!(req.source, DesignSource::Inline { .. }));
+        let checked = req.options_for(ReportKind::Effort).unwrap();
+        assert_eq!((checked.depth, checked.token_format), (None, None));
+        assert_eq!(checked.categories, CategoryFilter::all());
     }
 
     #[test]
-    fn depth_zero_is_refused() {
-        let req = request(serde_json::json!({"frames": [], "depth": 0}));
-        let err = req.options_for(ReportKind::Relationships).unwrap_err();
-        assert_eq!(err.code, Some("bad_depth"));
+    fn bad_values_are_refused_with_their_own_codes() {
+        let cases = [
+            (
+                serde_json::json!({"frames": [], "depth": 0}),
+                ReportKind::Relationships,
+                Some("bad_depth"),
+            ),
+            (
+                serde_json::json!({"frames": [], "categories": ["naming"]}),
+                ReportKind::Compliance,
+                Some("bad_category"),
+            ),
+            (
+                serde_json::json!({"frames": [], "categories": ["colour"]}),
+                ReportKind::Compliance,
+                Some("bad_category"),
+            ),
+            (
+                serde_json::json!({"frames": [], "token_format": "xml"}),
+                ReportKind::Tokens,
+                Some("invalid_token_format"),
+            ),
+            (
+                serde_json::json!({"frames": [], "tokens": []}),
+                ReportKind::Compliance,
+                None,
+            ),
+        ];
+        for (json, kind, code) in cases {
+            let err = request(json.clone()).options_for(kind).err().unwrap();
+            assert_eq!(err.code, code, "{json}");
+            assert_eq!(err.kind, crate::ErrorKind::BadRequest, "{json}");
+        }
     }
 }

@@ -267,8 +267,19 @@ pub fn parse_legacy_call(name: &str, params: Value) -> Result<LegacyCall, AppErr
     };
     match name {
         "analyze_project" | "project_analyzer" => report(ReportKind::Project),
-        "check_compliance" | "compliance_checker" => report(ReportKind::Compliance),
-        "analyze_design_health" => report(ReportKind::Health),
+        "check_compliance" | "compliance_checker" | "analyze_design_health" => {
+            Ok(LegacyCall::Report {
+                kind: if name == "analyze_design_health" {
+                    ReportKind::Health
+                } else {
+                    ReportKind::Compliance
+                },
+                request: AnalyzeRequest {
+                    categories: args.categories()?,
+                    ..analyze_request(args.require_source(name)?)
+                },
+            })
+        }
         "relationship_mapper" => Ok(LegacyCall::Report {
             kind: ReportKind::Relationships,
             request: AnalyzeRequest {
@@ -341,6 +352,7 @@ fn analyze_request(source: DesignSource) -> AnalyzeRequest {
         tokens: None,
         token_format: None,
         depth: None,
+        categories: None,
     }
 }
 
@@ -517,7 +529,6 @@ impl Args {
         })
     }
 
-    /// Signals of `generate_ai_ticket`: a screenshot, and the plugin's per-frame design tokens.
     /// `relationship_mapper`'s `depth`: a whole number from 1, as a number or a string of
     /// digits; 2 when absent, as in L2.
     fn depth(&self) -> Result<u32, AppError> {
@@ -544,6 +555,32 @@ impl Args {
             })
     }
 
+    /// `check_compliance`'s and `analyze_design_health`'s `categories`: an array of names, or
+    /// one string of comma-separated names; absent or null means all (L1's default `["all"]`).
+    /// The names themselves are checked against the report's categories by the analysis.
+    fn categories(&self) -> Result<Option<Vec<String>>, AppError> {
+        let names = match self.0.get("categories") {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(text)) => text.split(',').map(str::to_owned).collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| {
+                    AppError::bad_request("categories must be names (strings)")
+                        .with_code("bad_category")
+                })?,
+            Some(other) => {
+                return Err(AppError::bad_request(format!(
+                    "categories must be an array of names, got {other}"
+                ))
+                .with_code("bad_category"));
+            }
+        };
+        Ok(Some(names))
+    }
+
+    /// Signals of `generate_ai_ticket`: a screenshot, and the plugin's per-frame design tokens.
     fn frame_signals(&self) -> VisualSignals {
         let frames = self
             .frames(&["enhancedFrameData", "frameData"])
@@ -953,6 +990,48 @@ mod tests {
             Some("jest-rtl")
         );
         assert_eq!(call.rate_groups(), [RateGroup::Generation]);
+    }
+
+    #[test]
+    fn compliance_and_health_take_categories_as_an_array_or_a_comma_list() {
+        let url = "https://www.figma.com/design/AbCdEf1234567890/Shop";
+        let categories_of = |method: &str, params: Value| {
+            parse_legacy_call(method, params).map(|call| match call {
+                LegacyCall::Report { kind, request } => (kind, request.categories),
+                other => panic!("{other:?}"),
+            })
+        };
+        assert_eq!(
+            categories_of("check_compliance", json!({"figmaUrl": url})).unwrap(),
+            (ReportKind::Compliance, None)
+        );
+        assert_eq!(
+            categories_of(
+                "compliance_checker",
+                json!({"figmaUrl": url, "categories": ["all"]})
+            )
+            .unwrap(),
+            (ReportKind::Compliance, Some(vec!["all".to_owned()]))
+        );
+        assert_eq!(
+            categories_of(
+                "analyze_design_health",
+                json!({"fileKey": "AbCdEf1234567890", "categories": "naming, coverage"})
+            )
+            .unwrap(),
+            (
+                ReportKind::Health,
+                Some(vec!["naming".to_owned(), " coverage".to_owned()])
+            )
+        );
+        for bad in [json!(5), json!({"color": true}), json!(["color", 3])] {
+            let err = categories_of(
+                "check_compliance",
+                json!({"figmaUrl": url, "categories": bad}),
+            )
+            .unwrap_err();
+            assert_eq!(err.code, Some("bad_category"), "{bad}");
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::num::NonZeroU32;
 use super::{CliError, ConfigArgs, design_input};
 use clap::builder::TypedValueParser as _;
 use handoff_analysis::{
-    DesignSystem, RelationshipOptions, ReportKind, ReportOption, ReportOptions, Scope, TokenFormat,
-    parse_dtcg, run_report,
+    CategoryFilter, ComplianceOptions, DesignSystem, HealthOptions, RelationshipOptions,
+    ReportKind, ReportOption, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report,
 };
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +50,11 @@ pub struct Args {
     /// any component definition, 2 = also those they use, …; default all).
     #[arg(long, value_name = "N", value_parser = parse_depth)]
     pub depth: Option<NonZeroU32>,
+    /// Compliance and health: report and score only this category (repeatable; compliance: color,
+    /// typography, spacing, radius, effects, components; health: naming, token_usage,
+    /// component_metadata, accessibility, consistency, coverage).
+    #[arg(long = "category", value_name = "NAME")]
+    pub categories: Vec<String>,
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -76,15 +81,19 @@ pub fn run(args: Args) -> Result<(), CliError> {
             args.token_format.is_some(),
         ),
         ("--depth", ReportOption::Depth, args.depth.is_some()),
+        (
+            "--category",
+            ReportOption::Categories,
+            !args.categories.is_empty(),
+        ),
     ];
     for (flag, option, is_given) in given {
-        if is_given && option.report() != args.report {
-            return Err(CliError::input(format!(
-                "{flag} applies only to --report {}",
-                option.report()
-            )));
+        if let (true, Err(readers)) = (is_given, option.check(args.report)) {
+            return Err(CliError::input(format!("{flag} applies only to {readers}")));
         }
     }
+    let categories = CategoryFilter::parse(&args.categories, args.report.categories())
+        .map_err(|err| CliError::input(format!("--category: {err}")))?;
     let input = design_input::load(&args.input, &args.config)?;
     let design = &*input.design;
     let scope = Scope::of(design, &args.nodes).map_err(CliError::input)?;
@@ -107,7 +116,14 @@ pub fn run(args: Args) -> Result<(), CliError> {
         system,
         token_format: args.token_format,
         relationships: RelationshipOptions { depth: args.depth },
-        ..ReportOptions::default()
+        compliance: ComplianceOptions {
+            categories: categories.clone(),
+            ..ComplianceOptions::default()
+        },
+        health: HealthOptions {
+            categories,
+            ..HealthOptions::default()
+        },
     };
     let result = run_report(design, &scope, args.report, &options);
     let output = match result.exported {
@@ -147,6 +163,7 @@ mod tests {
             against: None,
             token_format: None,
             depth: None,
+            categories: Vec::new(),
             config: ConfigArgs::default(),
         }
     }
@@ -191,10 +208,24 @@ mod tests {
         assert!(input_error(run(a)).contains("--tokens"));
         let mut a = args(&fixture());
         a.depth = NonZeroU32::new(2);
-        assert!(input_error(run(a)).contains("--depth applies only to --report relationships"));
+        assert!(input_error(run(a)).contains("--depth applies only to the relationships report"));
+        let mut a = args(&fixture());
+        a.categories = vec!["color".into()];
+        assert!(
+            input_error(run(a))
+                .contains("--category applies only to the compliance and health reports")
+        );
+        let mut a = args(&fixture());
+        a.report = ReportKind::Health;
+        a.categories = vec!["color".into()];
+        assert!(input_error(run(a)).contains("--category: unknown category \"color\""));
         let mut a = args(&fixture());
         a.report = ReportKind::Relationships;
         a.depth = NonZeroU32::new(2);
+        assert!(run(a).is_ok());
+        let mut a = args(&fixture());
+        a.report = ReportKind::Compliance;
+        a.categories = vec!["typography".into()];
         assert!(run(a).is_ok());
     }
 

@@ -108,6 +108,7 @@ async fn export_tokens(
         tokens: None,
         token_format: Some(format),
         depth: None,
+        categories: None,
     };
     let output = call
         .app
