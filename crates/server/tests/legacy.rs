@@ -430,6 +430,26 @@ async fn analysis_methods_report_the_real_file_not_demo_numbers() {
     }
     assert_no_demo_data(&compliance);
 
+    // Some categories only: the others are neither shown nor scored.
+    let (status, body) = h
+        .call(&json!({"method": "check_compliance",
+                      "params": {"figmaUrl": url, "categories": ["typography"]}}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let typography = plugin_text(&body);
+    assert!(typography.contains("Typography Compliance"), "{typography}");
+    assert!(!typography.contains("Color Compliance"), "{typography}");
+    let (status, body) = h
+        .call(&json!({"method": "check_compliance",
+                      "params": {"figmaUrl": url, "categories": ["colour"]}}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["isError"], true, "{body}");
+    assert!(
+        plugin_text(&body).contains("unknown category \"colour\": use all, color, typography"),
+        "{body}"
+    );
+
     let (status, body) = h
         .call(&json!({"method": "analyze_design_health",
                       "params": {"fileKey": FILE_KEY, "analysisDepth": "standard"}}))
