@@ -485,6 +485,46 @@ async fn legacy_aliases_are_hidden_by_default_but_callable() {
 }
 
 #[tokio::test]
+async fn each_report_tool_lists_only_the_options_its_report_reads() {
+    let harness = Harness::start(|_| {}).await;
+    let client = harness.client(Some("alice@acme")).await;
+    let tools = client.list_all_tools().await.unwrap();
+    let options = ["tokens", "token_format", "depth", "categories"];
+    let expected: [(&str, &[&str]); 6] = [
+        ("analyze_project", &[]),
+        ("extract_design_tokens", &["token_format"]),
+        ("check_compliance", &["tokens", "categories"]),
+        ("analyze_design_health", &["categories"]),
+        ("estimate_effort", &[]),
+        ("map_relationships", &["depth"]),
+    ];
+    for (name, own) in expected {
+        let tool = tools.iter().find(|t| t.name == name).unwrap();
+        let properties = tool.input_schema["properties"].as_object().unwrap();
+        assert!(
+            properties.contains_key("url"),
+            "{name}: the design source stays"
+        );
+        let listed: Vec<&str> = options
+            .into_iter()
+            .filter(|option| properties.contains_key(*option))
+            .collect();
+        assert_eq!(listed, own, "{name}");
+    }
+    // A field left out of the schema is still refused clearly if sent anyway.
+    let result = client
+        .call_tool(call(
+            "analyze_project",
+            json!({"frames": [{"id": "1:2", "name": "Button", "type": "COMPONENT"}], "depth": 2}),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(result.is_error, Some(true));
+    let text = format!("{:?}", result.content);
+    assert!(text.contains("option_not_for_report"), "{text}");
+}
+
+#[tokio::test]
 async fn callers_see_only_their_own_records() {
     let harness = Harness::start(|_| {}).await;
     let alice = harness.client(Some("alice@acme")).await;

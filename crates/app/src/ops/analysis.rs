@@ -63,25 +63,30 @@ struct CheckedOptions {
 }
 
 impl AnalyzeRequest {
+    /// The fields only some reports read, by their JSON name, with the option each one is: what
+    /// `App::analyze` refuses with another report and what MCP leaves out of a report tool's
+    /// input schema.
+    pub const REPORT_FIELDS: [(&'static str, ReportOption); 4] = [
+        ("tokens", ReportOption::DesignSystem),
+        ("token_format", ReportOption::TokenFormat),
+        ("depth", ReportOption::Depth),
+        ("categories", ReportOption::Categories),
+    ];
+
+    fn is_given(&self, option: ReportOption) -> bool {
+        match option {
+            ReportOption::DesignSystem => self.tokens.is_some(),
+            ReportOption::TokenFormat => self.token_format.is_some(),
+            ReportOption::Depth => self.depth.is_some(),
+            ReportOption::Categories => self.categories.is_some(),
+        }
+    }
+
     /// Refuses a report-specific field sent with another report (it would be ignored silently),
     /// then parses each field.
     fn options_for(&self, kind: ReportKind) -> Result<CheckedOptions, AppError> {
-        let given = [
-            ("tokens", ReportOption::DesignSystem, self.tokens.is_some()),
-            (
-                "token_format",
-                ReportOption::TokenFormat,
-                self.token_format.is_some(),
-            ),
-            ("depth", ReportOption::Depth, self.depth.is_some()),
-            (
-                "categories",
-                ReportOption::Categories,
-                self.categories.is_some(),
-            ),
-        ];
-        for (field, option, is_given) in given {
-            if let (true, Err(readers)) = (is_given, option.check(kind)) {
+        for (field, option) in Self::REPORT_FIELDS {
+            if let (true, Err(readers)) = (self.is_given(option), option.check(kind)) {
                 return Err(AppError::bad_request(format!(
                     "`{field}` applies only to {readers}, not {kind}"
                 ))

@@ -4,8 +4,12 @@ use super::output_schema;
 use handoff_app::ops::{
     AnalysisOutput, AnalyzeRequest, GenerateRequest, GeneratedTickets, ReportKind,
 };
+use std::sync::Arc;
+
+use rmcp::handler::server::common::schema_for_input;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
+use rmcp::model::JsonObject;
 use rmcp::service::RequestContext;
 use rmcp::{RoleServer, tool, tool_router};
 
@@ -15,6 +19,7 @@ use super::{DESIGN_GROUPS, HandoffMcp, Progress, Reply};
 impl HandoffMcp {
     #[tool(
         description = "Project overview: pages, frames, components, styles, complexity.",
+        input_schema = report_input_schema(ReportKind::Project),
         output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
@@ -28,6 +33,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Design tokens (colours, type, spacing, radii) used by the design; optional export as dtcg, css, tailwind or scss.",
+        input_schema = report_input_schema(ReportKind::Tokens),
         output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
@@ -41,6 +47,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Values that do not match the design system (file styles or a given DTCG token document).",
+        input_schema = report_input_schema(ReportKind::Compliance),
         output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
@@ -54,6 +61,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Design health score: detached instances, unnamed layers, contrast, inconsistencies.",
+        input_schema = report_input_schema(ReportKind::Health),
         output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
@@ -67,6 +75,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Implementation effort estimate per screen and component.",
+        input_schema = report_input_schema(ReportKind::Effort),
         output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
@@ -80,6 +89,7 @@ impl HandoffMcp {
 
     #[tool(
         description = "Component usage and instance/component-set relationships.",
+        input_schema = report_input_schema(ReportKind::Relationships),
         output_schema = output_schema::<AnalysisOutput>(),
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
@@ -114,6 +124,22 @@ impl HandoffMcp {
         })
         .await
     }
+}
+
+/// `AnalyzeRequest`'s input schema without the fields `kind` does not read, so that each report
+/// tool lists only its own options (and `tools/list` stays smaller).
+fn report_input_schema(kind: ReportKind) -> Arc<JsonObject> {
+    let schema = schema_for_input::<AnalyzeRequest>()
+        .unwrap_or_else(|err| panic!("invalid input schema for AnalyzeRequest: {err}"));
+    let mut schema = (*schema).clone();
+    if let Some(serde_json::Value::Object(properties)) = schema.get_mut("properties") {
+        for (field, option) in AnalyzeRequest::REPORT_FIELDS {
+            if option.check(kind).is_err() {
+                properties.remove(field);
+            }
+        }
+    }
+    Arc::new(schema)
 }
 
 impl HandoffMcp {
