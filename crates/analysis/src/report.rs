@@ -16,6 +16,7 @@ use crate::health::{HealthOptions, HealthReport};
 use crate::project::ProjectReport;
 use crate::relationships::{RelationshipOptions, RelationshipsReport};
 use crate::scope::Scope;
+use crate::score::CategoryFilter;
 use crate::tokens::{TokenFormat, TokensReport, export_tokens};
 
 /// Which report.
@@ -53,7 +54,7 @@ impl ReportKind {
     }
 
     /// The machine names of this report's scored categories (compliance and health; empty for
-    /// the others), for [`crate::CategoryFilter::parse`].
+    /// the others), for [`CategoryFilter::parse`].
     pub fn categories(self) -> &'static [&'static str] {
         match self {
             ReportKind::Compliance => &crate::compliance::CATEGORIES,
@@ -94,7 +95,7 @@ pub enum ReportOption {
     TokenFormat,
     /// [`RelationshipOptions::depth`].
     Depth,
-    /// The categories to report ([`crate::CategoryFilter`]).
+    /// The categories to report ([`CategoryFilter`]).
     Categories,
 }
 
@@ -147,6 +148,15 @@ impl Default for ReportOptions<'_> {
             relationships: RelationshipOptions::default(),
             token_format: None,
         }
+    }
+}
+
+impl ReportOptions<'_> {
+    /// Keeps only these categories in whichever scored report (compliance, health) runs.
+    pub fn with_categories(mut self, categories: CategoryFilter) -> Self {
+        self.compliance.categories = categories.clone();
+        self.health.categories = categories;
+        self
     }
 }
 

@@ -4,8 +4,8 @@ use std::num::NonZeroU32;
 
 use handoff_analysis::tokens::ImportedTokens;
 use handoff_analysis::{
-    CategoryFilter, ComplianceOptions, DesignSystem, HealthOptions, RelationshipOptions,
-    ReportOption, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report,
+    CategoryFilter, DesignSystem, RelationshipOptions, ReportOption, ReportOptions, Scope,
+    TokenFormat, parse_dtcg, run_report,
 };
 use handoff_store::Identity;
 use serde::Serialize;
@@ -154,15 +154,9 @@ impl App {
                 },
                 token_format,
                 relationships: RelationshipOptions { depth },
-                compliance: ComplianceOptions {
-                    categories: categories.clone(),
-                    ..ComplianceOptions::default()
-                },
-                health: HealthOptions {
-                    categories,
-                    ..HealthOptions::default()
-                },
-            };
+                ..ReportOptions::default()
+            }
+            .with_categories(categories);
             let output = run_report(&design, &scope, kind, &options);
             let report = serde_json::to_value(&output.report)
                 .map_err(|err| AppError::internal(format!("cannot serialise the report: {err}")))?;

@@ -6,8 +6,8 @@ use std::num::NonZeroU32;
 use super::{CliError, ConfigArgs, design_input};
 use clap::builder::TypedValueParser as _;
 use handoff_analysis::{
-    CategoryFilter, ComplianceOptions, DesignSystem, HealthOptions, RelationshipOptions,
-    ReportKind, ReportOption, ReportOptions, Scope, TokenFormat, parse_dtcg, run_report,
+    CategoryFilter, DesignSystem, RelationshipOptions, ReportKind, ReportOption, ReportOptions,
+    Scope, TokenFormat, parse_dtcg, run_report,
 };
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,15 +116,9 @@ pub fn run(args: Args) -> Result<(), CliError> {
         system,
         token_format: args.token_format,
         relationships: RelationshipOptions { depth: args.depth },
-        compliance: ComplianceOptions {
-            categories: categories.clone(),
-            ..ComplianceOptions::default()
-        },
-        health: HealthOptions {
-            categories,
-            ..HealthOptions::default()
-        },
-    };
+        ..ReportOptions::default()
+    }
+    .with_categories(categories);
     let result = run_report(design, &scope, args.report, &options);
     let output = match result.exported {
         Some(exported) => exported,
