@@ -1,5 +1,7 @@
 //! Generation glue: design + settings → context → template → [`Ticket`], and many nodes → [`Epic`].
 
+use std::sync::Arc;
+
 use handoff_figma::{Design, NodeIndex};
 use minijinja::Value;
 
@@ -8,6 +10,7 @@ use crate::context::{self, ChildSummary, Prepared, Settings, TemplateContext, de
 use crate::error::TemplateError;
 use crate::key::{DocumentType, TemplateKey};
 use crate::registry::{Overrides, Registry};
+use crate::render::OutputFormat;
 use crate::ticket::{DesignRef, Epic, EpicSummary, Link, Priority, Subtask, TemplateUsed, Ticket};
 
 /// Renders `template` with `context` into a ticket.
@@ -136,6 +139,29 @@ pub struct Request<'a> {
     pub overrides: &'a Overrides,
 }
 
+impl Request<'_> {
+    /// The template this request renders with: the variant for the team's tech stack where there
+    /// is one.
+    fn template(&self, registry: &Registry) -> Result<Arc<CompiledTemplate>, TemplateError> {
+        let stack = detect_stack(self.settings, None).stack;
+        registry.resolve(self.key, stack, self.overrides)
+    }
+}
+
+/// The format a request's tickets render to when the caller names none: the output format of the
+/// template [`generate_ticket`] renders with (tech-stack variant included), else Markdown.
+pub fn default_format(
+    registry: &Registry,
+    request: Request<'_>,
+) -> Result<OutputFormat, TemplateError> {
+    Ok(request
+        .template(registry)?
+        .spec
+        .output
+        .format
+        .unwrap_or(OutputFormat::Markdown))
+}
+
 /// One ticket for one node.
 pub fn generate_ticket(
     registry: &Registry,
@@ -143,8 +169,7 @@ pub fn generate_ticket(
     node: NodeIndex,
     request: Request<'_>,
 ) -> Result<Ticket, TemplateError> {
-    let stack = detect_stack(request.settings, None).stack;
-    let template = registry.resolve(request.key, stack, request.overrides)?;
+    let template = request.template(registry)?;
     let context = context::build_context(
         design,
         node,

@@ -30,7 +30,9 @@ pub use context::{
 };
 pub use engine::Limits;
 pub use error::{LimitKind, SourcePosition, TemplateError};
-pub use generate::{Children, Request, generate_epic, generate_ticket, render_ticket};
+pub use generate::{
+    Children, Request, default_format, generate_epic, generate_ticket, render_ticket,
+};
 pub use key::{DocumentType, Platform, TemplateKey};
 pub use registry::{
     Overrides, Registry, RegistryConfig, StoredTemplate, TemplateInfo, ValidationReport,

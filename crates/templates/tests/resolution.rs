@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use handoff_templates::{
-    DocumentType, Overrides, Platform, Registry, RegistryConfig, StoredTemplate, TechStack,
-    TemplateError, TemplateKey, TemplateOrigin, render_ticket, sample_context,
+    DocumentType, OutputFormat, Overrides, Platform, Registry, RegistryConfig, Request, Settings,
+    StoredTemplate, StringOrList, TeamStandards, TechStack, TemplateError, TemplateKey,
+    TemplateOrigin, default_format, render_ticket, sample_context,
 };
 
 const KEY: TemplateKey = TemplateKey {
@@ -407,4 +408,42 @@ fn the_documented_example_template_validates_cleanly_and_renders() {
         "{:?}",
         ticket.labels
     );
+}
+
+#[test]
+fn the_default_format_is_that_of_the_variant_the_ticket_renders_with() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("generic.yaml"),
+        yaml("generic", "jira", "output:\n  format: jira\n", "generic"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("vue.yaml"),
+        yaml(
+            "vue-variant",
+            "jira",
+            "tech_stack: vue\noutput:\n  format: markdown\n",
+            "vue",
+        ),
+    )
+    .unwrap();
+    let registry = dir_registry(dir.path());
+    let format_for = |stack: &str| {
+        let settings = Settings {
+            team_standards: TeamStandards {
+                tech_stack: Some(StringOrList::One(stack.into())),
+                ..TeamStandards::default()
+            },
+            ..Settings::default()
+        };
+        let request = Request {
+            key: KEY,
+            settings: &settings,
+            overrides: &Overrides::default(),
+        };
+        default_format(&registry, request).unwrap()
+    };
+    assert_eq!(format_for("Vue"), OutputFormat::Markdown);
+    assert_eq!(format_for("React"), OutputFormat::Jira);
 }

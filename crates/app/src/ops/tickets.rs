@@ -5,8 +5,8 @@ use handoff_templates::context::ProjectSettings;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
     Children, DocumentType, Epic, OutputFormat, Overrides, Request, Settings, StringOrList,
-    TeamStandards, TemplateKey, Ticket, default_subject, find_node, generate_epic, generate_ticket,
-    top_level_frames,
+    TeamStandards, TemplateKey, Ticket, default_format, default_subject, find_node, generate_epic,
+    generate_ticket, top_level_frames,
 };
 use serde::Serialize;
 
@@ -167,16 +167,9 @@ impl App {
             for id in &wanted {
                 nodes.push(find_node(&design, id).map_err(template_error)?);
             }
-            let template = registry
-                .resolve(key, None, &overrides)
-                .map_err(template_error)?;
             let format = match requested_format.as_deref() {
                 Some(name) => OutputFormat::parse(name).map_err(template_error)?,
-                None => template
-                    .spec
-                    .output
-                    .format
-                    .unwrap_or(OutputFormat::Markdown),
+                None => default_format(&registry, template_request).map_err(template_error)?,
             };
             let format_name = format.as_str().to_owned();
             let render = |ticket: Ticket| RenderedTicket {

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
     Children, DocumentType, OutputFormat, Overrides, Request, Settings, StringOrList,
-    TeamStandards, TemplateKey, default_subject, find_node, generate_epic, generate_ticket,
-    top_level_frames,
+    TeamStandards, TemplateKey, default_format, default_subject, find_node, generate_epic,
+    generate_ticket, top_level_frames,
 };
 
 use super::{CliError, ConfigArgs, design_input};
@@ -105,7 +105,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         };
         let epic = generate_epic(&registry, design, &nodes, children, request)
             .map_err(CliError::runtime)?;
-        let format = output_format(args.format.as_deref(), &registry, key)?;
+        let format = output_format(args.format.as_deref(), &registry, request)?;
         if format == OutputFormat::Json {
             serde_json::to_string_pretty(&epic).map_err(CliError::runtime)?
         } else {
@@ -120,7 +120,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
                     .ok_or_else(|| CliError::input("the design has no nodes"))?,
             );
         }
-        let format = output_format(args.format.as_deref(), &registry, key)?;
+        let format = output_format(args.format.as_deref(), &registry, request)?;
         let mut parts = Vec::new();
         for node in nodes {
             let ticket =
@@ -135,19 +135,12 @@ pub fn run(args: Args) -> Result<(), CliError> {
 fn output_format(
     requested: Option<&str>,
     registry: &handoff_templates::Registry,
-    key: TemplateKey,
+    request: Request<'_>,
 ) -> Result<OutputFormat, CliError> {
-    if let Some(name) = requested {
-        return OutputFormat::parse(name).map_err(CliError::input);
+    match requested {
+        Some(name) => OutputFormat::parse(name).map_err(CliError::input),
+        None => default_format(registry, request).map_err(CliError::input),
     }
-    let template = registry
-        .resolve(key, None, &Overrides::default())
-        .map_err(CliError::input)?;
-    Ok(template
-        .spec
-        .output
-        .format
-        .unwrap_or(OutputFormat::Markdown))
 }
 
 /// Several documents: JSON formats become one array, text formats are separated by a rule.
