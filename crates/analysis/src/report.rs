@@ -97,6 +97,8 @@ pub enum ReportOption {
     Depth,
     /// The categories to report ([`CategoryFilter`]).
     Categories,
+    /// Findings listed per category ([`ReportOptions::with_max_findings`]).
+    MaxFindings,
 }
 
 impl ReportOption {
@@ -106,7 +108,9 @@ impl ReportOption {
             ReportOption::DesignSystem => &[ReportKind::Compliance],
             ReportOption::TokenFormat => &[ReportKind::Tokens],
             ReportOption::Depth => &[ReportKind::Relationships],
-            ReportOption::Categories => &[ReportKind::Compliance, ReportKind::Health],
+            ReportOption::Categories | ReportOption::MaxFindings => {
+                &[ReportKind::Compliance, ReportKind::Health]
+            }
         }
     }
 
@@ -156,6 +160,14 @@ impl ReportOptions<'_> {
     pub fn with_categories(mut self, categories: CategoryFilter) -> Self {
         self.compliance.categories = categories.clone();
         self.health.categories = categories;
+        self
+    }
+
+    /// Lists at most `max` findings per category in whichever scored report runs (all are still
+    /// counted, in `findings_not_listed` and each category's `issues`).
+    pub fn with_max_findings(mut self, max: usize) -> Self {
+        self.compliance.max_findings_per_category = max;
+        self.health.max_findings_per_category = max;
         self
     }
 }

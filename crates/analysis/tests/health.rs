@@ -219,3 +219,30 @@ fn a_category_filter_keeps_those_categories_their_findings_and_their_weighted_me
             .all(|f| kept.contains(&f.category.as_str()))
     );
 }
+
+#[test]
+fn max_findings_lists_fewer_and_counts_them_all() {
+    let design = common::shop();
+    let full = report();
+    let options = handoff_analysis::ReportOptions::default().with_max_findings(1);
+    let r = health_report(&design, &Scope::whole(&design), &options.health);
+    for c in &r.categories {
+        let listed = r
+            .findings
+            .iter()
+            .filter(|f| f.category == c.category)
+            .count();
+        assert!(listed <= 1, "{}: {listed}", c.category);
+        assert_eq!(listed, usize::from(c.issues > 0), "{}", c.category);
+    }
+    assert_eq!(
+        r.categories, full.categories,
+        "scores do not depend on what is listed"
+    );
+    let listed = r.findings.len() as u64;
+    assert!(listed < full.findings.len() as u64);
+    assert_eq!(
+        listed + r.findings_not_listed,
+        full.findings.len() as u64 + full.findings_not_listed
+    );
+}

@@ -58,6 +58,7 @@ async fn exercise(app: App) {
         token_format: None,
         depth: None,
         categories: None,
+        max_findings: None,
     };
     let project = app
         .analyze(&alice, ReportKind::Project, &analysis)

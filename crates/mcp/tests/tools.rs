@@ -489,12 +489,21 @@ async fn each_report_tool_lists_only_the_options_its_report_reads() {
     let harness = Harness::start(|_| {}).await;
     let client = harness.client(Some("alice@acme")).await;
     let tools = client.list_all_tools().await.unwrap();
-    let options = ["tokens", "token_format", "depth", "categories"];
+    let options = [
+        "tokens",
+        "token_format",
+        "depth",
+        "categories",
+        "max_findings",
+    ];
     let expected: [(&str, &[&str]); 6] = [
         ("analyze_project", &[]),
         ("extract_design_tokens", &["token_format"]),
-        ("check_compliance", &["tokens", "categories"]),
-        ("analyze_design_health", &["categories"]),
+        (
+            "check_compliance",
+            &["tokens", "categories", "max_findings"],
+        ),
+        ("analyze_design_health", &["categories", "max_findings"]),
         ("estimate_effort", &[]),
         ("map_relationships", &["depth"]),
     ];

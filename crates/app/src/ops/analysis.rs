@@ -38,6 +38,10 @@ sourced_request! {
         /// score is the weighted mean of the categories kept.
         #[serde(default)]
         pub categories: Option<Vec<String>>,
+        /// Compliance and health only: findings listed per category (default 50; 0 lists none).
+        /// Every finding is still counted.
+        #[serde(default)]
+        pub max_findings: Option<u32>,
     }
 }
 
@@ -60,17 +64,19 @@ struct CheckedOptions {
     token_format: Option<TokenFormat>,
     depth: Option<NonZeroU32>,
     categories: CategoryFilter,
+    max_findings: Option<u32>,
 }
 
 impl AnalyzeRequest {
     /// The fields only some reports read, by their JSON name, with the option each one is: what
     /// `App::analyze` refuses with another report and what MCP leaves out of a report tool's
     /// input schema.
-    pub const REPORT_FIELDS: [(&'static str, ReportOption); 4] = [
+    pub const REPORT_FIELDS: [(&'static str, ReportOption); 5] = [
         ("tokens", ReportOption::DesignSystem),
         ("token_format", ReportOption::TokenFormat),
         ("depth", ReportOption::Depth),
         ("categories", ReportOption::Categories),
+        ("max_findings", ReportOption::MaxFindings),
     ];
 
     fn is_given(&self, option: ReportOption) -> bool {
@@ -79,6 +85,7 @@ impl AnalyzeRequest {
             ReportOption::TokenFormat => self.token_format.is_some(),
             ReportOption::Depth => self.depth.is_some(),
             ReportOption::Categories => self.categories.is_some(),
+            ReportOption::MaxFindings => self.max_findings.is_some(),
         }
     }
 
@@ -126,6 +133,7 @@ impl AnalyzeRequest {
             token_format,
             depth,
             categories,
+            max_findings: self.max_findings,
         })
     }
 }
@@ -142,6 +150,7 @@ impl App {
             token_format,
             depth,
             categories,
+            max_findings,
         } = request.options_for(kind)?;
         let loaded = self.load_design(who, &request.source).await?;
         let design = loaded.design.clone();
@@ -157,6 +166,10 @@ impl App {
                 ..ReportOptions::default()
             }
             .with_categories(categories);
+            let options = match max_findings {
+                Some(max) => options.with_max_findings(usize::try_from(max).unwrap_or(usize::MAX)),
+                None => options,
+            };
             let output = run_report(&design, &scope, kind, &options);
             let report = serde_json::to_value(&output.report)
                 .map_err(|err| AppError::internal(format!("cannot serialise the report: {err}")))?;
@@ -207,6 +220,11 @@ mod tests {
                 ReportKind::Effort,
                 "`categories` applies only to the compliance and health reports, not effort",
             ),
+            (
+                serde_json::json!({"frames": frames, "max_findings": 5}),
+                ReportKind::Project,
+                "`max_findings` applies only to the compliance and health reports, not project",
+            ),
         ];
         for (json, kind, message) in refused {
             let err = request(json).options_for(kind).err().unwrap();
@@ -225,6 +243,10 @@ mod tests {
             .options_for(ReportKind::Health)
             .unwrap();
         assert!(checked.categories.keeps("naming") && !checked.categories.keeps("coverage"));
+        let checked = request(serde_json::json!({"frames": frames, "max_findings": 0}))
+            .options_for(ReportKind::Compliance)
+            .unwrap();
+        assert_eq!(checked.max_findings, Some(0));
         let req = request(serde_json::json!({"frames": frames}));
         assert!(matches!(req.source, DesignSource::Inline { .. }));
         let checked = req.options_for(ReportKind::Effort).unwrap();

@@ -276,6 +276,11 @@ pub fn parse_legacy_call(name: &str, params: Value) -> Result<LegacyCall, AppErr
                 },
                 request: AnalyzeRequest {
                     categories: args.categories()?,
+                    max_findings: if name == "analyze_design_health" {
+                        args.analysis_depth()?
+                    } else {
+                        None
+                    },
                     ..analyze_request(args.require_source(name)?)
                 },
             })
@@ -353,6 +358,7 @@ fn analyze_request(source: DesignSource) -> AnalyzeRequest {
         token_format: None,
         depth: None,
         categories: None,
+        max_findings: None,
     }
 }
 
@@ -578,6 +584,28 @@ impl Args {
             }
         };
         Ok(Some(names))
+    }
+
+    /// `analyze_design_health`'s `analysisDepth` (L1: `basic`, `standard` or `comprehensive`),
+    /// read as how much of the audit is listed: 5, 50 (the default) or 500 findings per category.
+    /// Every finding is counted whatever the depth.
+    fn analysis_depth(&self) -> Result<Option<u32>, AppError> {
+        let Some(value) = self.0.get("analysisDepth").filter(|v| !v.is_null()) else {
+            return Ok(None);
+        };
+        match value
+            .as_str()
+            .map(|s| s.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("basic") => Ok(Some(5)),
+            Some("standard") => Ok(Some(50)),
+            Some("comprehensive") => Ok(Some(500)),
+            _ => Err(AppError::bad_request(format!(
+                "analysisDepth must be basic, standard or comprehensive, got {value}"
+            ))
+            .with_code("bad_analysis_depth")),
+        }
     }
 
     /// Signals of `generate_ai_ticket`: a screenshot, and the plugin's per-frame design tokens.
@@ -1032,6 +1060,41 @@ mod tests {
             .unwrap_err();
             assert_eq!(err.code, Some("bad_category"), "{bad}");
         }
+    }
+
+    #[test]
+    fn analysis_depth_sets_how_many_health_findings_are_listed() {
+        let max_of = |params: Value| {
+            parse_legacy_call("analyze_design_health", params).map(|call| match call {
+                LegacyCall::Report { request, .. } => request.max_findings,
+                other => panic!("{other:?}"),
+            })
+        };
+        let key = "AbCdEf1234567890";
+        assert_eq!(max_of(json!({"fileKey": key})).unwrap(), None);
+        for (depth, max) in [("basic", 5), ("standard", 50), (" Comprehensive ", 500)] {
+            assert_eq!(
+                max_of(json!({"fileKey": key, "analysisDepth": depth})).unwrap(),
+                Some(max),
+                "{depth}"
+            );
+        }
+        for bad in [json!("deep"), json!(3), json!(["basic"])] {
+            let err = max_of(json!({"fileKey": key, "analysisDepth": bad})).unwrap_err();
+            assert_eq!(err.code, Some("bad_analysis_depth"), "{bad}");
+        }
+        let call = parse_legacy_call(
+            "check_compliance",
+            json!({"figmaUrl": "https://www.figma.com/design/AbCdEf1234567890/Shop", "analysisDepth": "basic"}),
+        )
+        .unwrap();
+        let LegacyCall::Report { request, .. } = call else {
+            panic!("{call:?}")
+        };
+        assert_eq!(
+            request.max_findings, None,
+            "only the health method reads it"
+        );
     }
 
     #[test]

@@ -55,6 +55,9 @@ pub struct Args {
     /// component_metadata, accessibility, consistency, coverage).
     #[arg(long = "category", value_name = "NAME")]
     pub categories: Vec<String>,
+    /// Compliance and health: findings listed per category (default 50; every finding is counted).
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -85,6 +88,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
             "--category",
             ReportOption::Categories,
             !args.categories.is_empty(),
+        ),
+        (
+            "--max-findings",
+            ReportOption::MaxFindings,
+            args.max_findings.is_some(),
         ),
     ];
     for (flag, option, is_given) in given {
@@ -119,6 +127,10 @@ pub fn run(args: Args) -> Result<(), CliError> {
         ..ReportOptions::default()
     }
     .with_categories(categories);
+    let options = match args.max_findings {
+        Some(max) => options.with_max_findings(max),
+        None => options,
+    };
     let result = run_report(design, &scope, args.report, &options);
     let output = match result.exported {
         Some(exported) => exported,
@@ -158,6 +170,7 @@ mod tests {
             token_format: None,
             depth: None,
             categories: Vec::new(),
+            max_findings: None,
             config: ConfigArgs::default(),
         }
     }
@@ -221,6 +234,13 @@ mod tests {
         a.report = ReportKind::Compliance;
         a.categories = vec!["typography".into()];
         assert!(run(a).is_ok());
+        let mut a = args(&fixture());
+        a.report = ReportKind::Effort;
+        a.max_findings = Some(3);
+        assert!(
+            input_error(run(a))
+                .contains("--max-findings applies only to the compliance and health reports")
+        );
     }
 
     #[test]

@@ -109,6 +109,7 @@ async fn export_tokens(
         token_format: Some(format),
         depth: None,
         categories: None,
+        max_findings: None,
     };
     let output = call
         .app
