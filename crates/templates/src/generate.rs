@@ -139,37 +139,66 @@ pub struct Request<'a> {
     pub overrides: &'a Overrides,
 }
 
-impl Request<'_> {
-    /// The template this request renders with: the variant for the team's tech stack where there
-    /// is one.
-    fn template(&self, registry: &Registry) -> Result<Arc<CompiledTemplate>, TemplateError> {
+impl<'a> Request<'a> {
+    /// Resolves the template this request renders with (the variant for the team's tech stack
+    /// where there is one), once for every ticket rendered from it.
+    pub fn resolve(self, registry: &Registry) -> Result<Resolved<'a>, TemplateError> {
         let stack = detect_stack(self.settings, None).stack;
-        registry.resolve(self.key, stack, self.overrides)
+        let template = registry.resolve(self.key, stack, self.overrides)?;
+        Ok(Resolved {
+            request: self,
+            template,
+        })
     }
 }
 
-/// The format a request's tickets render to when the caller names none: the output format of the
-/// template [`generate_ticket`] renders with (tech-stack variant included), else Markdown.
-pub fn default_format(
-    registry: &Registry,
-    request: Request<'_>,
-) -> Result<OutputFormat, TemplateError> {
-    Ok(request
-        .template(registry)?
-        .spec
-        .output
-        .format
-        .unwrap_or(OutputFormat::Markdown))
+/// A [`Request`] with its template resolved: the format its tickets default to and the tickets
+/// themselves come from the same template.
+#[derive(Debug, Clone)]
+pub struct Resolved<'a> {
+    pub request: Request<'a>,
+    pub template: Arc<CompiledTemplate>,
 }
 
-/// One ticket for one node.
+impl Resolved<'_> {
+    /// The format the tickets render to when the caller names none: the template's output
+    /// format, else Markdown.
+    pub fn default_format(&self) -> OutputFormat {
+        self.template
+            .spec
+            .output
+            .format
+            .unwrap_or(OutputFormat::Markdown)
+    }
+
+    /// One ticket per node; what does not depend on the node is worked out once.
+    pub fn tickets(
+        &self,
+        design: &Design,
+        nodes: &[NodeIndex],
+    ) -> Result<Vec<Ticket>, TemplateError> {
+        let prepared = Prepared::new(
+            design,
+            self.request.key,
+            self.request.settings,
+            Some(&self.template.spec),
+        );
+        nodes
+            .iter()
+            .map(|&node| render_ticket(&self.template, &prepared.context(node)?))
+            .collect()
+    }
+}
+
+/// One ticket for one node: [`Request::resolve`] then [`Resolved::tickets`], for a caller with
+/// a single node.
 pub fn generate_ticket(
     registry: &Registry,
     design: &Design,
     node: NodeIndex,
     request: Request<'_>,
 ) -> Result<Ticket, TemplateError> {
-    let template = request.template(registry)?;
+    let template = request.resolve(registry)?.template;
     let context = context::build_context(
         design,
         node,

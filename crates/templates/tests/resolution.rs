@@ -7,7 +7,7 @@ use std::time::Duration;
 use handoff_templates::{
     DocumentType, OutputFormat, Overrides, Platform, Registry, RegistryConfig, Request, Settings,
     StoredTemplate, StringOrList, TeamStandards, TechStack, TemplateError, TemplateKey,
-    TemplateOrigin, default_format, render_ticket, sample_context,
+    TemplateOrigin, render_ticket, sample_context,
 };
 
 const KEY: TemplateKey = TemplateKey {
@@ -442,7 +442,7 @@ fn the_default_format_is_that_of_the_variant_the_ticket_renders_with() {
             settings: &settings,
             overrides: &Overrides::default(),
         };
-        default_format(&registry, request).unwrap()
+        request.resolve(&registry).unwrap().default_format()
     };
     assert_eq!(format_for("Vue"), OutputFormat::Markdown);
     assert_eq!(format_for("React"), OutputFormat::Jira);

@@ -186,3 +186,31 @@ fn epic_without_nodes_is_an_error_and_unknown_node_is_named() {
     let err = find_node(&design, "999:999").unwrap_err().to_string();
     assert!(err.contains("999:999"), "{err}");
 }
+
+#[test]
+fn a_batch_renders_each_node_as_a_single_ticket_would() {
+    let registry = Registry::builtin().unwrap();
+    let settings = common::settings();
+    let overrides = Overrides::default();
+    for (file, design) in common::fixtures() {
+        let nodes = top_level_frames(&design);
+        for key in [
+            TemplateKey::new(Platform::Jira, DocumentType::Component),
+            TemplateKey::new(Platform::Github, DocumentType::Story),
+        ] {
+            let request = Request {
+                key,
+                settings: &settings,
+                overrides: &overrides,
+            };
+            let batch = request.resolve(&registry).unwrap().tickets(&design, &nodes);
+            let one_by_one: Result<Vec<_>, _> = nodes
+                .iter()
+                .map(|&node| generate_ticket(&registry, &design, node, request))
+                .collect();
+            let (batch, one_by_one) = (batch.unwrap(), one_by_one.unwrap());
+            assert_eq!(batch.len(), nodes.len(), "{file} {key}");
+            assert_eq!(batch, one_by_one, "{file} {key}");
+        }
+    }
+}

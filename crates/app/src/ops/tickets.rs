@@ -5,8 +5,8 @@ use handoff_templates::context::ProjectSettings;
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
     Children, DocumentType, Epic, OutputFormat, Overrides, Request, Settings, StringOrList,
-    TeamStandards, TemplateKey, Ticket, default_format, default_subject, find_node, generate_epic,
-    generate_ticket, top_level_frames,
+    TeamStandards, TemplateKey, Ticket, default_subject, find_node, generate_epic,
+    top_level_frames,
 };
 use serde::Serialize;
 
@@ -167,9 +167,12 @@ impl App {
             for id in &wanted {
                 nodes.push(find_node(&design, id).map_err(template_error)?);
             }
+            let resolved = template_request
+                .resolve(&registry)
+                .map_err(template_error)?;
             let format = match requested_format.as_deref() {
                 Some(name) => OutputFormat::parse(name).map_err(template_error)?,
-                None => default_format(&registry, template_request).map_err(template_error)?,
+                None => resolved.default_format(),
             };
             let format_name = format.as_str().to_owned();
             let render = |ticket: Ticket| RenderedTicket {
@@ -209,16 +212,10 @@ impl App {
                         .ok_or_else(|| AppError::bad_request("the design has no nodes"))?,
                 );
             }
-            let mut tickets = Vec::with_capacity(nodes.len());
-            for node in nodes {
-                tickets.push(render(
-                    generate_ticket(&registry, &design, node, template_request)
-                        .map_err(template_error)?,
-                ));
-            }
+            let tickets = resolved.tickets(&design, &nodes).map_err(template_error)?;
             Ok(GeneratedTickets {
                 format: format_name,
-                tickets,
+                tickets: tickets.into_iter().map(render).collect(),
                 epic_summary: None,
             })
         };

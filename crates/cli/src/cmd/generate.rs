@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use handoff_templates::render::render_ticket;
 use handoff_templates::{
-    Children, DocumentType, OutputFormat, Overrides, Request, Settings, StringOrList,
-    TeamStandards, TemplateKey, default_format, default_subject, find_node, generate_epic,
-    generate_ticket, top_level_frames,
+    Children, DocumentType, OutputFormat, Overrides, Request, Resolved, Settings, StringOrList,
+    TeamStandards, TemplateKey, default_subject, find_node, generate_epic, top_level_frames,
 };
 
 use super::{CliError, ConfigArgs, design_input};
@@ -105,7 +104,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
         };
         let epic = generate_epic(&registry, design, &nodes, children, request)
             .map_err(CliError::runtime)?;
-        let format = output_format(args.format.as_deref(), &registry, request)?;
+        let resolved = request.resolve(&registry).map_err(CliError::input)?;
+        let format = output_format(args.format.as_deref(), &resolved)?;
         if format == OutputFormat::Json {
             serde_json::to_string_pretty(&epic).map_err(CliError::runtime)?
         } else {
@@ -120,13 +120,15 @@ pub fn run(args: Args) -> Result<(), CliError> {
                     .ok_or_else(|| CliError::input("the design has no nodes"))?,
             );
         }
-        let format = output_format(args.format.as_deref(), &registry, request)?;
-        let mut parts = Vec::new();
-        for node in nodes {
-            let ticket =
-                generate_ticket(&registry, design, node, request).map_err(CliError::runtime)?;
-            parts.push(render_ticket(&ticket, format));
-        }
+        let resolved = request.resolve(&registry).map_err(CliError::input)?;
+        let format = output_format(args.format.as_deref(), &resolved)?;
+        let tickets = resolved
+            .tickets(design, &nodes)
+            .map_err(CliError::runtime)?;
+        let parts = tickets
+            .iter()
+            .map(|ticket| render_ticket(ticket, format))
+            .collect();
         join(parts, format)
     };
     write_output(&output, args.out.as_ref())
@@ -134,12 +136,11 @@ pub fn run(args: Args) -> Result<(), CliError> {
 
 fn output_format(
     requested: Option<&str>,
-    registry: &handoff_templates::Registry,
-    request: Request<'_>,
+    resolved: &Resolved<'_>,
 ) -> Result<OutputFormat, CliError> {
     match requested {
         Some(name) => OutputFormat::parse(name).map_err(CliError::input),
-        None => default_format(registry, request).map_err(CliError::input),
+        None => Ok(resolved.default_format()),
     }
 }
 
