@@ -164,10 +164,12 @@ impl ReportOptions<'_> {
     }
 
     /// Lists at most `max` findings per category in whichever scored report runs (all are still
-    /// counted, in `findings_not_listed` and each category's `issues`).
-    pub fn with_max_findings(mut self, max: usize) -> Self {
-        self.compliance.max_findings_per_category = max;
-        self.health.max_findings_per_category = max;
+    /// counted, in `findings_not_listed` and each category's `issues`); `None` keeps the default.
+    pub fn with_max_findings(mut self, max: Option<usize>) -> Self {
+        if let Some(max) = max {
+            self.compliance.max_findings_per_category = max;
+            self.health.max_findings_per_category = max;
+        }
         self
     }
 }

@@ -224,7 +224,7 @@ fn a_category_filter_keeps_those_categories_their_findings_and_their_weighted_me
 fn max_findings_lists_fewer_and_counts_them_all() {
     let design = common::shop();
     let full = report();
-    let options = handoff_analysis::ReportOptions::default().with_max_findings(1);
+    let options = handoff_analysis::ReportOptions::default().with_max_findings(Some(1));
     let r = health_report(&design, &Scope::whole(&design), &options.health);
     for c in &r.categories {
         let listed = r
@@ -244,5 +244,11 @@ fn max_findings_lists_fewer_and_counts_them_all() {
     assert_eq!(
         listed + r.findings_not_listed,
         full.findings.len() as u64 + full.findings_not_listed
+    );
+    let unlimited = handoff_analysis::ReportOptions::default().with_max_findings(None);
+    assert_eq!(
+        health_report(&design, &Scope::whole(&design), &unlimited.health),
+        full,
+        "no maximum keeps the default"
     );
 }

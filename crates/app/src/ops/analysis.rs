@@ -165,11 +165,8 @@ impl App {
                 relationships: RelationshipOptions { depth },
                 ..ReportOptions::default()
             }
-            .with_categories(categories);
-            let options = match max_findings {
-                Some(max) => options.with_max_findings(usize::try_from(max).unwrap_or(usize::MAX)),
-                None => options,
-            };
+            .with_categories(categories)
+            .with_max_findings(max_findings.map(|max| usize::try_from(max).unwrap_or(usize::MAX)));
             let output = run_report(&design, &scope, kind, &options);
             let report = serde_json::to_value(&output.report)
                 .map_err(|err| AppError::internal(format!("cannot serialise the report: {err}")))?;

@@ -126,11 +126,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
         relationships: RelationshipOptions { depth: args.depth },
         ..ReportOptions::default()
     }
-    .with_categories(categories);
-    let options = match args.max_findings {
-        Some(max) => options.with_max_findings(max),
-        None => options,
-    };
+    .with_categories(categories)
+    .with_max_findings(args.max_findings);
     let result = run_report(design, &scope, args.report, &options);
     let output = match result.exported {
         Some(exported) => exported,
