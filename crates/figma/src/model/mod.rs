@@ -28,3 +28,16 @@ pub use shared_str::SharedStr;
 pub use small_map::SmallMap;
 pub use text::*;
 pub use variables::*;
+
+/// Whether two optional shared values are one allocation (or both absent): how [`Rare`] and
+/// [`SharedList`] tell a shared copy from an equal one.
+fn same_allocation<T: ?Sized>(
+    a: &Option<std::sync::Arc<T>>,
+    b: &Option<std::sync::Arc<T>>,
+) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}

@@ -25,11 +25,7 @@ impl<T> SharedList<T> {
 
     /// Whether `self` and `other` hold the same allocation (or are both empty).
     pub fn shares_with(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(mine), Some(theirs)) => Arc::ptr_eq(mine, theirs),
-            (None, None) => true,
-            _ => false,
-        }
+        super::same_allocation(&self.0, &other.0)
     }
 }
 
