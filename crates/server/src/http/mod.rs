@@ -15,6 +15,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use handoff_app::App;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -44,24 +45,30 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
         .fallback(middleware::not_found);
     let state = AppState { app };
 
-    // Router::layer wraps outward: the last layer added sees the request first.
-    routes
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(DefaultBodyLimit::max(body_limit))
+    // Each `Router::layer` call wraps every route in one more boxed service, cloned and boxed again
+    // on every request, so the middleware goes on as two stacks, one layer each. A stack's first
+    // layer sees the request first.
+    let api_middleware = ServiceBuilder::new()
+        // Outside the guards, so preflight requests are answered without credentials.
+        .layer(cors)
+        .layer(CatchPanicLayer::custom(middleware::panic_response))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
-        .layer(CatchPanicLayer::custom(middleware::panic_response))
-        // Outside the guards, so preflight requests are answered without credentials.
-        .layer(cors)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(RequestBodyLimitLayer::new(body_limit));
+    let shared_middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(axum::middleware::from_fn(middleware::record_metrics))
+        .layer(axum::middleware::map_response(middleware::json_errors));
+    routes
+        .layer(api_middleware)
         // MCP streams (SSE) may outlive the request timeout, so /mcp joins below it.
         .nest_service("/mcp", mcp)
-        .layer(axum::middleware::map_response(middleware::json_errors))
-        .layer(axum::middleware::from_fn(middleware::record_metrics))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(shared_middleware)
         .with_state(state)
 }
 
