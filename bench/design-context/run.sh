@@ -29,8 +29,8 @@ for n in $SIZES; do
 done
 
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target-release-bench}
-cargo build --release -p handoff
-BIN=$CARGO_TARGET_DIR/release/handoff
+cargo build --profile release-lto -p handoff
+BIN=$CARGO_TARGET_DIR/release-lto/handoff
 
 command -v hyperfine >/dev/null || apt-get install -y hyperfine
 if [ ! -d "$OUT/framelink/node_modules/figma-developer-mcp" ]; then

@@ -5,8 +5,9 @@
 # (legacy `POST /` generate_template_tickets, REST `POST /api/v1/tickets`), runs wrk `repeats` times
 # and prints one RESULT line per run. Needs wrk (apt-get install wrk) and redis-server.
 # Environment: HANDOFF_BIN=<binary> runs that build instead of building this tree (for before/after
-# comparisons); STORES="redis embedded" picks the stores; the release build goes to
-# ${CARGO_TARGET_DIR:-<repo>/target}. After the Redis runs it prints Redis commands per request.
+# comparisons); STORES="redis embedded" picks the stores; the deployment build (`--profile
+# release-lto`) goes to ${CARGO_TARGET_DIR:-<repo>/target}. After the Redis runs it prints Redis
+# commands per request.
 set -euo pipefail
 DURATION=${1:-20s}
 CONNECTIONS=${2:-64}
@@ -24,8 +25,8 @@ if [ -n "${HANDOFF_BIN:-}" ]; then
   # handoff reads every HANDOFF_* variable as configuration and refuses unknown keys.
   unset HANDOFF_BIN
 else
-  cargo build --release --locked -p handoff --manifest-path "$ROOT/Cargo.toml" >&2
-  HANDOFF="${CARGO_TARGET_DIR:-$ROOT/target}/release/handoff"
+  cargo build --profile release-lto --locked -p handoff --manifest-path "$ROOT/Cargo.toml" >&2
+  HANDOFF="${CARGO_TARGET_DIR:-$ROOT/target}/release-lto/handoff"
 fi
 FRAME=$(cat "$HERE/frame.json")
 printf '{"method":"generate_template_tickets","params":{"frameData":%s,"platform":"jira","documentType":"component","projectName":"Shop"}}' "$FRAME" >"$WORK/legacy.json"
