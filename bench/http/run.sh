@@ -2,8 +2,8 @@
 # Load test of ticket generation over HTTP with authentication, rate limiting and session touch on.
 #   bench/http/run.sh [duration=20s] [connections=64] [repeats=3]
 # For each store (a redis-server started here, then the embedded store) and each route
-# (legacy `POST /` generate_template_tickets, REST `POST /api/v1/tickets`), runs wrk `repeats` times
-# and prints one RESULT line per run. Needs wrk (apt-get install wrk) and redis-server.
+# (legacy `POST /` generate_template_tickets, REST `POST /api/v1/tickets`), runs wrk for $WARMUP
+# (default 3s, not reported), then `repeats` times, and prints one RESULT line per timed run. Needs wrk (apt-get install wrk) and redis-server.
 # Environment: HANDOFF_BIN=<binary> runs that build instead of building this tree (for before/after
 # comparisons); STORES="redis embedded" picks the stores; the deployment build (`--profile
 # release-lto`) goes to ${CARGO_TARGET_DIR:-<repo>/target}. After the Redis runs it prints Redis
@@ -12,6 +12,7 @@ set -euo pipefail
 DURATION=${1:-20s}
 CONNECTIONS=${2:-64}
 REPEATS=${3:-3}
+WARMUP=${WARMUP:-3s}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d)
@@ -52,6 +53,9 @@ run_store() { # $1 = label, remaining: env assignments for handoff
     local path=/; [ "$route" = v1 ] && path=/api/v1/tickets
     # Correctness first: the request must succeed before it is timed.
     curl -sf -X POST -H "Authorization: Bearer $token" --data-binary @"$WORK/$route.json" "http://127.0.0.1:$port$path" >/dev/null
+    # Steady state is what is measured: a fresh process spends its first seconds growing its heap,
+    # and on these VMs (free page reporting) every first touch of a page is a slow host fault.
+    BODY_FILE="$WORK/$route.json" TOKEN="$token" wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$HERE/post.lua" "http://127.0.0.1:$port$path" >/dev/null
     for i in $(seq "$REPEATS"); do
       printf '%s %s run %s: ' "$label" "$route" "$i"
       BODY_FILE="$WORK/$route.json" TOKEN="$token" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$HERE/post.lua" "http://127.0.0.1:$port$path" | grep RESULT
