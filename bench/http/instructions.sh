@@ -16,35 +16,25 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=common.sh
+. "$HERE/common.sh"
 REDIS_PORT=$(free_port)
 PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --save '' --appendonly no --daemonize no >"$WORK/redis.log" 2>&1 &
 PIDS+=("$!")
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-env=(env HANDOFF_DATA_DIR="$WORK/data" HANDOFF_AUTH=required HANDOFF_LOG_LEVEL=warn
-  HANDOFF_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
-  HANDOFF_RATE_LIMITS__READS_PER_MIN=6000000 HANDOFF_RATE_LIMITS__GENERATION_PER_MIN=6000000)
-user=$("${env[@]}" "$BIN" users add bench --org acme | grep -o 'u_[0-9a-f]*' | head -1)
-key=$("${env[@]}" "$BIN" keys create --user "$user" --label bench 2>/dev/null | grep -o 'hk_[A-Za-z0-9_-]*' | head -1)
+handoff_env "$WORK/data" HANDOFF_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+key=$(api_key "$BIN")
+write_bodies "$WORK"
+path=$(route_path "$ROUTE")
 
-FRAME=$(cat "$HERE/frame.json")
-if [ "$ROUTE" = v1 ]; then
-  path=/api/v1/tickets
-  printf '{"frames":%s,"platform":"jira","document_type":"component","project_name":"Shop"}' "$FRAME" >"$WORK/body.json"
-else
-  path=/
-  printf '{"method":"generate_template_tickets","params":{"frameData":%s,"platform":"jira","documentType":"component","projectName":"Shop"}}' "$FRAME" >"$WORK/body.json"
-fi
-
-"${env[@]}" HANDOFF_BIND="127.0.0.1:$PORT" valgrind --tool=callgrind --instr-atstart=no \
+"${HANDOFF_ENV[@]}" HANDOFF_BIND="127.0.0.1:$PORT" valgrind --tool=callgrind --instr-atstart=no \
   --callgrind-out-file="$WORK/callgrind.out" "$BIN" serve >"$WORK/serve.log" 2>&1 &
 server=$!
 PIDS+=("$server")
-for _ in $(seq 300); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.2; done
-token=$(curl -sf -X POST -H "Authorization: Bearer $key" "http://127.0.0.1:$PORT/api/v1/sessions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-post() { curl -sf -o /dev/null -X POST -H "Authorization: Bearer $token" --data-binary @"$WORK/body.json" "http://127.0.0.1:$PORT$path"; }
+token=$(session_token "$PORT" "$key")
+post() { curl -sf -o /dev/null -X POST -H "Authorization: Bearer $token" --data-binary @"$WORK/$ROUTE.json" "http://127.0.0.1:$PORT$path"; }
 for _ in 1 2 3 4 5; do post; done
 callgrind_control -i on "$server" >/dev/null 2>&1
 for _ in $(seq "$REQUESTS"); do post; done

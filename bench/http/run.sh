@@ -29,28 +29,20 @@ else
   cargo build --profile release-lto --locked -p handoff --manifest-path "$ROOT/Cargo.toml" >&2
   HANDOFF="${CARGO_TARGET_DIR:-$ROOT/target}/release-lto/handoff"
 fi
-FRAME=$(cat "$HERE/frame.json")
-printf '{"method":"generate_template_tickets","params":{"frameData":%s,"platform":"jira","documentType":"component","projectName":"Shop"}}' "$FRAME" >"$WORK/legacy.json"
-printf '{"frames":%s,"platform":"jira","document_type":"component","project_name":"Shop"}' "$FRAME" >"$WORK/v1.json"
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=common.sh
+. "$HERE/common.sh"
+write_bodies "$WORK"
 
 run_store() { # $1 = label, remaining: env assignments for handoff
   local label=$1; shift
   local port; port=$(free_port)
-  local data="$WORK/data-$label"
-  local env=(env "$@" HANDOFF_DATA_DIR="$data" HANDOFF_AUTH=required HANDOFF_LOG_LEVEL=warn
-    HANDOFF_RATE_LIMITS__READS_PER_MIN=6000000 HANDOFF_RATE_LIMITS__GENERATION_PER_MIN=6000000)
-  "${env[@]}" "$HANDOFF" users add bench --org acme >"$WORK/user-$label.txt"
-  local user; user=$(grep -o 'u_[0-9a-f]*' "$WORK/user-$label.txt" | head -1)
-  local key; key=$("${env[@]}" "$HANDOFF" keys create --user "$user" --label bench | grep -o 'hk_[A-Za-z0-9_-]*' | head -1)
-  "${env[@]}" HANDOFF_BIND="127.0.0.1:$port" "$HANDOFF" serve >"$WORK/serve-$label.log" 2>&1 &
+  handoff_env "$WORK/data-$label" "$@"
+  local key; key=$(api_key "$HANDOFF")
+  "${HANDOFF_ENV[@]}" HANDOFF_BIND="127.0.0.1:$port" "$HANDOFF" serve >"$WORK/serve-$label.log" 2>&1 &
   local pid=$!; PIDS+=("$pid")
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
-  # A session token, so every request also exercises the session lookup and its sliding expiry.
-  local token; token=$(curl -sf -X POST -H "Authorization: Bearer $key" "http://127.0.0.1:$port/api/v1/sessions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  local token; token=$(session_token "$port" "$key")
   for route in legacy v1; do
-    local path=/; [ "$route" = v1 ] && path=/api/v1/tickets
+    local path; path=$(route_path "$route")
     # Correctness first: the request must succeed before it is timed.
     curl -sf -X POST -H "Authorization: Bearer $token" --data-binary @"$WORK/$route.json" "http://127.0.0.1:$port$path" >/dev/null
     # Steady state is what is measured: a fresh process spends its first seconds growing its heap,
