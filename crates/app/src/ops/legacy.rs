@@ -979,6 +979,14 @@ mod tests {
 
     use super::*;
 
+    /// The report a legacy method call asks for, or why it is refused.
+    fn report_call(method: &str, params: Value) -> Result<(ReportKind, AnalyzeRequest), AppError> {
+        parse_legacy_call(method, params).map(|call| match call {
+            LegacyCall::Report { kind, request } => (kind, request),
+            other => panic!("{other:?}"),
+        })
+    }
+
     #[test]
     fn old_argument_names_map_onto_current_requests() {
         let call = parse_legacy_call(
@@ -1024,10 +1032,7 @@ mod tests {
     fn compliance_and_health_take_categories_as_an_array_or_a_comma_list() {
         let url = "https://www.figma.com/design/AbCdEf1234567890/Shop";
         let categories_of = |method: &str, params: Value| {
-            parse_legacy_call(method, params).map(|call| match call {
-                LegacyCall::Report { kind, request } => (kind, request.categories),
-                other => panic!("{other:?}"),
-            })
+            report_call(method, params).map(|(kind, request)| (kind, request.categories))
         };
         assert_eq!(
             categories_of("check_compliance", json!({"figmaUrl": url})).unwrap(),
@@ -1065,10 +1070,7 @@ mod tests {
     #[test]
     fn analysis_depth_sets_how_many_health_findings_are_listed() {
         let max_of = |params: Value| {
-            parse_legacy_call("analyze_design_health", params).map(|call| match call {
-                LegacyCall::Report { request, .. } => request.max_findings,
-                other => panic!("{other:?}"),
-            })
+            report_call("analyze_design_health", params).map(|(_, request)| request.max_findings)
         };
         let key = "AbCdEf1234567890";
         assert_eq!(max_of(json!({"fileKey": key})).unwrap(), None);
@@ -1083,14 +1085,11 @@ mod tests {
             let err = max_of(json!({"fileKey": key, "analysisDepth": bad})).unwrap_err();
             assert_eq!(err.code, Some("bad_analysis_depth"), "{bad}");
         }
-        let call = parse_legacy_call(
+        let (_, request) = report_call(
             "check_compliance",
             json!({"figmaUrl": "https://www.figma.com/design/AbCdEf1234567890/Shop", "analysisDepth": "basic"}),
         )
         .unwrap();
-        let LegacyCall::Report { request, .. } = call else {
-            panic!("{call:?}")
-        };
         assert_eq!(
             request.max_findings, None,
             "only the health method reads it"
@@ -1100,10 +1099,7 @@ mod tests {
     #[test]
     fn relationship_mapper_depth_defaults_to_two_and_refuses_what_is_not_a_level() {
         let depth_of = |params: Value| {
-            parse_legacy_call("relationship_mapper", params).map(|call| match call {
-                LegacyCall::Report { request, .. } => request.depth,
-                other => panic!("{other:?}"),
-            })
+            report_call("relationship_mapper", params).map(|(_, request)| request.depth)
         };
         let url = "https://www.figma.com/design/AbCdEf1234567890/Shop";
         assert_eq!(depth_of(json!({"figmaUrl": url})).unwrap(), Some(2));
