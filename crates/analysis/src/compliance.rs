@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyzer::Analyzer;
 use crate::colour::{Lab, Rgba, delta_e2000_lab};
-use crate::finding::{Finding, Tally};
+use crate::finding::{DEFAULT_MAX_FINDINGS_PER_CATEGORY, Finding, Tally};
 use crate::markdown::cell;
 use crate::model::solid_colour;
 use crate::scope::Scope;
@@ -92,7 +92,7 @@ impl Default for ComplianceOptions {
             dimension_tolerance_px: 0.5,
             spacing_base_px: 4.0,
             radius_base_px: 2.0,
-            max_findings_per_category: 50,
+            max_findings_per_category: DEFAULT_MAX_FINDINGS_PER_CATEGORY,
             categories: CategoryFilter::all(),
         }
     }

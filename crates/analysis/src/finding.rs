@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use handoff_figma::Node;
 
+/// Findings listed per category when the caller does not choose: enough to act on, small enough
+/// for an agent's context. Every finding is still counted in the scores and totals.
+pub const DEFAULT_MAX_FINDINGS_PER_CATEGORY: usize = 50;
+
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]

@@ -14,7 +14,7 @@ use crate::background::background_of;
 use crate::colour::{
     Lab, Rgba, delta_e2000_lab, is_large_text, required_text_contrast, text_contrast,
 };
-use crate::finding::{Finding, Severity, Tally, worst};
+use crate::finding::{DEFAULT_MAX_FINDINGS_PER_CATEGORY, Finding, Severity, Tally, worst};
 use crate::markdown::cell;
 use crate::model::{contains_ignore_ascii_case, solid_colour};
 use crate::scope::Scope;
@@ -89,7 +89,7 @@ impl Default for HealthOptions {
             touch_target_recommended_px: 44.0,
             near_duplicate_delta_e: 2.0,
             spacing_base_px: 4.0,
-            max_findings_per_category: 50,
+            max_findings_per_category: DEFAULT_MAX_FINDINGS_PER_CATEGORY,
             categories: CategoryFilter::all(),
         }
     }

@@ -31,7 +31,7 @@ pub use compliance::{
 };
 pub use effort_report::{EffortReport, effort_report};
 pub use error::AnalysisError;
-pub use finding::{Finding, Severity};
+pub use finding::{DEFAULT_MAX_FINDINGS_PER_CATEGORY, Finding, Severity};
 pub use health::{HealthOptions, HealthReport, HealthWeights, health_report};
 pub use project::{ProjectReport, project_report};
 pub use relationships::{RelationshipOptions, RelationshipsReport, relationships_report};

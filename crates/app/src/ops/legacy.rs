@@ -587,7 +587,8 @@ impl Args {
     }
 
     /// `analyze_design_health`'s `analysisDepth` (L1: `basic`, `standard` or `comprehensive`),
-    /// read as how much of the audit is listed: 5, 50 (the default) or 500 findings per category.
+    /// read as how much of the audit is listed: 5, the reports' default
+    /// ([`handoff_analysis::DEFAULT_MAX_FINDINGS_PER_CATEGORY`]) or 500 findings per category.
     /// Every finding is counted whatever the depth.
     fn analysis_depth(&self) -> Result<Option<u32>, AppError> {
         let Some(value) = self.0.get("analysisDepth").filter(|v| !v.is_null()) else {
@@ -599,7 +600,7 @@ impl Args {
             .as_deref()
         {
             Some("basic") => Ok(Some(5)),
-            Some("standard") => Ok(Some(50)),
+            Some("standard") => Ok(None),
             Some("comprehensive") => Ok(Some(500)),
             _ => Err(AppError::bad_request(format!(
                 "analysisDepth must be basic, standard or comprehensive, got {value}"
@@ -1074,10 +1075,14 @@ mod tests {
         };
         let key = "AbCdEf1234567890";
         assert_eq!(max_of(json!({"fileKey": key})).unwrap(), None);
-        for (depth, max) in [("basic", 5), ("standard", 50), (" Comprehensive ", 500)] {
+        for (depth, max) in [
+            ("basic", Some(5)),
+            ("standard", None),
+            (" Comprehensive ", Some(500)),
+        ] {
             assert_eq!(
                 max_of(json!({"fileKey": key, "analysisDepth": depth})).unwrap(),
-                Some(max),
+                max,
                 "{depth}"
             );
         }
