@@ -158,7 +158,7 @@ impl RedisBackend {
         format!("{}{logical}", self.prefix)
     }
 
-    async fn run<T: redis::FromRedisValue>(&self, cmd: Cmd) -> StoreResult<T> {
+    async fn run<T: redis::FromRedisValue>(&self, cmd: &Cmd) -> StoreResult<T> {
         let mut conn = self.connection.clone();
         bounded(self.timeout, async move {
             cmd.query_async(&mut conn).await.map_err(StoreError::from)
@@ -175,7 +175,7 @@ impl RedisBackend {
     }
 
     pub async fn ping(&self) -> StoreResult<()> {
-        let pong: String = self.run(redis::cmd("PING")).await?;
+        let pong: String = self.run(&redis::cmd("PING")).await?;
         if pong == "PONG" {
             Ok(())
         } else {
@@ -186,7 +186,7 @@ impl RedisBackend {
     }
 
     pub async fn get(&self, key: &str) -> StoreResult<Option<Vec<u8>>> {
-        self.run(redis::cmd("GET").arg(self.key(key)).clone()).await
+        self.run(redis::cmd("GET").arg(self.key(key))).await
     }
 
     pub async fn get_refresh(&self, key: &str, ttl: Duration) -> StoreResult<Option<Vec<u8>>> {
@@ -194,8 +194,7 @@ impl RedisBackend {
             redis::cmd("GETEX")
                 .arg(self.key(key))
                 .arg("PX")
-                .arg(ttl_ms(ttl))
-                .clone(),
+                .arg(ttl_ms(ttl)),
         )
         .await
     }
@@ -223,8 +222,7 @@ impl RedisBackend {
                     .arg(value)
                     .arg("NX")
                     .arg("PX")
-                    .arg(ttl_ms(ttl))
-                    .clone(),
+                    .arg(ttl_ms(ttl)),
             )
             .await?;
         Ok(reply.is_some())
@@ -239,7 +237,7 @@ impl RedisBackend {
             let mut removed = 0;
             for key in keys {
                 removed += self
-                    .run::<u64>(redis::cmd("DEL").arg(self.key(key)).clone())
+                    .run::<u64>(redis::cmd("DEL").arg(self.key(key)))
                     .await?;
             }
             return Ok(removed);
@@ -267,9 +265,7 @@ impl RedisBackend {
     }
 
     pub async fn exists(&self, key: &str) -> StoreResult<bool> {
-        let n: i64 = self
-            .run(redis::cmd("EXISTS").arg(self.key(key)).clone())
-            .await?;
+        let n: i64 = self.run(redis::cmd("EXISTS").arg(self.key(key))).await?;
         Ok(n > 0)
     }
 
@@ -303,26 +299,23 @@ impl RedisBackend {
             redis::cmd("LRANGE")
                 .arg(self.key(key))
                 .arg(0)
-                .arg(limit - 1)
-                .clone(),
+                .arg(limit - 1),
         )
         .await
     }
 
     pub async fn set_add(&self, key: &str, member: &str) -> StoreResult<()> {
-        self.run::<()>(redis::cmd("SADD").arg(self.key(key)).arg(member).clone())
+        self.run::<()>(redis::cmd("SADD").arg(self.key(key)).arg(member))
             .await
     }
 
     pub async fn set_remove(&self, key: &str, member: &str) -> StoreResult<()> {
-        self.run::<()>(redis::cmd("SREM").arg(self.key(key)).arg(member).clone())
+        self.run::<()>(redis::cmd("SREM").arg(self.key(key)).arg(member))
             .await
     }
 
     pub async fn set_members(&self, key: &str) -> StoreResult<Vec<String>> {
-        let mut members: Vec<String> = self
-            .run(redis::cmd("SMEMBERS").arg(self.key(key)).clone())
-            .await?;
+        let mut members: Vec<String> = self.run(redis::cmd("SMEMBERS").arg(self.key(key))).await?;
         members.sort();
         Ok(members)
     }
@@ -368,23 +361,22 @@ impl RedisBackend {
     }
 
     async fn dump_one(&self, full_key: &str, logical: &str) -> StoreResult<Option<DumpEntry>> {
-        let kind: String = self.run(redis::cmd("TYPE").arg(full_key).clone()).await?;
+        let kind: String = self.run(redis::cmd("TYPE").arg(full_key)).await?;
         let value = match kind.as_str() {
             "string" => match self
-                .run::<Option<Vec<u8>>>(redis::cmd("GET").arg(full_key).clone())
+                .run::<Option<Vec<u8>>>(redis::cmd("GET").arg(full_key))
                 .await?
             {
                 Some(bytes) => DumpValue::Bytes(bytes),
                 None => return Ok(None),
             },
             "list" => DumpValue::List(
-                self.run(redis::cmd("LRANGE").arg(full_key).arg(0).arg(-1).clone())
+                self.run(redis::cmd("LRANGE").arg(full_key).arg(0).arg(-1))
                     .await?,
             ),
             "set" => {
-                let mut members: Vec<String> = self
-                    .run(redis::cmd("SMEMBERS").arg(full_key).clone())
-                    .await?;
+                let mut members: Vec<String> =
+                    self.run(redis::cmd("SMEMBERS").arg(full_key)).await?;
                 members.sort();
                 DumpValue::Set(members)
             }
@@ -395,7 +387,7 @@ impl RedisBackend {
                 )));
             }
         };
-        let pttl: i64 = self.run(redis::cmd("PTTL").arg(full_key).clone()).await?;
+        let pttl: i64 = self.run(redis::cmd("PTTL").arg(full_key)).await?;
         let ttl_ms = match pttl {
             -2 => return Ok(None),
             n if n < 0 => None,
