@@ -69,41 +69,22 @@ pub(crate) struct Record<'a> {
     pub props: Vec<Prop>,
 }
 
-/// Below this many nodes a second thread costs more than it saves.
-const PARALLEL_MIN_NODES: usize = 4_096;
-
 /// Node id → arena index, built on first use (only interactions need it).
 type LazyIds<'a> = OnceLock<IdIndex<'a>>;
 
-/// Builds a record per chosen node, on two threads for a large design (each
-/// record depends only on the design, so halves are independent).
+/// Builds a record per chosen node (on two threads for a large design: each
+/// record depends only on the design).
 pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<'a>> {
     let ids = LazyIds::new();
     // Values repeat across nodes (the same fill on thousands of them): each
     // distinct one is held once while the context is built.
-    let describe_all = |part: &[Chosen]| -> Vec<Record<'a>> {
+    super::map_in_halves(chosen, |part: &[Chosen]| -> Vec<Record<'a>> {
         shared_str::interning(|| {
             let mut props = Vec::new();
             part.iter()
                 .filter_map(|choice| describe_one(design, &ids, choice, &mut props))
                 .collect()
         })
-    };
-    // Asking for the CPU count reads cgroup files: only worth it for a large design.
-    if chosen.len() < PARALLEL_MIN_NODES
-        || std::thread::available_parallelism().map_or(1, usize::from) < 2
-    {
-        return describe_all(chosen);
-    }
-    let (first, second) = chosen.split_at(chosen.len() / 2);
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| describe_all(second));
-        let mut records = describe_all(first);
-        match second.join() {
-            Ok(rest) => records.extend(rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        records
     })
 }
 

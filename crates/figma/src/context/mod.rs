@@ -127,14 +127,19 @@ pub fn design_context(
     }
     let shared = dedupe::deduplicate(&records);
     let format = options.format;
-    let mut scratch = String::new();
-    let lines: Vec<String> = records
+    let numbered: Vec<(&describe::Record<'_>, Option<&str>)> = records
         .iter()
         .zip(&shared.record_template)
-        .map(|(record, template)| {
-            render::node(format, record, &shared, template.as_deref(), &mut scratch)
-        })
+        .map(|(record, template)| (record, template.as_deref()))
         .collect();
+    let lines = map_in_halves(&numbered, |part| {
+        let mut scratch = String::new();
+        part.iter()
+            .map(|(record, template)| {
+                render::node(format, record, &shared, *template, &mut scratch)
+            })
+            .collect()
+    });
     let components = component_texts(design, &records);
     let name = design.file.name.as_str();
     let pieces = Pieces {
@@ -178,6 +183,30 @@ pub fn design_context(
         first_node: start,
         page_nodes: page.end - start,
         omitted,
+    })
+}
+
+/// Below this many items a second thread costs more than it saves.
+const PARALLEL_MIN_ITEMS: usize = 4_096;
+
+/// `map(items)`, computed on two threads for a long slice: `map` of each half,
+/// concatenated in order. `map` must depend only on the items it is given.
+fn map_in_halves<T: Sync, R: Send>(items: &[T], map: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    // Asking for the CPU count reads cgroup files: only worth it for a long slice.
+    if items.len() < PARALLEL_MIN_ITEMS
+        || std::thread::available_parallelism().map_or(1, usize::from) < 2
+    {
+        return map(items);
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| map(second));
+        let mut mapped = map(first);
+        match second.join() {
+            Ok(rest) => mapped.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        mapped
     })
 }
 
@@ -264,6 +293,13 @@ struct Pieces<'a> {
     components: &'a [(String, String)],
 }
 
+/// What a page lists besides its node lines.
+struct Used<'a> {
+    vars: Vec<(&'a str, &'a str)>,
+    templates: Vec<(&'a str, &'a dedupe::Body)>,
+    components: Vec<(&'a str, String)>,
+}
+
 struct FilledPage {
     text: String,
     end: usize,
@@ -296,6 +332,45 @@ impl Pieces<'_> {
         next_cursor: Option<&str>,
         note: Option<&str>,
     ) -> String {
+        let used = self.used(range);
+        let page = render::Page {
+            name: self.name,
+            outline,
+            vars: used.vars,
+            templates: used.templates,
+            components: used.components,
+            node_lines: lines,
+            next_cursor,
+            note,
+        };
+        render::page(self.format, &page, self.shared)
+    }
+
+    /// The shared entries (global vars, templates, components) the nodes in `range` refer to.
+    fn used(&self, range: std::ops::Range<usize>) -> Used<'_> {
+        if range.start == 0 && range.end >= self.records.len() {
+            // Every shared entry exists because some node line refers to it (directly or
+            // through a template), so the whole design uses all of them: no need to look.
+            return Used {
+                vars: self
+                    .shared
+                    .vars
+                    .iter()
+                    .map(|(key, value)| (key.as_str(), value.as_str()))
+                    .collect(),
+                templates: self
+                    .shared
+                    .templates
+                    .iter()
+                    .map(|(id, body)| (id.as_str(), body))
+                    .collect(),
+                components: self
+                    .components
+                    .iter()
+                    .map(|(id, text)| (id.as_str(), text.clone()))
+                    .collect(),
+            };
+        }
         let mut vars = BTreeSet::new();
         let mut templates = BTreeSet::new();
         let mut components = FastSet::default();
@@ -310,9 +385,7 @@ impl Pieces<'_> {
                 }
             }
         }
-        let page = render::Page {
-            name: self.name,
-            outline,
+        Used {
             vars: vars
                 .into_iter()
                 .filter_map(|key| {
@@ -337,11 +410,7 @@ impl Pieces<'_> {
                 .filter(|(id, _)| components.contains(id.as_str()))
                 .map(|(id, text)| (id.as_str(), text.clone()))
                 .collect(),
-            node_lines: lines,
-            next_cursor,
-            note,
-        };
-        render::page(self.format, &page, self.shared)
+        }
     }
 
     /// The largest page starting at `start` that fits `max_bytes`.
@@ -538,5 +607,29 @@ fn parse_cursor(cursor: &str, fingerprint: &str) -> Result<usize, ContextError> 
             position.parse().map_err(|_| invalid("malformed position"))
         }
         _ => Err(invalid("not a cursor from this server")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_in_halves_keeps_order_on_one_thread_or_two() {
+        for len in [
+            0,
+            1,
+            PARALLEL_MIN_ITEMS - 1,
+            PARALLEL_MIN_ITEMS,
+            3 * PARALLEL_MIN_ITEMS + 1,
+        ] {
+            let items: Vec<usize> = (0..len).collect();
+            let doubled = map_in_halves(&items, |part| part.iter().map(|n| n * 2).collect());
+            assert_eq!(
+                doubled,
+                items.iter().map(|n| n * 2).collect::<Vec<_>>(),
+                "{len}"
+            );
+        }
     }
 }

@@ -45,9 +45,9 @@ pub(crate) fn choose(
         let as_svg = collapses.get(index as usize).copied().unwrap_or(false);
         let inside_component = inside_component
             || matches!(node.node_type, NodeType::Component | NodeType::ComponentSet);
-        let mut shown_children = Vec::new();
+        // Children go on the stack last first, so they come off it in order.
         let mut children_beyond_depth = 0;
-        for &child_index in &node.children {
+        for &child_index in node.children.iter().rev() {
             let Some(child) = design.node(child_index) else {
                 continue;
             };
@@ -60,7 +60,7 @@ pub(crate) fn choose(
                 omitted.beyond_depth += subtree();
                 children_beyond_depth += 1;
             } else {
-                shown_children.push(child_index);
+                stack.push((child_index, depth + 1, inside_component));
             }
         }
         chosen.push(Chosen {
@@ -69,12 +69,6 @@ pub(crate) fn choose(
             as_svg,
             children_beyond_depth,
         });
-        stack.extend(
-            shown_children
-                .into_iter()
-                .rev()
-                .map(|child| (child, depth + 1, inside_component)),
-        );
     }
     (chosen, omitted)
 }
@@ -102,27 +96,27 @@ fn svg_collapse_flags(design: &Design) -> Vec<bool> {
         if !container {
             continue;
         }
-        let visible: Vec<&Node> = design
-            .children_of(node)
-            .filter(|child| child.visible)
-            .collect();
+        let visible = || design.children_of(node).filter(|child| child.visible);
         let auto_layout = node
             .layout
             .layout_mode
             .as_ref()
             .is_some_and(|mode| *mode != crate::model::LayoutMode::None);
-        let all_vector = !visible.is_empty()
-            && visible.iter().all(|child| {
-                child.node_type.is_vector_shape()
-                    || collapses
-                        .get(child.index as usize)
-                        .copied()
-                        .unwrap_or(false)
-            });
-        let no_images = !has_image_fill(node) && !visible.iter().any(|child| has_image_fill(child));
+        let mut visible_count = 0;
+        // `all` stops at the first child that is not a vector shape: the count is
+        // complete exactly when every visible child is one.
+        let all_vector = visible().all(|child| {
+            visible_count += 1;
+            child.node_type.is_vector_shape()
+                || collapses
+                    .get(child.index as usize)
+                    .copied()
+                    .unwrap_or(false)
+        }) && visible_count > 0;
         if all_vector
-            && no_images
-            && (!auto_layout || visible.len() >= 10)
+            && (!auto_layout || visible_count >= 10)
+            && !has_image_fill(node)
+            && !visible().any(has_image_fill)
             && let Some(flag) = collapses.get_mut(node.index as usize)
         {
             *flag = true;
