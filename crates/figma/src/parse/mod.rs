@@ -188,13 +188,16 @@ fn parse_object(
 ) -> Result<RawResponse, ParseError> {
     // Fast path without path tracking, on two threads for a large input;
     // errors are rare, so on one the input is parsed again with tracking to
-    // name the JSON path.
-    let split = split::parse_split(input, |tail| {
-        parse_fast(input, reborrow(&mut progress), tail)
+    // name the JSON path. Input checked as UTF-8 once, up front (SIMD), is
+    // parsed as text: serde_json then skips checking every string and key
+    // again, which costs more than the whole-input check.
+    let text = simdutf8::basic::from_utf8(input).ok();
+    let split = split::parse_split(input, text, |tail| {
+        parse_fast(input, text, reborrow(&mut progress), tail)
     });
     let fast = match split {
         Some(result) => result,
-        None => parse_fast(input, reborrow(&mut progress), None),
+        None => parse_fast(input, text, reborrow(&mut progress), None),
     };
     if let Ok(raw) = fast {
         return Ok(raw);
@@ -216,18 +219,35 @@ fn reborrow<'a>(
     }
 }
 
+/// `text` is `input` when it is valid UTF-8.
 fn parse_fast(
     input: &[u8],
+    text: Option<&str>,
     progress: Option<&mut dyn FnMut(usize)>,
     tail: Option<split::TailPlan>,
 ) -> Result<RawResponse, serde_json::Error> {
-    let mut json = serde_json::Deserializer::from_slice(input);
-    json.disable_recursion_limit();
     let mut seed = seed(input, progress);
     seed.tail = tail;
     seed.by_raw_text = true;
-    seed.deserialize(serde_stacker::Deserializer::new(&mut json))
-        .and_then(|raw| json.end().map(|()| raw))
+    match text {
+        Some(text) => deserialize_fast(seed, serde_json::Deserializer::from_str(text)),
+        None => deserialize_fast(seed, serde_json::Deserializer::from_slice(input)),
+    }
+}
+
+/// Runs `seed` over the whole of `json`, with on-demand stack growth.
+pub(crate) fn deserialize_fast<'de, S, R>(
+    seed: S,
+    mut json: serde_json::Deserializer<R>,
+) -> Result<S::Value, serde_json::Error>
+where
+    S: DeserializeSeed<'de>,
+    R: serde_json::de::Read<'de>,
+{
+    json.disable_recursion_limit();
+    let value = seed.deserialize(serde_stacker::Deserializer::new(&mut json))?;
+    json.end()?;
+    Ok(value)
 }
 
 /// Real responses hold a node per 1–4 KB of JSON; reserving for the dense

@@ -20,8 +20,6 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
-use serde::de::DeserializeSeed;
-
 use super::intern::Interner;
 use super::node_seed::{Arena, NodeSeed, Parsed, Progress};
 use super::response::RawResponse;
@@ -95,6 +93,7 @@ struct Tail {
 /// split, or when the join is impossible (the caller then parses on one thread).
 pub(crate) fn parse_split<E>(
     input: &[u8],
+    text: Option<&str>,
     parse_main: impl FnOnce(Option<TailPlan>) -> Result<RawResponse, E>,
 ) -> Option<Result<RawResponse, E>> {
     if input.len() < MIN_SPLIT_BYTES
@@ -102,11 +101,13 @@ pub(crate) fn parse_split<E>(
     {
         return None;
     }
-    split_at_about_half(input, parse_main)
+    split_at_about_half(input, text, parse_main)
 }
 
+/// `text` is `input` when it is valid UTF-8 (see `parse_object`).
 fn split_at_about_half<E>(
     input: &[u8],
+    text: Option<&str>,
     parse_main: impl FnOnce(Option<TailPlan>) -> Result<RawResponse, E>,
 ) -> Option<Result<RawResponse, E>> {
     // The main thread also skips over the tail (at several times parse speed)
@@ -130,7 +131,9 @@ fn split_at_about_half<E>(
             let ranges = scan_tail(input, start);
             // The receiver is gone only if the main parse already failed.
             let _ = sender.send(ranges.iter().map(|range| range.id).collect());
-            crate::model::shared_str::interning(|| parse_tail(input, &ranges, &tail_parsed_to))
+            crate::model::shared_str::interning(|| {
+                parse_tail(input, text, &ranges, &tail_parsed_to)
+            })
         });
         let main = parse_main(Some(plan));
         (main, tail.join().ok().flatten())
@@ -216,7 +219,12 @@ fn join(
 
 /// Parses each tail range as one node subtree. `None` on any error: the
 /// main parse decides what the input means.
-fn parse_tail(input: &[u8], ranges: &[TailRange], parsed_to: &AtomicUsize) -> Option<Tail> {
+fn parse_tail(
+    input: &[u8],
+    text: Option<&str>,
+    ranges: &[TailRange],
+    parsed_to: &AtomicUsize,
+) -> Option<Tail> {
     let capacity = ranges
         .iter()
         .map(|range| range.end - range.start)
@@ -226,16 +234,24 @@ fn parse_tail(input: &[u8], ranges: &[TailRange], parsed_to: &AtomicUsize) -> Op
     let mut starts = Vec::with_capacity(ranges.len());
     for range in ranges {
         starts.push(arena.nodes.len());
-        let bytes = input.get(range.start..range.end)?;
-        let mut json = serde_json::Deserializer::from_slice(bytes);
-        json.disable_recursion_limit();
         let seed = NodeSeed {
             arena: &mut arena,
             parent: None,
             depth: 0,
         };
-        match seed.deserialize(serde_stacker::Deserializer::new(&mut json)) {
-            Ok(Parsed::Node(_)) => json.end().ok()?,
+        // A range starts at `{` and ends after `}`: ASCII, so on character boundaries.
+        let parsed = match text {
+            Some(text) => super::deserialize_fast(
+                seed,
+                serde_json::Deserializer::from_str(text.get(range.start..range.end)?),
+            ),
+            None => super::deserialize_fast(
+                seed,
+                serde_json::Deserializer::from_slice(input.get(range.start..range.end)?),
+            ),
+        };
+        match parsed {
+            Ok(Parsed::Node(_)) => {}
             _ => return None,
         }
         parsed_to.store(range.end, Ordering::Release);
@@ -576,19 +592,28 @@ mod tests {
         for seed in 0..120 {
             let json = response(seed, 300 + (seed as usize % 7) * 150);
             let input = json.as_bytes();
-            let single = super::super::parse_fast(input, None, None)
+            let single = super::super::parse_fast(input, None, None, None)
                 .unwrap_or_else(|error| panic!("seed {seed}: {error}\n{json}"));
-            let before = JOINED.get();
-            let split =
-                split_at_about_half(input, |tail| super::super::parse_fast(input, None, tail));
-            if let Some(result) = split {
-                let split = result.unwrap_or_else(|error| panic!("seed {seed}: {error}"));
-                assert_eq!(split.design, single.design, "seed {seed}");
+            // Read as bytes and as text (input already checked as UTF-8): the same design.
+            for text in [None, Some(json.as_str())] {
+                let before = JOINED.get();
+                let split = split_at_about_half(input, text, |tail| {
+                    super::super::parse_fast(input, text, None, tail)
+                });
+                if let Some(result) = split {
+                    let split = result.unwrap_or_else(|error| panic!("seed {seed}: {error}"));
+                    assert_eq!(
+                        split.design,
+                        single.design,
+                        "seed {seed}, text {}",
+                        text.is_some()
+                    );
+                }
+                joined += JOINED.get() - before;
             }
-            joined += JOINED.get() - before;
         }
         // Most shapes split; the rest must have fallen back, never differed.
-        assert!(joined > 60, "only {joined} of 120 parses were split");
+        assert!(joined > 120, "only {joined} of 240 parses were split");
     }
 
     #[test]
