@@ -5,10 +5,12 @@ use std::sync::OnceLock;
 
 use super::select::Chosen;
 use super::values;
+use crate::fast_hash::FastMap;
 use crate::model::shared_str::{self, SharedStr};
 use crate::model::{
-    ComponentPropertyType, Design, HorizontalConstraint, IdIndex, LayoutMode, Node, NodeIndex,
-    NodeType, PropertyValue, Text, VerticalConstraint,
+    ComponentPropertyType, Design, Effect, HorizontalConstraint, IdIndex, LayoutMode, Node,
+    NodeIndex, NodeType, Paint, PropertyValue, Rare, SharedList, Text, TypeStyle,
+    VerticalConstraint,
 };
 
 /// Style groups that are deduplicated into global variables.
@@ -81,11 +83,55 @@ pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<
     super::map_in_halves(chosen, |part: &[Chosen]| -> Vec<Record<'a>> {
         shared_str::interning(|| {
             let mut props = Vec::new();
+            let mut shared = SharedValues::default();
             part.iter()
-                .filter_map(|choice| describe_one(design, &ids, choice, &mut props))
+                .filter_map(|choice| describe_one(design, &ids, &mut shared, choice, &mut props))
                 .collect()
         })
     })
+}
+
+/// The descriptions of values the parser shares between nodes (paint and effect
+/// lists, text styles), each worked out once per shared allocation: a 100k-node
+/// file has ~75k paint lists but fewer than 600 distinct ones.
+#[derive(Default)]
+struct SharedValues {
+    paints: FastMap<*const [Paint], Option<SharedStr>>,
+    effects: FastMap<*const [Effect], Option<SharedStr>>,
+    type_styles: FastMap<*const TypeStyle, Option<SharedStr>>,
+}
+
+impl SharedValues {
+    fn paints(&mut self, list: &SharedList<Paint>) -> Option<SharedStr> {
+        once(&mut self.paints, list.allocation(), || values::paints(list))
+    }
+
+    fn effects(&mut self, list: &SharedList<Effect>) -> Option<SharedStr> {
+        once(&mut self.effects, list.allocation(), || {
+            values::effects(list)
+        })
+    }
+
+    fn type_style(&mut self, style: &Rare<TypeStyle>) -> Option<SharedStr> {
+        once(&mut self.type_styles, style.allocation(), || {
+            values::type_style(style)
+        })
+    }
+}
+
+/// `describe()`, remembered under `key` (a value without one is described each time).
+fn once<K: Eq + std::hash::Hash>(
+    table: &mut FastMap<K, Option<SharedStr>>,
+    key: Option<K>,
+    describe: impl FnOnce() -> Option<String>,
+) -> Option<SharedStr> {
+    match key {
+        Some(key) => table
+            .entry(key)
+            .or_insert_with(|| describe().map(SharedStr::from))
+            .clone(),
+        None => describe().map(SharedStr::from),
+    }
 }
 
 /// `props` is scratch space: the record gets an exact-size copy (a vector
@@ -93,6 +139,7 @@ pub(crate) fn describe<'a>(design: &'a Design, chosen: &[Chosen]) -> Vec<Record<
 fn describe_one<'a>(
     design: &'a Design,
     ids: &LazyIds<'a>,
+    shared: &mut SharedValues,
     choice: &Chosen,
     props: &mut Vec<Prop>,
 ) -> Option<Record<'a>> {
@@ -128,22 +175,22 @@ fn describe_one<'a>(
                 },
             );
         }
-        if let Some(fill) = values::paints(&node.fills) {
+        if let Some(fill) = shared.paints(&node.fills) {
             push(
                 "fill",
                 Value::Style {
                     group: Group::Fill,
-                    content: fill.into(),
+                    content: fill,
                     named: named(&["fill", "fills"]),
                 },
             );
         }
-        if let Some(stroke) = values::paints(&node.strokes) {
+        if let Some(stroke) = shared.paints(&node.strokes) {
             push(
                 "stroke",
                 Value::Style {
                     group: Group::Fill,
-                    content: stroke.into(),
+                    content: stroke,
                     named: named(&["stroke", "strokes"]),
                 },
             );
@@ -151,12 +198,12 @@ fn describe_one<'a>(
         if let Some(geometry) = values::stroke_geometry(node) {
             push("sw", Value::Plain(geometry.into()));
         }
-        if let Some(effects) = values::effects(&node.effects) {
+        if let Some(effects) = shared.effects(&node.effects) {
             push(
                 "fx",
                 Value::Style {
                     group: Group::Effect,
-                    content: effects.into(),
+                    content: effects,
                     named: named(&["effect", "effects"]),
                 },
             );
@@ -252,12 +299,12 @@ fn describe_one<'a>(
         push("links", Value::Quoted(links.join(" | ").into()));
     }
     if let Some(text) = node.text.as_deref() {
-        if let Some(style) = values::type_style(&text.style) {
+        if let Some(style) = shared.type_style(&text.style) {
             push(
                 "font",
                 Value::Style {
                     group: Group::Font,
-                    content: style.into(),
+                    content: style,
                     named: named(&["text"]),
                 },
             );

@@ -50,6 +50,12 @@ impl<T> Rare<T> {
     pub fn shares_with(&self, other: &Self) -> bool {
         super::same_allocation(&self.0, &other.0)
     }
+
+    /// The shared allocation (`None` when unset): equal for values that share
+    /// one, so work that depends only on the value can be done once per value.
+    pub fn allocation(&self) -> Option<*const T> {
+        self.0.as_ref().map(Arc::as_ptr)
+    }
 }
 
 impl<T: HasEmpty> Deref for Rare<T> {

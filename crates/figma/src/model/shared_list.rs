@@ -27,6 +27,12 @@ impl<T> SharedList<T> {
     pub fn shares_with(&self, other: &Self) -> bool {
         super::same_allocation(&self.0, &other.0)
     }
+
+    /// The shared allocation (`None` when empty): equal for lists that share
+    /// one, so work that depends only on the list can be done once per list.
+    pub fn allocation(&self) -> Option<*const [T]> {
+        self.0.as_ref().map(Arc::as_ptr)
+    }
 }
 
 impl<T> Default for SharedList<T> {
