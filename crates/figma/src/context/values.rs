@@ -204,36 +204,33 @@ pub(crate) fn radius(node: &Node) -> Option<String> {
 /// The layout of a node: its own auto-layout and how it sits in its parent.
 pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Option<String> {
     let own = &node.layout;
-    let mut tokens: Vec<String> = Vec::new();
+    let mut tokens = Tokens::default();
     let mode = own
         .layout_mode
         .as_ref()
         .filter(|mode| **mode != LayoutMode::None);
     if let Some(mode) = mode {
-        tokens.push(
-            match mode {
-                LayoutMode::Horizontal => "row",
-                LayoutMode::Vertical => "col",
-                LayoutMode::Grid => "grid",
-                _ => "flow",
-            }
-            .to_owned(),
-        );
+        tokens.push(match mode {
+            LayoutMode::Horizontal => "row",
+            LayoutMode::Vertical => "col",
+            LayoutMode::Grid => "grid",
+            _ => "flow",
+        });
         if own.layout_wrap == Some(LayoutWrap::Wrap) {
-            tokens.push("wrap".to_owned());
+            tokens.push("wrap");
         }
         let between = own.primary_axis_align_items == Some(AxisAlign::SpaceBetween);
         if let Some(justify) = own.primary_axis_align_items.as_ref().and_then(align_word) {
-            tokens.push(format!("justify={justify}"));
+            tokens.push(format_args!("justify={justify}"));
         }
         if let Some(items) = own.counter_axis_align_items.as_ref().and_then(align_word) {
-            tokens.push(format!("items={items}"));
+            tokens.push(format_args!("items={items}"));
         }
         if let Some(gap) = own.item_spacing.filter(|gap| *gap != 0.0 && !between) {
-            tokens.push(format!("gap={}", num(gap)));
+            tokens.push(format_args!("gap={}", num(gap)));
         }
         if let Some(gap) = own.counter_axis_spacing.filter(|gap| *gap != 0.0) {
-            tokens.push(format!("rowgap={}", num(gap)));
+            tokens.push(format_args!("rowgap={}", num(gap)));
         }
         let padding = [
             own.padding_top,
@@ -243,7 +240,10 @@ pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Optio
         ]
         .map(|side| side.unwrap_or(0.0));
         if padding.iter().any(|side| *side != 0.0) {
-            tokens.push(format!("pad={}", box_shorthand(padding).replace(' ', ",")));
+            tokens.push(format_args!(
+                "pad={}",
+                box_shorthand(padding).replace(' ', ",")
+            ));
         }
         if let Some(grid) = own.grid.as_deref() {
             if let Some(columns) = grid
@@ -251,25 +251,25 @@ pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Optio
                 .as_deref()
                 .filter(|text| !text.is_empty())
             {
-                tokens.push(format!("cols={}", columns.replace(' ', ",")));
+                tokens.push(format_args!("cols={}", columns.replace(' ', ",")));
             } else if let Some(count) = grid.grid_column_count {
-                tokens.push(format!("cols={}", num(count)));
+                tokens.push(format_args!("cols={}", num(count)));
             }
             if let Some(rows) = grid
                 .grid_rows_sizing
                 .as_deref()
                 .filter(|text| !text.is_empty())
             {
-                tokens.push(format!("rows={}", rows.replace(' ', ",")));
+                tokens.push(format_args!("rows={}", rows.replace(' ', ",")));
             } else if let Some(count) = grid.grid_row_count {
-                tokens.push(format!("rows={}", num(count)));
+                tokens.push(format_args!("rows={}", num(count)));
             }
             for (name, gap) in [
                 ("colgap", grid.grid_column_gap),
                 ("rowgap", grid.grid_row_gap),
             ] {
                 if let Some(gap) = gap.filter(|gap| *gap != 0.0) {
-                    tokens.push(format!("{name}={}", num(gap)));
+                    tokens.push(format_args!("{name}={}", num(gap)));
                 }
             }
         }
@@ -280,10 +280,10 @@ pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Optio
     let absolute = own.layout_positioning == Some(LayoutPositioning::Absolute);
     if in_flow_parent && !absolute {
         if own.layout_align == Some(LayoutAlign::Stretch) {
-            tokens.push("self=stretch".to_owned());
+            tokens.push("self=stretch");
         }
         if let Some(grow) = own.layout_grow.filter(|grow| *grow != 0.0) {
-            tokens.push(format!("grow={}", num(grow)));
+            tokens.push(format_args!("grow={}", num(grow)));
         }
         if let Some(grid) = own.grid.as_deref() {
             for (name, anchor, span) in [
@@ -291,7 +291,7 @@ pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Optio
                 ("gr", grid.grid_row_anchor_index, grid.grid_row_span),
             ] {
                 if let Some(anchor) = anchor {
-                    tokens.push(format!(
+                    tokens.push(format_args!(
                         "{name}={}/{}",
                         num(anchor + 1.0),
                         num(span.unwrap_or(1.0))
@@ -310,13 +310,13 @@ pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Optio
         own.layout_sizing_horizontal.as_ref(),
         size.map(|rect| rect.width),
     ) {
-        tokens.push(format!("w={width}"));
+        tokens.push(format_args!("w={width}"));
     }
     if let Some(height) = sizing(
         own.layout_sizing_vertical.as_ref(),
         size.map(|rect| rect.height),
     ) {
-        tokens.push(format!("h={height}"));
+        tokens.push(format_args!("h={height}"));
     }
     for (name, value) in [
         ("minw", own.min_width),
@@ -325,7 +325,7 @@ pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Optio
         ("maxh", own.max_height),
     ] {
         if let Some(value) = value {
-            tokens.push(format!("{name}={}", num(value)));
+            tokens.push(format_args!("{name}={}", num(value)));
         }
     }
     if !is_root
@@ -334,24 +334,37 @@ pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Optio
             (size, parent.and_then(|parent| parent.absolute_bounding_box))
     {
         if absolute {
-            tokens.push("abs".to_owned());
+            tokens.push("abs");
         }
-        tokens.push(format!("x={}", num(rect.x - parent_rect.x)));
-        tokens.push(format!("y={}", num(rect.y - parent_rect.y)));
+        tokens.push(format_args!("x={}", num(rect.x - parent_rect.x)));
+        tokens.push(format_args!("y={}", num(rect.y - parent_rect.y)));
     }
     if let Some(rotation) = node.rotation.filter(|rotation| rotation.abs() > 0.01) {
-        tokens.push(format!("rot={}", num(-rotation.to_degrees())));
+        tokens.push(format_args!("rot={}", num(-rotation.to_degrees())));
     }
     match own.overflow_direction.as_deref() {
-        Some("VERTICAL_SCROLLING") => tokens.push("scroll=y".to_owned()),
-        Some("HORIZONTAL_SCROLLING") => tokens.push("scroll=x".to_owned()),
-        Some("HORIZONTAL_AND_VERTICAL_SCROLLING") => tokens.push("scroll=xy".to_owned()),
+        Some("VERTICAL_SCROLLING") => tokens.push("scroll=y"),
+        Some("HORIZONTAL_SCROLLING") => tokens.push("scroll=x"),
+        Some("HORIZONTAL_AND_VERTICAL_SCROLLING") => tokens.push("scroll=xy"),
         _ => {}
     }
-    if tokens.is_empty() {
-        None
-    } else {
-        Some(tokens.join(" "))
+    tokens.into_text()
+}
+
+/// Space-separated tokens written straight into one string.
+#[derive(Default)]
+struct Tokens(String);
+
+impl Tokens {
+    fn push(&mut self, token: impl std::fmt::Display) {
+        if !self.0.is_empty() {
+            self.0.push(' ');
+        }
+        let _ = write!(self.0, "{token}");
+    }
+
+    fn into_text(self) -> Option<String> {
+        (!self.0.is_empty()).then_some(self.0)
     }
 }
 
