@@ -124,50 +124,58 @@ pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
     let interned = Interned::new(records);
 
     // Templates: bodies seen at least twice whose text is worth a reference.
-    let bodies: Vec<(&str, &[u32])> = records
+    // Each distinct body is numbered once, so every later question about it
+    // (how often, worth it, which id) is asked per body, not per record.
+    let mut body_numbers: FastMap<(&str, &[u32]), usize> = FastMap::default();
+    let mut distinct: Vec<(&str, &[u32])> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let record_bodies: Vec<Option<usize>> = records
         .iter()
         .enumerate()
-        .map(|(number, record)| (record.type_label, interned.body(number)))
+        .map(|(number, record)| {
+            let body = (record.type_label, interned.body(number));
+            if body.1.len() < 2 {
+                return None;
+            }
+            let next = distinct.len();
+            let number = *body_numbers.entry(body).or_insert(next);
+            if number == next {
+                distinct.push(body);
+                counts.push(0);
+            }
+            counts[number] += 1;
+            Some(number)
+        })
         .collect();
-    let mut body_counts: FastMap<(&str, &[u32]), usize> = FastMap::default();
-    for body in &bodies {
-        if body.1.len() >= 2 {
-            *body_counts.entry(*body).or_default() += 1;
-        }
-    }
-    let mut template_ids: FastMap<(&str, &[u32]), String> = FastMap::default();
+    let mut template_of: Vec<Option<String>> = vec![None; distinct.len()];
     let mut taken_templates: FastMap<String, String> = FastMap::default();
-    for body in &bodies {
-        let worth = body_counts.get(body).is_some_and(|count| *count >= 2)
+    for (number, body) in distinct.iter().enumerate() {
+        let worth = counts[number] >= 2
             && body
                 .1
                 .iter()
-                .map(|&number| {
-                    let prop = interned.prop(number);
+                .map(|&n| {
+                    let prop = interned.prop(n);
                     prop.key.len() + value_len(&prop.value) + 2
                 })
                 .sum::<usize>()
                 > 24;
         if !worth {
-            shared.record_template.push(None);
             continue;
         }
-        let id = match template_ids.get(body) {
-            Some(id) => id.clone(),
-            None => {
-                let props: Vec<&Prop> = body.1.iter().map(|&n| interned.prop(n)).collect();
-                // The template's key hashes its Debug text: stable across runs.
-                let signature = format!("{:?}", (body.0, &props));
-                let id = content_key("EL-", &signature, &taken_templates);
-                taken_templates.insert(id.clone(), signature);
-                template_ids.insert(*body, id.clone());
-                let owned: Body = (body.0.to_owned(), props.into_iter().cloned().collect());
-                shared.templates.insert(id.clone(), owned);
-                id
-            }
-        };
-        shared.record_template.push(Some(id));
+        let props: Vec<&Prop> = body.1.iter().map(|&n| interned.prop(n)).collect();
+        // The template's key hashes its Debug text: stable across runs.
+        let signature = format!("{:?}", (body.0, &props));
+        let id = content_key("EL-", &signature, &taken_templates);
+        taken_templates.insert(id.clone(), signature);
+        let owned: Body = (body.0.to_owned(), props.into_iter().cloned().collect());
+        shared.templates.insert(id.clone(), owned);
+        template_of[number] = Some(id);
     }
+    shared.record_template = record_bodies
+        .iter()
+        .map(|body| body.and_then(|number| template_of[number].clone()))
+        .collect();
 
     // Style use counts after templating: once per record line that shows the
     // value, once per template that holds it.
@@ -179,9 +187,11 @@ pub(crate) fn deduplicate(records: &[Record<'_>]) -> Shared {
             }
         }
     }
-    for body in template_ids.keys() {
-        for &prop in body.1 {
-            uses[interned.value_of_prop[prop as usize] as usize] += 1;
+    for (body, template) in distinct.iter().zip(&template_of) {
+        if template.is_some() {
+            for &prop in body.1 {
+                uses[interned.value_of_prop[prop as usize] as usize] += 1;
+            }
         }
     }
 
