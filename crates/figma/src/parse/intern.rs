@@ -5,8 +5,11 @@
 //! borrowed raw value: a repeat is found by hashing its bytes and is never
 //! parsed again. The path-tracking parse (run only to locate an error) reads
 //! them as plain values, so an error inside one keeps its JSON path and offset.
-//! Layouts are assembled from a dozen node keys, so they are keyed by their
-//! serialized form once the node is complete.
+//! Layouts are assembled from a dozen node keys, so they are compared as
+//! values once the node is complete: a hash of their fields finds the
+//! candidates, `==` decides.
+
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use serde::Deserialize;
 use serde::de::{self, MapAccess};
@@ -27,8 +30,9 @@ pub(crate) struct Interner {
     paints: FastMap<Box<str>, SharedList<Paint>>,
     effects: FastMap<Box<str>, SharedList<Effect>>,
     type_styles: FastMap<Box<str>, Rare<TypeStyle>>,
-    layouts: FastMap<Box<[u8]>, Rare<Layout>>,
-    scratch: Vec<u8>,
+    /// By the hash of their fields ([`LayoutFields`]); equal hashes are rare.
+    layouts: FastMap<u64, Vec<Rare<Layout>>>,
+    distinct_layouts: usize,
 }
 
 impl Interner {
@@ -46,7 +50,7 @@ impl Interner {
             effects: FastMap::default(),
             type_styles: FastMap::default(),
             layouts: FastMap::default(),
-            scratch: Vec::new(),
+            distinct_layouts: 0,
         }
     }
 
@@ -90,20 +94,62 @@ impl Interner {
         if !layout.is_set() {
             return layout;
         }
-        self.scratch.clear();
-        if serde_json::to_writer(&mut self.scratch, &*layout).is_err() {
-            return layout;
-        }
-        if let Some(shared) = self.layouts.get(self.scratch.as_slice()) {
+        let key = self.layouts.hasher().hash_one(LayoutFields(&layout));
+        if let Some(shared) = self
+            .layouts
+            .get(&key)
+            .and_then(|candidates| candidates.iter().find(|shared| ***shared == *layout))
+        {
             return shared.clone();
         }
-        remember(
-            &mut self.layouts,
-            self.max_distinct,
-            self.scratch.as_slice(),
-            &layout,
-        );
+        if self.distinct_layouts < self.max_distinct {
+            self.distinct_layouts += 1;
+            self.layouts.entry(key).or_default().push(layout.clone());
+        }
         layout
+    }
+}
+
+/// Hashes every field of a layout consistently with its `==`: numbers by
+/// value (`0.0` and `-0.0` alike), the rare grid group only by presence.
+struct LayoutFields<'a>(&'a Layout);
+
+impl Hash for LayoutFields<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let layout = self.0;
+        (
+            &layout.layout_mode,
+            &layout.layout_wrap,
+            &layout.primary_axis_sizing_mode,
+            &layout.counter_axis_sizing_mode,
+            &layout.primary_axis_align_items,
+            &layout.counter_axis_align_items,
+            &layout.counter_axis_align_content,
+            &layout.layout_sizing_horizontal,
+            &layout.layout_sizing_vertical,
+            &layout.layout_align,
+            &layout.layout_positioning,
+            &layout.overflow_direction,
+        )
+            .hash(state);
+        for number in [
+            layout.padding_left,
+            layout.padding_right,
+            layout.padding_top,
+            layout.padding_bottom,
+            layout.item_spacing,
+            layout.counter_axis_spacing,
+            layout.layout_grow,
+            layout.min_width,
+            layout.max_width,
+            layout.min_height,
+            layout.max_height,
+        ] {
+            number
+                .map(|n| if n == 0.0 { 0 } else { n.to_bits() })
+                .hash(state);
+        }
+        layout.grid.is_some().hash(state);
     }
 }
 
@@ -173,5 +219,33 @@ mod tests {
         assert!(intern.layout(layout(2.0)).shares_with(&second));
         // Unset layouts are never stored.
         assert!(!intern.layout(Rare::default()).is_set());
+    }
+
+    #[test]
+    fn layouts_that_hash_alike_share_only_when_equal() {
+        let with_grid = |columns: f64| {
+            let mut layout = layout(1.0);
+            layout.make_mut().grid = Some(Box::new(crate::model::GridLayout {
+                grid_column_count: Some(columns),
+                ..Default::default()
+            }));
+            layout
+        };
+        let mut intern = Interner::new(true);
+        // Grids are not hashed: these three hash alike and only `==` tells them apart.
+        let two = intern.layout(with_grid(2.0));
+        let three = intern.layout(with_grid(3.0));
+        let plain = intern.layout(layout(1.0));
+        assert_eq!(
+            three.grid.as_ref().and_then(|g| g.grid_column_count),
+            Some(3.0)
+        );
+        assert!(!three.shares_with(&two));
+        assert!(!plain.shares_with(&two));
+        assert!(intern.layout(with_grid(3.0)).shares_with(&three));
+        assert!(intern.layout(with_grid(2.0)).shares_with(&two));
+        // Zero and negative zero are equal numbers, so their layouts are one value.
+        let zero = intern.layout(layout(0.0));
+        assert!(intern.layout(layout(-0.0)).shares_with(&zero));
     }
 }
