@@ -294,6 +294,7 @@ struct Pieces<'a> {
 }
 
 /// What a page lists besides its node lines.
+#[derive(Debug, PartialEq)]
 struct Used<'a> {
     vars: Vec<(&'a str, &'a str)>,
     templates: Vec<(&'a str, &'a dedupe::Body)>,
@@ -351,6 +352,7 @@ impl Pieces<'_> {
         if range.start == 0 && range.end >= self.records.len() {
             // Every shared entry exists because some node line refers to it (directly or
             // through a template), so the whole design uses all of them: no need to look.
+            // (`the_whole_design_uses_every_shared_entry` checks this against `scan_used`.)
             return Used {
                 vars: self
                     .shared
@@ -371,6 +373,11 @@ impl Pieces<'_> {
                     .collect(),
             };
         }
+        self.scan_used(range)
+    }
+
+    /// [`Self::used`] by looking at every record in `range`.
+    fn scan_used(&self, range: std::ops::Range<usize>) -> Used<'_> {
         let mut vars = BTreeSet::new();
         let mut templates = BTreeSet::new();
         let mut components = FastSet::default();
@@ -613,6 +620,49 @@ fn parse_cursor(cursor: &str, fingerprint: &str) -> Result<usize, ContextError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_whole_design_uses_every_shared_entry() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/figma");
+        let (mut checked, mut with_vars_and_templates) = (0, 0);
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_none_or(|ext| ext != "json") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            let Ok(design) = crate::parse_design(&bytes) else {
+                panic!("{} does not parse", path.display());
+            };
+            let roots = resolve_roots(&design, &[]).unwrap_or_default();
+            for depth in [None, Some(2)] {
+                let (chosen, _) = select::choose(&design, &roots, depth);
+                let records = describe::describe(&design, &chosen);
+                let shared = dedupe::deduplicate(&records);
+                let components = component_texts(&design, &records);
+                let pieces = Pieces {
+                    format: Format::Tree,
+                    name: "",
+                    shared: &shared,
+                    records: &records,
+                    lines: &[],
+                    components: &components,
+                };
+                let all = 0..records.len();
+                let used = pieces.used(all.clone());
+                assert_eq!(used, pieces.scan_used(all), "{}", path.display());
+                with_vars_and_templates +=
+                    usize::from(!used.vars.is_empty() && !used.templates.is_empty());
+            }
+            checked += 1;
+        }
+        assert!(checked >= 8, "only {checked} fixtures in {}", dir.display());
+        assert!(
+            with_vars_and_templates >= 8,
+            "only {with_vars_and_templates} contexts share anything"
+        );
+    }
 
     #[test]
     fn map_in_halves_keeps_order_on_one_thread_or_two() {
