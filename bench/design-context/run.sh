@@ -52,7 +52,7 @@ for input in $inputs; do
   bytes=$(stat -c %s "$input")
   runs=$RUNS; if [ "$bytes" -gt 500000000 ]; then runs=1; fi
   ours="$BIN simplify $input --format tree --max-bytes 100000000000"
-  hyperfine -N --warmup 1 --runs "$runs" --export-json "$OUT/hf-ours-$name.json" "$ours" >/dev/null 2>&1
+  hyperfine -N --warmup 3 --runs "$runs" --export-json "$OUT/hf-ours-$name.json" "$ours" >/dev/null 2>&1
   /usr/bin/time -v $ours > "$OUT/ours-$name.txt" 2> "$OUT/time-ours-$name.txt"
   ours_row="$(stats "$OUT/hf-ours-$name.json") | $(rss "$OUT/time-ours-$name.txt") | $(stat -c %s "$OUT/ours-$name.txt")"
   fl_runs=$runs; if [ "$bytes" -gt 50000000 ]; then fl_runs=3; fi
