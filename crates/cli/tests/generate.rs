@@ -2,30 +2,11 @@
 //! the errors a user meets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{handoff, ok};
 
 const FIXTURE: &str = "../../../shared/fixtures/figma/code-connect-wizard-demo.file.json";
-
-fn handoff(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_handoff"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HANDOFF_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd.args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = handoff(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// The ids and names of the nodes one level below the pages, read off the design context.
 fn top_level_nodes() -> Vec<(String, String)> {

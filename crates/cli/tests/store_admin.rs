@@ -1,30 +1,12 @@
 //! `handoff users|keys|store` as processes, against the embedded store and a real Redis.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
+use common::{handoff, ok};
 use handoff_test_support::RedisServer;
-
-fn handoff(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_handoff"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HANDOFF_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = handoff(args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn dir_arg(dir: &Path) -> String {
     dir.display().to_string()
