@@ -132,13 +132,20 @@ impl CompiledTemplate {
 
     /// Renders the body (CommonMark).
     pub fn render_content(&self, context: &Value) -> Result<String, TemplateError> {
-        engine::render_piece(
+        let mut content = engine::render_piece(
             &self.env,
             CONTENT,
             || self.name.clone(),
             context,
             self.max_output_bytes,
-        )
+        )?;
+        // A template's last block leaves its blank lines behind; a document ends with one newline.
+        let end = content.trim_end().len();
+        content.truncate(end);
+        if end > 0 {
+            content.push('\n');
+        }
+        Ok(content)
     }
 
     /// Renders the title, on one line.

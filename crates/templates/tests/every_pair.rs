@@ -1,5 +1,5 @@
 //! Every listed (platform, type) pair renders for every fixture, with the component name, the node
-//! link and at least one design-derived acceptance criterion in the output.
+//! link and at least one design-derived acceptance criterion in the output, ending with one newline.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -55,6 +55,10 @@ fn every_pair_renders_for_every_fixture() {
             assert!(
                 !markdown.contains("{%") && !markdown.contains("{{"),
                 "{file} {key}: stray template syntax\n{markdown}"
+            );
+            assert!(
+                markdown.ends_with('\n') && !markdown.ends_with("\n\n"),
+                "{file} {key}: the document does not end with exactly one newline\n{markdown:?}"
             );
             for format in OutputFormat::ALL {
                 assert!(!render_ticket(&ticket, *format).is_empty());
