@@ -188,16 +188,14 @@ fn parse_object(
 ) -> Result<RawResponse, ParseError> {
     // Fast path without path tracking, on two threads for a large input;
     // errors are rare, so on one the input is parsed again with tracking to
-    // name the JSON path. Input checked as UTF-8 once, up front (SIMD), is
-    // parsed as text: serde_json then skips checking every string and key
-    // again, which costs more than the whole-input check.
-    let text = simdutf8::basic::from_utf8(input).ok();
-    let split = split::parse_split(input, text, |tail| {
-        parse_fast(input, text, reborrow(&mut progress), tail)
+    // name the JSON path.
+    let fast_input = FastInput::new(input);
+    let split = split::parse_split(fast_input, |tail| {
+        parse_fast(fast_input, reborrow(&mut progress), tail)
     });
     let fast = match split {
         Some(result) => result,
-        None => parse_fast(input, text, reborrow(&mut progress), None),
+        None => parse_fast(fast_input, reborrow(&mut progress), None),
     };
     if let Ok(raw) = fast {
         return Ok(raw);
@@ -219,24 +217,63 @@ fn reborrow<'a>(
     }
 }
 
-/// `text` is `input` when it is valid UTF-8.
 fn parse_fast(
-    input: &[u8],
-    text: Option<&str>,
+    input: FastInput<'_>,
     progress: Option<&mut dyn FnMut(usize)>,
     tail: Option<split::TailPlan>,
 ) -> Result<RawResponse, serde_json::Error> {
-    let mut seed = seed(input, progress);
+    let mut seed = seed(input.bytes, progress);
     seed.tail = tail;
     seed.by_raw_text = true;
-    match text {
-        Some(text) => deserialize_fast(seed, serde_json::Deserializer::from_str(text)),
-        None => deserialize_fast(seed, serde_json::Deserializer::from_slice(input)),
+    input.deserialize(0..input.bytes.len(), seed)
+}
+
+/// The input of the fast path, and the same bytes as text when they are valid
+/// UTF-8. They are checked once, up front (SIMD): serde_json then reads text
+/// without checking every string and key again, which costs more. Input that
+/// is not UTF-8 is read as bytes, whose errors are those it always had.
+#[derive(Clone, Copy)]
+pub(crate) struct FastInput<'a> {
+    pub bytes: &'a [u8],
+    text: Option<&'a str>,
+}
+
+impl<'a> FastInput<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            text: simdutf8::basic::from_utf8(bytes).ok(),
+        }
+    }
+
+    /// Read as bytes even when the input is text (for tests of both readers).
+    #[cfg(test)]
+    pub fn bytes_only(bytes: &'a [u8]) -> Self {
+        Self { bytes, text: None }
+    }
+
+    /// Runs `seed` over `bytes[range]`, which must hold one JSON value and
+    /// nothing else, with on-demand stack growth.
+    pub fn deserialize<S: DeserializeSeed<'a>>(
+        self,
+        range: std::ops::Range<usize>,
+        seed: S,
+    ) -> Result<S::Value, serde_json::Error> {
+        let outside = || serde::de::Error::custom("the range is not within the input");
+        match self.text {
+            Some(text) => {
+                let part = text.get(range).ok_or_else(outside)?;
+                deserialize_whole(seed, serde_json::Deserializer::from_str(part))
+            }
+            None => {
+                let part = self.bytes.get(range).ok_or_else(outside)?;
+                deserialize_whole(seed, serde_json::Deserializer::from_slice(part))
+            }
+        }
     }
 }
 
-/// Runs `seed` over the whole of `json`, with on-demand stack growth.
-pub(crate) fn deserialize_fast<'de, S, R>(
+fn deserialize_whole<'de, S, R>(
     seed: S,
     mut json: serde_json::Deserializer<R>,
 ) -> Result<S::Value, serde_json::Error>

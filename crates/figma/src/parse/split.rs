@@ -20,6 +20,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
+use super::FastInput;
 use super::intern::Interner;
 use super::node_seed::{Arena, NodeSeed, Parsed, Progress};
 use super::response::RawResponse;
@@ -95,28 +96,26 @@ struct Tail {
 /// then joins them. `None` when the input is too small or has no place to
 /// split, or when the join is impossible (the caller then parses on one thread).
 pub(crate) fn parse_split<E>(
-    input: &[u8],
-    text: Option<&str>,
+    input: FastInput<'_>,
     parse_main: impl FnOnce(Option<TailPlan>) -> Result<RawResponse, E>,
 ) -> Option<Result<RawResponse, E>> {
-    if input.len() < MIN_SPLIT_BYTES
+    if input.bytes.len() < MIN_SPLIT_BYTES
         || std::thread::available_parallelism().map_or(1, usize::from) < 2
     {
         return None;
     }
-    split_at_about_half(input, text, parse_main)
+    split_at_about_half(input, parse_main)
 }
 
-/// `text` is `input` when it is valid UTF-8 (see `parse_object`).
 fn split_at_about_half<E>(
-    input: &[u8],
-    text: Option<&str>,
+    fast_input: FastInput<'_>,
     parse_main: impl FnOnce(Option<TailPlan>) -> Result<RawResponse, E>,
 ) -> Option<Result<RawResponse, E>> {
     // The main thread also skips over the tail and the tail thread first scans
     // it; skipping costs more than the scan, so the tail starts a little before
     // the middle. At 44% both threads run the same number of instructions on
     // generated files (callgrind, 10k nodes: 247M and 243M; at 50%, 258M and 217M).
+    let input = fast_input.bytes;
     let start = find_tail_start(input, input.len() / 100 * SPLIT_PERCENT)?;
     let first_id = id_offset(input, start)?;
     let (sender, receiver) = mpsc::channel();
@@ -136,9 +135,7 @@ fn split_at_about_half<E>(
             let ranges = scan_tail(input, start);
             // The receiver is gone only if the main parse already failed.
             let _ = sender.send(ranges.iter().map(|range| range.id).collect());
-            crate::model::shared_str::interning(|| {
-                parse_tail(input, text, &ranges, &tail_parsed_to)
-            })
+            crate::model::shared_str::interning(|| parse_tail(fast_input, &ranges, &tail_parsed_to))
         });
         let main = parse_main(Some(plan));
         (main, tail.join().ok().flatten())
@@ -224,18 +221,17 @@ fn join(
 
 /// Parses each tail range as one node subtree. `None` on any error: the
 /// main parse decides what the input means.
-fn parse_tail(
-    input: &[u8],
-    text: Option<&str>,
-    ranges: &[TailRange],
-    parsed_to: &AtomicUsize,
-) -> Option<Tail> {
+fn parse_tail(input: FastInput<'_>, ranges: &[TailRange], parsed_to: &AtomicUsize) -> Option<Tail> {
     let capacity = ranges
         .iter()
         .map(|range| range.end - range.start)
         .sum::<usize>()
         / 1_000;
-    let mut arena = Arena::new(capacity, Progress::new(input, None), Interner::new(true));
+    let mut arena = Arena::new(
+        capacity,
+        Progress::new(input.bytes, None),
+        Interner::new(true),
+    );
     let mut starts = Vec::with_capacity(ranges.len());
     for range in ranges {
         starts.push(arena.nodes.len());
@@ -245,17 +241,7 @@ fn parse_tail(
             depth: 0,
         };
         // A range starts at `{` and ends after `}`: ASCII, so on character boundaries.
-        let parsed = match text {
-            Some(text) => super::deserialize_fast(
-                seed,
-                serde_json::Deserializer::from_str(text.get(range.start..range.end)?),
-            ),
-            None => super::deserialize_fast(
-                seed,
-                serde_json::Deserializer::from_slice(input.get(range.start..range.end)?),
-            ),
-        };
-        match parsed {
+        match input.deserialize(range.start..range.end, seed) {
             Ok(Parsed::Node(_)) => {}
             _ => return None,
         }
@@ -597,13 +583,13 @@ mod tests {
         for seed in 0..120 {
             let json = response(seed, 300 + (seed as usize % 7) * 150);
             let input = json.as_bytes();
-            let single = super::super::parse_fast(input, None, None, None)
+            let single = super::super::parse_fast(FastInput::bytes_only(input), None, None)
                 .unwrap_or_else(|error| panic!("seed {seed}: {error}\n{json}"));
-            // Read as bytes and as text (input already checked as UTF-8): the same design.
-            for text in [None, Some(json.as_str())] {
+            // Read as bytes and as text (input checked as UTF-8): the same design.
+            for fast_input in [FastInput::bytes_only(input), FastInput::new(input)] {
                 let before = JOINED.get();
-                let split = split_at_about_half(input, text, |tail| {
-                    super::super::parse_fast(input, text, None, tail)
+                let split = split_at_about_half(fast_input, |tail| {
+                    super::super::parse_fast(fast_input, None, tail)
                 });
                 if let Some(result) = split {
                     let split = result.unwrap_or_else(|error| panic!("seed {seed}: {error}"));
@@ -611,7 +597,7 @@ mod tests {
                         split.design,
                         single.design,
                         "seed {seed}, text {}",
-                        text.is_some()
+                        fast_input.text.is_some()
                     );
                 }
                 joined += JOINED.get() - before;
