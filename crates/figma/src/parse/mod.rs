@@ -208,6 +208,33 @@ fn parse_object(
     Ok(raw)
 }
 
+/// Parses `input` as an input of [`split::MIN_SPLIT_BYTES`] or more is parsed,
+/// on two threads, whatever its size, the second thread's tail starting at the
+/// first node found at or after byte `from`. `None` when that parse would fall
+/// back to one thread (no node to start a tail at, or a join that is not
+/// possible). Not API: the fuzz target `figma_split` and the property tests
+/// check with it that a split parse always gives what the one-thread parse
+/// ([`parse_design`]) gives.
+#[doc(hidden)]
+pub fn parse_design_split_from(input: &[u8], from: usize) -> Option<Result<Design, ParseError>> {
+    let first = input
+        .iter()
+        .copied()
+        .find(|byte| !byte.is_ascii_whitespace());
+    if first != Some(b'{') {
+        return None;
+    }
+    let fast_input = FastInput::new(input);
+    let raw = shared_str::interning(|| {
+        split::split_from(fast_input, from, |tail| parse_fast(fast_input, None, tail))
+    })?;
+    Some(
+        raw.map_err(|error| ParseError::from_json(input, &error, None))
+            .and_then(classify)
+            .and_then(design_of),
+    )
+}
+
 fn reborrow<'a>(
     progress: &'a mut Option<&mut dyn FnMut(usize)>,
 ) -> Option<&'a mut dyn FnMut(usize)> {
