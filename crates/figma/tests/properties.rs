@@ -84,3 +84,19 @@ proptest! {
         prop_assert!(parse_plugin_payload(&PLUGIN.as_bytes()[..cut]).is_err());
     }
 }
+
+/// The split property above is not vacuous: these fixtures do split (and join) at some of the
+/// points it may pick, and then give the one-thread design. (`figma-export-styles` has no place to
+/// split: its nodes are childless roots, none an array element, so it always takes one thread.)
+#[test]
+fn the_small_fixtures_split_somewhere() {
+    for name in &SMALL[..2] {
+        let bytes = fixture(name);
+        let single = parse_design(&bytes).unwrap();
+        let splits = (1..20)
+            .filter_map(|step| parse_design_split_from(&bytes, bytes.len() * step / 20))
+            .map(|split| assert_eq!(split.unwrap(), single, "{name}"))
+            .count();
+        assert!(splits > 0, "{name} never split");
+    }
+}
