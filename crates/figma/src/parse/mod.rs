@@ -208,12 +208,12 @@ fn parse_object(
     Ok(raw)
 }
 
-/// Parses `input` as an input of [`split::MIN_SPLIT_BYTES`] or more is parsed,
+/// Parses `input` as an input of 4 MiB or more is parsed (`split::MIN_SPLIT_BYTES`),
 /// on two threads, whatever its size, the second thread's tail starting at the
 /// first node found at or after byte `from`. `None` when that parse would fall
 /// back to one thread (no node to start a tail at, or a join that is not
-/// possible). Not API: the fuzz target `figma_split` and the property tests
-/// check with it that a split parse always gives what the one-thread parse
+/// possible). Not API: the fuzz target `figma_structured` and the property tests
+/// (`tests/properties.rs`) check with it that a split parse always gives what the one-thread parse
 /// ([`parse_design`]) gives.
 #[doc(hidden)]
 pub fn parse_design_split_from(input: &[u8], from: usize) -> Option<Result<Design, ParseError>> {
