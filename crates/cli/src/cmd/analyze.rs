@@ -1,6 +1,5 @@
 //! `handoff analyze`: design analysis reports of a saved Figma response or a figma.com link.
 
-use std::io::Write;
 use std::num::NonZeroU32;
 
 use super::{CliError, ConfigArgs, design_input};
@@ -137,18 +136,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
         }
         None => result.report.to_markdown(),
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(output.as_bytes())
-        .and_then(|()| {
-            if output.ends_with('\n') {
-                Ok(())
-            } else {
-                stdout.write_all(b"\n")
-            }
-        })
-        .and_then(|()| stdout.flush())
-        .map_err(|error| CliError::runtime(format!("cannot write the output: {error}")))
+    super::print_output(&output)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! `handoff config`: the effective configuration, secrets redacted.
 
-use super::{CliError, ConfigArgs};
+use super::{CliError, ConfigArgs, print_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -15,6 +15,5 @@ pub fn run(args: Args) -> Result<(), CliError> {
     let mut overrides = args.config.overrides();
     overrides.bind = args.bind;
     let config = args.config.load_with(&overrides)?;
-    print!("{}", config.to_redacted_toml());
-    Ok(())
+    print_output(&config.to_redacted_toml())
 }

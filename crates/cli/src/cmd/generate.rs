@@ -1,7 +1,6 @@
 //! `handoff generate FILE|URL --platform P --type T`: tickets from a saved Figma response or a
 //! figma.com link.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use handoff_templates::render::render_ticket;
@@ -163,18 +162,6 @@ fn write_output(output: &str, path: Option<&PathBuf>) -> Result<(), CliError> {
     match path {
         Some(path) => std::fs::write(path, output)
             .map_err(|e| CliError::runtime(format!("cannot write `{}`: {e}", path.display()))),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(output.as_bytes())
-                .and_then(|()| {
-                    if output.ends_with('\n') {
-                        Ok(())
-                    } else {
-                        stdout.write_all(b"\n")
-                    }
-                })
-                .map_err(|e| CliError::runtime(format!("cannot write the output: {e}")))
-        }
+        None => super::print_output(output),
     }
 }

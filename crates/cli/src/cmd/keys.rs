@@ -47,7 +47,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
                     .create_api_key(&user, &label)
                     .await
                     .map_err(input_or_runtime)?;
-                writeln!(out, "{}", created.secret).map_err(CliError::runtime)?;
+                writeln!(out, "{}", created.secret).map_err(CliError::output)?;
                 eprintln!(
                     "key id {} for user {user}: store the key now, it cannot be shown again",
                     created.record.key_id
@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
                         "{}\t{}\t{}\t{}",
                         key.key_id, key.created, last_used, key.label
                     )
-                    .map_err(CliError::runtime)?;
+                    .map_err(CliError::output)?;
                 }
             }
             KeysCommand::Revoke { user, key_id } => {

@@ -43,6 +43,40 @@ impl CliError {
     }
 }
 
+impl CliError {
+    /// A failed write of the command's output. A reader that went away (`handoff … | head`) is
+    /// not a failure: the command stops quietly with success, as Unix filters do.
+    pub fn output(error: std::io::Error) -> Self {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            Self {
+                message: String::new(),
+                code: 0,
+            }
+        } else {
+            Self::runtime(format!("cannot write the output: {error}"))
+        }
+    }
+}
+
+/// Writes a command's output to stdout, ending it with a newline, and flushes. Every command
+/// prints through this (or maps its own write errors with [`CliError::output`]) so a closed pipe
+/// never panics the way `println!` does.
+pub fn print_output(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| {
+            if text.is_empty() || text.ends_with('\n') {
+                Ok(())
+            } else {
+                stdout.write_all(b"\n")
+            }
+        })
+        .and_then(|()| stdout.flush())
+        .map_err(CliError::output)
+}
+
 impl From<anyhow::Error> for CliError {
     fn from(err: anyhow::Error) -> Self {
         Self::runtime(format!("{err:#}"))
@@ -52,6 +86,8 @@ impl From<anyhow::Error> for CliError {
 pub fn finish(result: Result<(), CliError>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away: nothing to report (see `CliError::output`).
+        Err(err) if err.code == 0 => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {}", err.message);
             ExitCode::from(err.code)

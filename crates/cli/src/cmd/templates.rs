@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use handoff_templates::{Registry, RegistryConfig, TemplateKey};
 
-use super::CliError;
+use super::{CliError, print_output};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -64,15 +64,14 @@ pub fn run(args: Args) -> Result<(), CliError> {
             let template = registry
                 .resolve(key, None, &Default::default())
                 .map_err(CliError::input)?;
-            println!(
-                "# {} ({}, version {}, source {})",
+            print_output(&format!(
+                "# {} ({}, version {}, source {})\n{}",
                 template.spec.id,
                 key,
                 template.spec.version,
-                template.origin.label()
-            );
-            print!("{}", serde_saphyr_free_yaml(&template.spec));
-            Ok(())
+                template.origin.label(),
+                serde_saphyr_free_yaml(&template.spec)
+            ))
         }
         Command::Validate { path } => {
             let source = std::fs::read_to_string(&path)
@@ -82,8 +81,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 eprintln!("warning: {warning}");
             }
             if report.is_ok() {
-                println!("ok: {}", path.display());
-                Ok(())
+                print_output(&format!("ok: {}", path.display()))
             } else {
                 Err(CliError::input(report.errors.join("\n")))
             }
@@ -96,19 +94,20 @@ fn list(registry: &Registry, format: &str) -> Result<(), CliError> {
     match format {
         "json" => {
             let json = serde_json::to_string_pretty(&rows).map_err(CliError::runtime)?;
-            println!("{json}");
+            print_output(&json)?;
         }
         "table" => {
-            println!(
-                "{:<14} {:<16} {:<32} {:<8} SOURCE",
+            let mut table = format!(
+                "{:<14} {:<16} {:<32} {:<8} SOURCE\n",
                 "PLATFORM", "TYPE", "ID", "VERSION"
             );
             for row in rows {
-                println!(
-                    "{:<14} {:<16} {:<32} {:<8} {}",
+                table.push_str(&format!(
+                    "{:<14} {:<16} {:<32} {:<8} {}\n",
                     row.platform, row.document_type, row.id, row.version, row.source
-                );
+                ));
             }
+            print_output(&table)?;
         }
         other => {
             return Err(CliError::input(format!(

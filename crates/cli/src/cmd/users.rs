@@ -60,12 +60,12 @@ pub fn run(args: Args) -> Result<(), CliError> {
                     .create_user(&name, &org)
                     .await
                     .map_err(input_or_runtime)?;
-                writeln!(out, "{}", user.user_id).map_err(CliError::runtime)?;
+                writeln!(out, "{}", user.user_id).map_err(CliError::output)?;
             }
             UsersCommand::List => {
                 for user in store.list_users().await.map_err(CliError::runtime)? {
                     writeln!(out, "{}\t{}\t{}", user.user_id, user.org_id, user.name)
-                        .map_err(CliError::runtime)?;
+                        .map_err(CliError::output)?;
                 }
             }
             UsersCommand::Remove { id } => {
