@@ -74,7 +74,7 @@ impl Default for Config {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
             redis_url: None,
-            data_dir: PathBuf::from("./handoff-data"),
+            data_dir: default_data_dir(),
             log_format: LogFormat::Pretty,
             log_level: "info".to_owned(),
             max_body_bytes: 16 * 1024 * 1024,
@@ -94,6 +94,19 @@ impl Default for Config {
             mcp: McpSettings::default(),
         }
     }
+}
+
+/// Where the embedded store lives unless `data_dir` says otherwise: the platform's per-user data
+/// directory (`$XDG_DATA_HOME/handoff` or `~/.local/share/handoff` on Linux,
+/// `~/Library/Application Support/handoff` on macOS, `%APPDATA%\handoff` on Windows). Not the
+/// current directory: an MCP client starts `handoff mcp` from wherever it likes, and each start
+/// would otherwise find (or create) a different store. Only with no home directory at all does it
+/// fall back to `./handoff-data`.
+pub fn default_data_dir() -> PathBuf {
+    directories::BaseDirs::new().map_or_else(
+        || PathBuf::from("./handoff-data"),
+        |dirs| dirs.data_dir().join("handoff"),
+    )
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -327,7 +340,7 @@ impl Config {
         }
         redact(&mut shown.figma_token);
         redact(&mut shown.secret_key);
-        toml_string(&shown)
+        without_store_data_dir(&toml_string(&shown))
     }
 }
 
@@ -349,6 +362,26 @@ impl<P: figment::Provider> figment::Provider for Named<P> {
 fn toml_string(config: &Config) -> String {
     toml::to_string_pretty(config)
         .unwrap_or_else(|err| format!("# cannot render configuration: {err}\n"))
+}
+
+/// Drops `data_dir` from the `[store]` table of rendered configuration. The store's own copy is
+/// always the unused default (`validate` refuses any other, and `store_config` takes the top-level
+/// key), so showing it beside the top-level `data_dir` only makes people ask which one is used.
+/// `[store]` cannot skip the field itself: `StoreConfig` is also the store crate's configuration.
+fn without_store_data_dir(rendered: &str) -> String {
+    let mut in_store = false;
+    let mut out = String::with_capacity(rendered.len());
+    for line in rendered.lines() {
+        if line.starts_with('[') {
+            in_store = line.trim() == "[store]";
+        }
+        if in_store && line.starts_with("data_dir =") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// `redis://user:pass@host` → `redis://user:<redacted>@host`; anything else unchanged.
@@ -450,9 +483,28 @@ mod tests {
             let config = Config::load(None, &Overrides::default()).unwrap();
             assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
             assert_eq!(config.max_body_bytes, 16 * 1024 * 1024);
-            assert_eq!(config.data_dir, PathBuf::from("./handoff-data"));
             assert!(config.redis_url.is_none());
             assert_eq!(config.rate_limits.generation_per_min, 60);
+            Ok(())
+        });
+    }
+
+    /// The store must not follow the current directory (an MCP client starts `handoff mcp` from
+    /// anywhere): on Linux it is `$XDG_DATA_HOME/handoff`, else `$HOME/.local/share/handoff`.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_default_data_dir_is_the_per_user_one() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HOME", "/home/newcomer");
+            jail.set_env("XDG_DATA_HOME", "/xdg/data");
+            let config = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(config.data_dir, PathBuf::from("/xdg/data/handoff"));
+            jail.set_env("XDG_DATA_HOME", "");
+            let config = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(
+                config.data_dir,
+                PathBuf::from("/home/newcomer/.local/share/handoff")
+            );
             Ok(())
         });
     }
@@ -612,6 +664,23 @@ mod tests {
             );
             jail.create_file("broken.toml", "bind = [\n")?;
             assert!(Config::load(Some(Path::new("broken.toml")), &Overrides::default()).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn printing_shows_one_data_dir_and_loads_back() {
+        Jail::expect_with(|jail| {
+            let shown = Config::load(None, &Overrides::default())
+                .unwrap()
+                .to_redacted_toml();
+            assert_eq!(shown.matches("data_dir").count(), 1, "{shown}");
+            jail.create_file("shown.toml", &shown)?;
+            let loaded = Config::load(Some(Path::new("shown.toml")), &Overrides::default());
+            assert_eq!(
+                loaded.unwrap(),
+                Config::load(None, &Overrides::default()).unwrap()
+            );
             Ok(())
         });
     }

@@ -14,6 +14,8 @@ static GLOBAL: MiMalloc = MiMalloc;
 #[command(
     name = "handoff",
     version,
+    // `handoff serve --version` answers too, as people type it when reporting a bug.
+    propagate_version = true,
     about = "Figma designs to tickets, docs and design context"
 )]
 struct Cli {
@@ -44,6 +46,8 @@ enum Command {
     Templates(cmd::templates::Args),
     /// Generate tickets or docs from a saved Figma response or a figma.com link.
     Generate(cmd::generate::Args),
+    /// Print a shell completion script, e.g. `handoff completions bash > ~/.local/share/bash-completion/completions/handoff`.
+    Completions(cmd::completions::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
         Command::Store(args) => cmd::store::run(args),
         Command::Templates(args) => cmd::templates::run(args),
         Command::Generate(args) => cmd::generate::run(args),
+        Command::Completions(args) => cmd::completions::run::<Cli>(args),
     };
     cmd::finish(result)
 }

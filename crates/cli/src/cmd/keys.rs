@@ -23,7 +23,7 @@ pub enum KeysCommand {
         #[arg(long, value_name = "L", default_value = "")]
         label: String,
     },
-    /// List a user's keys: key id, created (ms), last used (ms or -), label.
+    /// List a user's keys: key id, created, last used (RFC 3339 UTC, or - if never), label.
     List {
         #[arg(long, value_name = "ID")]
         user: String,
@@ -55,13 +55,14 @@ pub fn run(args: Args) -> Result<(), CliError> {
             }
             KeysCommand::List { user } => {
                 for key in store.list_api_keys(&user).await.map_err(input_or_runtime)? {
-                    let last_used = key
-                        .last_used
-                        .map_or_else(|| "-".to_owned(), |t| t.to_string());
+                    let last_used = key.last_used.map_or_else(|| "-".to_owned(), rfc3339);
                     writeln!(
                         out,
                         "{}\t{}\t{}\t{}",
-                        key.key_id, key.created, last_used, key.label
+                        key.key_id,
+                        rfc3339(key.created),
+                        last_used,
+                        key.label
                     )
                     .map_err(CliError::output)?;
                 }
@@ -81,4 +82,15 @@ pub fn run(args: Args) -> Result<(), CliError> {
         }
         Ok(())
     })
+}
+
+/// A stored time (epoch milliseconds) as RFC 3339 UTC to the second, e.g. `2026-12-06T02:04:31Z`:
+/// what people read and `date -d` parses. A value past the calendar's range (a damaged record)
+/// is shown as the raw number rather than hidden.
+fn rfc3339(millis: u64) -> String {
+    i64::try_from(millis / 1000)
+        .ok()
+        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| millis.to_string())
 }

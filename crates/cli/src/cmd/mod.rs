@@ -7,6 +7,7 @@ use handoff_app::Config;
 use handoff_app::config::{LogFormat, Overrides};
 
 pub mod analyze;
+pub mod completions;
 pub mod config;
 pub mod design_input;
 pub mod generate;
@@ -104,7 +105,8 @@ pub struct ConfigArgs {
     /// Redis or Redis Cluster URL; unset means the embedded store under --data-dir.
     #[arg(long, value_name = "URL", global = true)]
     pub redis_url: Option<String>,
-    /// Directory of the embedded store (default ./handoff-data).
+    /// Directory of the embedded store (default: the per-user data directory, e.g.
+    /// ~/.local/share/handoff; `handoff config` shows it).
     #[arg(long, value_name = "DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// Log format: pretty or json.
@@ -142,16 +144,32 @@ pub enum LogTarget {
 }
 
 pub fn init_logging(config: &Config, target: LogTarget) {
+    use std::io::IsTerminal;
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = EnvFilter::try_new(log_filter(&config.log_level))
+        .unwrap_or_else(|_| EnvFilter::new(log_filter("info")));
     let LogTarget::Stderr = target;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        // Colour codes only for a person at a terminal: MCP clients, journald and log files
+        // capture stderr, and escape codes there are noise.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = match config.log_format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Pretty => builder.try_init(),
     };
+}
+
+/// The configured filter, with the MCP library held at `warn` unless the filter names it: at
+/// `info` it logs a full Debug dump of every client's `initialize` and of each notification, where
+/// handoff logs one line per client itself.
+fn log_filter(configured: &str) -> String {
+    if configured.contains("rmcp") {
+        configured.to_owned()
+    } else {
+        format!("{configured},rmcp=warn")
+    }
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {

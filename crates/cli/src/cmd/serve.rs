@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use handoff_app::App;
+use handoff_app::config::{AuthMode, Config, redact_url_password};
 
 use super::{CliError, ConfigArgs};
 
@@ -32,7 +33,13 @@ pub fn run(args: Args) -> Result<(), CliError> {
             .await
             .map_err(CliError::runtime)?;
         let addr = server.local_addr().map_err(CliError::runtime)?;
-        tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), "handoff is serving");
+        tracing::info!(
+            %addr,
+            version = env!("CARGO_PKG_VERSION"),
+            store = %store_description(app.config()),
+            "handoff is serving"
+        );
+        startup_checks(&app).await;
         let served = server
             .run(handoff_server::shutdown_signal())
             .await
@@ -40,4 +47,56 @@ pub fn run(args: Args) -> Result<(), CliError> {
         app.flush().await.map_err(CliError::runtime)?;
         served
     })
+}
+
+/// Which store this process uses, safe to log: a Redis URL with its password redacted, or the
+/// embedded store's directory.
+fn store_description(config: &Config) -> String {
+    match &config.redis_url {
+        Some(url) => redact_url_password(url.expose()),
+        None => format!("embedded at {}", config.data_dir.display()),
+    }
+}
+
+/// What an operator should hear at start-up rather than discover from a stream of 503s or 401s.
+/// Neither stops the server: Redis may come up later, and keys may be created later.
+async fn startup_checks(app: &App) {
+    if let Err(err) = app.ready().await {
+        tracing::warn!(
+            reason = %err.message,
+            "the store does not answer yet: /ready answers 503 and requests fail until it does"
+        );
+        return;
+    }
+    let config = app.config();
+    // `auto` lets callers without a key in only on loopback; `required` never does.
+    let keys_needed = match config.auth {
+        AuthMode::Off => false,
+        AuthMode::Auto => !config.bind.ip().is_loopback(),
+        AuthMode::Required => true,
+    };
+    if !keys_needed {
+        return;
+    }
+    match any_api_key(app).await {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(
+            bind = %config.bind,
+            "no API keys exist, and every request here needs one: all requests will be \
+             answered 401. Create a user and a key: `handoff users add NAME --org ORG` then \
+             `handoff keys create --user <the id it prints>` (with the embedded store, while the \
+             server is stopped), and send `Authorization: Bearer hk_…`"
+        ),
+        Err(err) => tracing::warn!(reason = %err, "cannot tell whether any API key exists"),
+    }
+}
+
+async fn any_api_key(app: &App) -> Result<bool, handoff_store::StoreError> {
+    let store = app.store();
+    for user in store.list_users().await? {
+        if !store.list_api_keys(user.user_id.as_str()).await?.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }

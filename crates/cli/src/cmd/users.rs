@@ -28,7 +28,8 @@ pub enum UsersCommand {
         #[arg(long, default_value = "default")]
         org: String,
     },
-    /// List users: id, org, name, one per line (tab-separated).
+    /// List users: id, org, name, one per line (tab-separated). The built-in `local` user (the
+    /// caller of a server without authentication) is marked as such.
     List,
     /// Remove a user with their sessions, history, API keys and stored credentials.
     Remove { id: String },
@@ -64,8 +65,22 @@ pub fn run(args: Args) -> Result<(), CliError> {
             }
             UsersCommand::List => {
                 for user in store.list_users().await.map_err(CliError::runtime)? {
-                    writeln!(out, "{}\t{}\t{}", user.user_id, user.org_id, user.name)
-                        .map_err(CliError::output)?;
+                    // Kept in the list (it may hold preferences and a stored Figma token, and
+                    // `users remove local` works), but nobody ran `users add` for it, so say what
+                    // it is rather than leave an unknown user to be puzzled over.
+                    let builtin = user.user_id.as_str() == LOCAL_USER
+                        && user.org_id.as_str() == LOCAL_ORG;
+                    let note = if builtin {
+                        " (built-in: the caller of requests without authentication)"
+                    } else {
+                        ""
+                    };
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}{note}",
+                        user.user_id, user.org_id, user.name
+                    )
+                    .map_err(CliError::output)?;
                 }
             }
             UsersCommand::Remove { id } => {

@@ -19,7 +19,7 @@ use handoff_store::Identity;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
-    Implementation, JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
+    Implementation, InitializeRequestParams, InitializeResult, JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
     ProtocolVersion, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
@@ -248,6 +248,25 @@ impl ServerHandler for HandoffMcp {
             "Figma designs to code context, analysis and tickets. Pass a Figma `url`, or \
              `file_key` with `node_ids`, or the plugin's `frames`.",
         )
+    }
+
+    /// rmcp's own default, plus one concise line per client: rmcp logs a Debug dump of the whole
+    /// request instead (held at `warn` by the CLI's log filter).
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, ErrorData> {
+        // The client names itself: bounded and Debug-quoted so it cannot forge log lines.
+        let bounded = |text: &str| text.chars().take(80).collect::<String>();
+        tracing::info!(
+            client = ?bounded(&request.client_info.name),
+            client_version = ?bounded(&request.client_info.version),
+            protocol = %request.protocol_version,
+            "MCP client connected"
+        );
+        context.peer.set_peer_info(request.clone());
+        self.negotiate_initialize(&request)
     }
 
     async fn call_tool(

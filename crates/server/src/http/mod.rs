@@ -21,7 +21,8 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::LatencyUnit;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -60,7 +61,17 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
         .layer(RequestBodyLimitLayer::new(body_limit));
     let shared_middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(TraceLayer::new_for_http().make_span_with(middleware::request_span))
+        // One info line per request when it is answered: the span carries method, path (never the
+        // query, which may hold tokens) and request id; the line adds status and latency.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(middleware::request_span)
+                .on_response(
+                    DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(LatencyUnit::Millis),
+                ),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(axum::middleware::from_fn(middleware::record_metrics))
         .layer(axum::middleware::map_response(middleware::json_errors));

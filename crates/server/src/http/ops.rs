@@ -30,6 +30,8 @@ async fn ready(State(state): State<AppState>) -> Response {
     match state.app.ready().await {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(err) => {
+            // The request line says 503; this says why (the store's reason names no credentials).
+            tracing::warn!(reason = %err.message, "not ready: the store does not answer");
             let mut response = ApiError(err).into_response();
             *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
             response
