@@ -68,8 +68,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
                     // Kept in the list (it may hold preferences and a stored Figma token, and
                     // `users remove local` works), but nobody ran `users add` for it, so say what
                     // it is rather than leave an unknown user to be puzzled over.
-                    let builtin = user.user_id.as_str() == LOCAL_USER
-                        && user.org_id.as_str() == LOCAL_ORG;
+                    let builtin =
+                        user.user_id.as_str() == LOCAL_USER && user.org_id.as_str() == LOCAL_ORG;
                     let note = if builtin {
                         " (built-in: the caller of requests without authentication)"
                     } else {
