@@ -3,6 +3,7 @@
 
 #[cfg(feature = "conformance-fixtures")]
 mod conformance;
+mod front;
 mod prompts;
 mod resources;
 mod session_store;
@@ -15,7 +16,8 @@ use handoff_app::App;
 use rmcp::ServiceExt;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
-use session_store::{SessionManager, SharedEvents, SharedSessions};
+use front::Front;
+use session_store::{Owners, SessionManager, SharedEvents, SharedSessions};
 pub use tools::{HandoffMcp, LEGACY_TOOLS};
 
 /// The `/mcp` endpoint as an axum router, ready for `nest_service("/mcp", …)`.
@@ -30,20 +32,35 @@ pub fn http_service(app: Arc<App>) -> axum::Router {
     let max_body = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
     let store = app.store().clone();
     let session_ttl = Duration::from_secs(config.store.session_ttl_secs.max(1));
+    // Origin is checked by the front (its own origin and `allowed_origins`, 403 otherwise), so
+    // rmcp gets no origin list; it keeps the Host check.
     let mut http_config = StreamableHttpServerConfig::default()
         .with_allowed_hosts(hosts)
-        .with_allowed_origins(config.allowed_origins.clone())
         .with_max_request_body_bytes(max_body);
     // Sessions of the eras before 2026-07-28 live in the shared store, so any instance continues
     // them; 2026-07-28 is stateless and needs nothing shared.
     http_config.session_store = Some(Arc::new(SharedSessions::new(store.clone(), session_ttl)));
-    let sessions = SessionManager::new(Arc::new(SharedEvents::new(store)));
-    let server = HandoffMcp::new(app);
+    let owners = Owners::new(store.clone(), session_ttl);
+    let sessions = Arc::new(SessionManager::new(
+        Arc::new(SharedEvents::new(store)),
+        owners.clone(),
+    ));
+    let server = HandoffMcp::new(app.clone());
     #[cfg(feature = "conformance-fixtures")]
     let server = conformance::ConformanceServer::new(server);
     let service =
-        StreamableHttpService::new(move || Ok(server.clone()), Arc::new(sessions), http_config);
-    axum::Router::new().fallback_service(service)
+        StreamableHttpService::new(move || Ok(server.clone()), sessions.clone(), http_config);
+    let front = Arc::new(Front::new(
+        service,
+        sessions,
+        owners,
+        &app.config().allowed_origins,
+        max_body,
+    ));
+    axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let front = front.clone();
+        async move { front.handle(request).await }
+    })
 }
 
 /// Serve MCP over stdin/stdout until the client disconnects. stdout belongs to the protocol:

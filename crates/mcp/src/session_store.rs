@@ -9,17 +9,23 @@
 //! * [`SessionManager`] is rmcp's in-memory manager with those events, minus stateless replay (see
 //!   its docs).
 //!
-//! Both use the store's MCP session records (one opaque value per id, with a TTL); the two kinds
-//! live under distinct prefixes so a client-chosen session id can never name an event.
+//! * [`Owners`] binds each session to the caller who opened it, and each SSE stream to its session,
+//!   so `front` can answer 404 to anyone else on every instance.
+//!
+//! All use the store's MCP session records (one opaque value per id, with a TTL); the kinds live
+//! under distinct prefixes so a client-chosen session id can never name an event, an owner or a
+//! stream.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use futures::Stream;
-use handoff_store::Store;
+use handoff_store::{Identity, Store, StoreError};
 use rmcp::model::{ClientJsonRpcMessage, ServerJsonRpcMessage};
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::session::local::{
+    LocalSessionManager, SessionError as LocalSessionError,
+};
 use rmcp::transport::streamable_http_server::session::{
     EventId, EventStore, EventStoreError, EventStream, ServerSseMessage, SessionState,
     SessionStore, SessionStoreError,
@@ -29,6 +35,8 @@ use serde::{Deserialize, Serialize};
 
 const SESSION_PREFIX: &str = "session/";
 const EVENT_PREFIX: &str = "event/";
+const OWNER_PREFIX: &str = "owner/";
+const STREAM_PREFIX: &str = "stream/";
 
 /// How long an SSE event stays replayable. Clients reconnect within seconds (the `retry` hint is
 /// 3 s); the margin covers a slow failover.
@@ -198,6 +206,188 @@ impl EventStore for SharedEvents {
     }
 }
 
+/// Who a session belongs to, as stored: the caller the auth layer put into the `initialize`
+/// request (`None`: no auth layer ran, as in transport tests; such a session is usable only by
+/// requests without a caller, which no tool serves).
+#[derive(Serialize, Deserialize)]
+struct OwnerRecord {
+    owner: Option<Identity>,
+}
+
+/// The stream an event id names, as stored: the session whose events it carries.
+#[derive(Serialize, Deserialize)]
+struct StreamRecord {
+    session: String,
+}
+
+/// What the store knows about a client-supplied session id or event id.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup<T> {
+    Found(T),
+    /// Never issued, ended by `DELETE`, expired, or not even a well-formed id.
+    Unknown,
+}
+
+/// Session owners and stream ties in the shared store. Every instance reads them on every request
+/// that names a session, so a `DELETE` on one instance is a 404 on all of them at once, and a
+/// session or an event id handed to another caller opens nothing.
+#[derive(Clone)]
+pub struct Owners {
+    store: Store,
+    ttl: Duration,
+}
+
+/// A client-supplied id the store refuses as a key (too long, empty) names nothing.
+fn unknown_if_invalid<T>(result: Result<Option<T>, StoreError>) -> Result<Lookup<T>, StoreError> {
+    match result {
+        Ok(Some(value)) => Ok(Lookup::Found(value)),
+        Ok(None) | Err(StoreError::Invalid { .. }) => Ok(Lookup::Unknown),
+        Err(err) => Err(err),
+    }
+}
+
+impl Owners {
+    /// `ttl`: as the session's own record; each request in the session extends it.
+    pub fn new(store: Store, ttl: Duration) -> Self {
+        Self { store, ttl }
+    }
+
+    /// Records `owner` as the owner of a session rmcp just created.
+    pub async fn bind(&self, session_id: &str, owner: Option<&Identity>) -> Result<(), StoreError> {
+        let record = OwnerRecord {
+            owner: owner.cloned(),
+        };
+        let bytes = serde_json::to_vec(&record).map_err(|err| StoreError::Backend(err.to_string()))?;
+        self.store
+            .put_mcp_session(&format!("{OWNER_PREFIX}{session_id}"), &bytes, self.ttl)
+            .await
+    }
+
+    /// The owner of `session_id`, extending its TTL (the session is in use).
+    pub async fn owner(&self, session_id: &str) -> Result<Lookup<Option<Identity>>, StoreError> {
+        let key = format!("{OWNER_PREFIX}{session_id}");
+        let found = unknown_if_invalid(self.store.load_mcp_session(&key, self.ttl).await)?;
+        Ok(match found {
+            Lookup::Found(bytes) => match serde_json::from_slice::<OwnerRecord>(&bytes) {
+                Ok(record) => Lookup::Found(record.owner),
+                // An owner nobody can read protects nothing: treat the session as gone.
+                Err(_) => Lookup::Unknown,
+            },
+            Lookup::Unknown => Lookup::Unknown,
+        })
+    }
+
+    /// Ends a session store-wide: with its owner gone, every instance answers 404 for it.
+    pub async fn unbind(&self, session_id: &str) -> Result<(), StoreError> {
+        match self
+            .store
+            .delete_mcp_session(&format!("{OWNER_PREFIX}{session_id}"))
+            .await
+        {
+            Ok(_) | Err(StoreError::Invalid { .. }) => Ok(()),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The session whose stream `event_id` belongs to. `None`: not a handoff event id at all (rmcp
+    /// replays nothing for it, so there is nothing to protect).
+    pub async fn session_of_event(
+        &self,
+        event_id: &str,
+    ) -> Result<Option<Lookup<String>>, StoreError> {
+        let Ok((key, _)) = parse_event_id(event_id) else {
+            return Ok(None);
+        };
+        let found = unknown_if_invalid(
+            self.store
+                .load_mcp_session(&format!("{STREAM_PREFIX}{key}"), EVENT_TTL)
+                .await,
+        )?;
+        Ok(Some(match found {
+            Lookup::Found(bytes) => match serde_json::from_slice::<StreamRecord>(&bytes) {
+                Ok(record) => Lookup::Found(record.session),
+                Err(_) => Lookup::Unknown,
+            },
+            Lookup::Unknown => Lookup::Unknown,
+        }))
+    }
+
+    async fn tie_stream(&self, stream_key: &str, session_id: &str) -> Result<(), StoreError> {
+        let record = StreamRecord {
+            session: session_id.to_owned(),
+        };
+        let bytes = serde_json::to_vec(&record).map_err(|err| StoreError::Backend(err.to_string()))?;
+        self.store
+            .put_mcp_session(&format!("{STREAM_PREFIX}{stream_key}"), &bytes, EVENT_TTL)
+            .await
+    }
+}
+
+/// Forwards a session stream's events, tying each stream key to `session` in the store before the
+/// first event carrying it reaches the client (so a resume can never race the tie), and renewing
+/// the tie while the stream lives (a standalone stream may outlast [`EVENT_TTL`]).
+///
+/// rmcp names request streams with random ids that say nothing about their session, so the tie
+/// is made here, where the session is known. The task ends as soon as the client's side is
+/// dropped, which rmcp needs to see to replace a dead standalone stream.
+fn tie_to_session(
+    owners: Owners,
+    session: SessionId,
+    inner: impl Stream<Item = ServerSseMessage> + Send + 'static,
+) -> Forwarded {
+    use futures::StreamExt;
+    let (sender, receiver) = tokio::sync::mpsc::channel(16);
+    tokio::spawn(async move {
+        let mut inner = std::pin::pin!(inner);
+        let mut tied: HashMap<String, Instant> = HashMap::new();
+        loop {
+            let event = tokio::select! {
+                _ = sender.closed() => break,
+                event = inner.next() => event,
+            };
+            let Some(event) = event else { break };
+            let key = event
+                .event_id
+                .as_deref()
+                .and_then(|id| parse_event_id(id).ok())
+                .map(|(key, _)| key.to_owned());
+            if let Some(key) = key {
+                let fresh = tied
+                    .get(&key)
+                    .is_some_and(|at| at.elapsed() < EVENT_TTL / 3);
+                if !fresh {
+                    match owners.tie_stream(&key, &session).await {
+                        Ok(()) => {
+                            tied.insert(key, Instant::now());
+                        }
+                        // The event is stored and still delivered; only a later resume of this
+                        // stream will be refused (404) until a tie is written.
+                        Err(error) => tracing::warn!(%error, "could not tie an SSE stream to its MCP session"),
+                    }
+                }
+            }
+            if sender.send(event).await.is_err() {
+                break;
+            }
+        }
+    });
+    Forwarded(receiver)
+}
+
+/// The client's side of [`tie_to_session`].
+struct Forwarded(tokio::sync::mpsc::Receiver<ServerSseMessage>);
+
+impl Stream for Forwarded {
+    type Item = ServerSseMessage;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<ServerSseMessage>> {
+        self.0.poll_recv(cx)
+    }
+}
+
 /// rmcp's in-memory session manager writing session streams to [`SharedEvents`].
 ///
 /// It reports no event store to the HTTP service on purpose: rmcp would then also persist
@@ -205,12 +395,14 @@ impl EventStore for SharedEvents {
 /// stream, but in that era closing the stream is how a client cancels.
 pub struct SessionManager {
     inner: LocalSessionManager,
+    owners: Owners,
 }
 
 impl SessionManager {
-    pub fn new(events: Arc<SharedEvents>) -> Self {
+    pub fn new(events: Arc<SharedEvents>, owners: Owners) -> Self {
         Self {
             inner: LocalSessionManager::default().with_event_store(events),
+            owners,
         }
     }
 }
@@ -248,7 +440,8 @@ impl rmcp::transport::streamable_http_server::SessionManager for SessionManager 
         id: &SessionId,
         message: ClientJsonRpcMessage,
     ) -> Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error> {
-        self.inner.create_stream(id, message).await
+        let stream = self.inner.create_stream(id, message).await?;
+        Ok(tie_to_session(self.owners.clone(), id.clone(), stream))
     }
 
     async fn accept_message(
@@ -263,7 +456,8 @@ impl rmcp::transport::streamable_http_server::SessionManager for SessionManager 
         &self,
         id: &SessionId,
     ) -> Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error> {
-        self.inner.create_standalone_stream(id).await
+        let stream = self.inner.create_standalone_stream(id).await?;
+        Ok(tie_to_session(self.owners.clone(), id.clone(), stream))
     }
 
     async fn resume(
@@ -271,6 +465,17 @@ impl rmcp::transport::streamable_http_server::SessionManager for SessionManager 
         id: &SessionId,
         last_event_id: String,
     ) -> Result<impl Stream<Item = ServerSseMessage> + Send + Sync + 'static, Self::Error> {
+        // `front` answers 404 before this for an event of another session; checked again here
+        // so the manager never replays a stream it cannot tie to `id`, whoever calls it.
+        let ours = match self.owners.session_of_event(&last_event_id).await {
+            // Not a handoff event id: the event store replays nothing for it.
+            Ok(None) => true,
+            Ok(Some(Lookup::Found(session))) => session == id.as_ref(),
+            Ok(Some(Lookup::Unknown)) | Err(_) => false,
+        };
+        if !ours {
+            return Err(LocalSessionError::InvalidEventId.into());
+        }
         self.inner.resume(id, last_event_id).await
     }
 
