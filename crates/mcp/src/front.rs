@@ -188,6 +188,8 @@ pub(crate) struct Front<S> {
     service: StreamableHttpService<S, SessionManager>,
     sessions: std::sync::Arc<SessionManager>,
     owners: Owners,
+    /// `(host, port)`; no port: any.
+    allowed_hosts: Vec<(String, Option<u16>)>,
     allowed_origins: Vec<AllowedOrigin>,
     max_body: usize,
 }
@@ -208,9 +210,20 @@ where
         service: StreamableHttpService<S, SessionManager>,
         sessions: std::sync::Arc<SessionManager>,
         owners: Owners,
+        allowed_hosts: &[String],
         allowed_origins: &[String],
         max_body: usize,
     ) -> Self {
+        // As rmcp parses them: `host` or `host:port`.
+        let allowed_hosts = allowed_hosts
+            .iter()
+            .map(
+                |entry| match entry.trim().parse::<axum::http::uri::Authority>() {
+                    Ok(authority) => (normalize_host(authority.host()), authority.port_u16()),
+                    Err(_) => (normalize_host(entry.trim()), None),
+                },
+            )
+            .collect();
         let allowed_origins = allowed_origins
             .iter()
             .filter_map(|entry| {
@@ -228,13 +241,17 @@ where
             service,
             sessions,
             owners,
+            allowed_hosts,
             allowed_origins,
             max_body,
         }
     }
 
     pub(crate) async fn handle(&self, request: Request) -> Response {
-        if let Err(refusal) = self.check_origin(request.headers(), request.uri()) {
+        let checked = self
+            .check_host(request.headers(), request.uri())
+            .and_then(|()| self.check_origin(request.headers(), request.uri()));
+        if let Err(refusal) = checked {
             return refusal.into_response();
         }
         let caller = request
@@ -250,6 +267,39 @@ where
         result.unwrap_or_else(Refusal::into_response)
     }
 
+    /// `Host` must be loopback or listed in `allowed_hosts` (rmcp checks it again; checked here
+    /// first so nothing, such as a DELETE's store write, happens for a rebinding request).
+    fn check_host(&self, headers: &HeaderMap, uri: &axum::http::Uri) -> Result<(), Refusal> {
+        let authority = match headers.get(header::HOST) {
+            Some(host) => host
+                .to_str()
+                .ok()
+                .and_then(|host| host.parse::<axum::http::uri::Authority>().ok()),
+            None => uri.authority().cloned(),
+        };
+        let allowed = authority.as_ref().is_some_and(|authority| {
+            let host = normalize_host(authority.host());
+            self.allowed_hosts.iter().any(|(allowed, port)| {
+                *allowed == host && port.is_none_or(|port| authority.port_u16() == Some(port))
+            })
+        });
+        if allowed {
+            return Ok(());
+        }
+        let got = authority.map_or_else(
+            || "a missing or malformed Host".to_owned(),
+            |a| format!("Host {:?}", a.as_str()),
+        );
+        Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            code::SERVER_ERROR,
+            format!(
+                "{got} may not use /mcp (DNS-rebinding protection): call it as localhost, \
+                 127.0.0.1 or ::1, or add the name clients use to allowed_hosts"
+            ),
+        ))
+    }
+
     /// A present `Origin` must be this server's own origin (same host and port as `Host`) or be
     /// listed in `allowed_origins`.
     fn check_origin(&self, headers: &HeaderMap, uri: &axum::http::Uri) -> Result<(), Refusal> {
@@ -258,7 +308,10 @@ where
         };
         let origin = String::from_utf8_lossy(origin.as_bytes()).trim().to_owned();
         let refuse = |why: &str| {
-            tracing::warn!(origin = origin.as_str(), "refused /mcp request from a foreign Origin");
+            tracing::warn!(
+                origin = origin.as_str(),
+                "refused /mcp request from a foreign Origin"
+            );
             Err(Refusal::new(
                 StatusCode::FORBIDDEN,
                 code::SERVER_ERROR,
@@ -381,7 +434,9 @@ where
         let request = Request::from_parts(parts, Body::from(bytes));
         let response = self.forward(request, &seen).await;
         if session.is_none() && seen.method.as_deref() == Some("initialize") {
-            return self.bind_new_session(response, caller.as_ref(), &seen).await;
+            return self
+                .bind_new_session(response, caller.as_ref(), &seen)
+                .await;
         }
         Ok(response)
     }
@@ -445,7 +500,11 @@ where
         Ok(self.forward(request, &Seen::default()).await)
     }
 
-    async fn delete(&self, request: Request, caller: Option<Identity>) -> Result<Response, Refusal> {
+    async fn delete(
+        &self,
+        request: Request,
+        caller: Option<Identity>,
+    ) -> Result<Response, Refusal> {
         if let Some(session) = session_header(request.headers()) {
             self.check_session(&session, &caller, None).await?;
             // Store-wide first: from here every instance answers 404, including those that still
@@ -516,12 +575,10 @@ fn accepted_media_types(headers: &HeaderMap) -> Vec<String> {
 }
 
 fn not_acceptable(headers: &HeaderMap, what_to_send: &str) -> Refusal {
-    let got = headers
-        .get(header::ACCEPT)
-        .map_or_else(
-            || "no Accept header".to_owned(),
-            |value| format!("Accept: {:?}", String::from_utf8_lossy(value.as_bytes())),
-        );
+    let got = headers.get(header::ACCEPT).map_or_else(
+        || "no Accept header".to_owned(),
+        |value| format!("Accept: {:?}", String::from_utf8_lossy(value.as_bytes())),
+    );
     Refusal::new(
         StatusCode::NOT_ACCEPTABLE,
         code::INVALID_REQUEST,
@@ -803,7 +860,10 @@ mod tests {
     #[test]
     fn envelope_rules() {
         let code_of = |value: Value| check_message(&value).err().map(|refusal| refusal.code);
-        assert_eq!(code_of(json!([{"jsonrpc": "2.0"}])), Some(code::INVALID_REQUEST));
+        assert_eq!(
+            code_of(json!([{"jsonrpc": "2.0"}])),
+            Some(code::INVALID_REQUEST)
+        );
         assert_eq!(
             code_of(json!({"jsonrpc": "1.0", "id": 1, "method": "ping"})),
             Some(code::INVALID_REQUEST)
@@ -817,7 +877,13 @@ mod tests {
             code_of(json!({"jsonrpc": "2.0", "id": 1, "method": "ping", "params": [1]})),
             Some(code::INVALID_PARAMS)
         );
-        assert_eq!(code_of(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})), None);
-        assert_eq!(code_of(json!({"jsonrpc": "2.0", "id": 1, "result": {}})), None);
+        assert_eq!(
+            code_of(json!({"jsonrpc": "2.0", "id": 1, "method": "ping"})),
+            None
+        );
+        assert_eq!(
+            code_of(json!({"jsonrpc": "2.0", "id": 1, "result": {}})),
+            None
+        );
     }
 }

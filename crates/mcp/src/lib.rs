@@ -33,9 +33,9 @@ pub fn http_service(app: Arc<App>) -> axum::Router {
     let store = app.store().clone();
     let session_ttl = Duration::from_secs(config.store.session_ttl_secs.max(1));
     // Origin is checked by the front (its own origin and `allowed_origins`, 403 otherwise), so
-    // rmcp gets no origin list; it keeps the Host check.
+    // rmcp gets no origin list; Host is checked by both.
     let mut http_config = StreamableHttpServerConfig::default()
-        .with_allowed_hosts(hosts)
+        .with_allowed_hosts(hosts.clone())
         .with_max_request_body_bytes(max_body);
     // Sessions of the eras before 2026-07-28 live in the shared store, so any instance continues
     // them; 2026-07-28 is stateless and needs nothing shared.
@@ -54,6 +54,7 @@ pub fn http_service(app: Arc<App>) -> axum::Router {
         service,
         sessions,
         owners,
+        &hosts,
         &app.config().allowed_origins,
         max_body,
     ));

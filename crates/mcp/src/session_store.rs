@@ -257,7 +257,8 @@ impl Owners {
         let record = OwnerRecord {
             owner: owner.cloned(),
         };
-        let bytes = serde_json::to_vec(&record).map_err(|err| StoreError::Backend(err.to_string()))?;
+        let bytes =
+            serde_json::to_vec(&record).map_err(|err| StoreError::Backend(err.to_string()))?;
         self.store
             .put_mcp_session(&format!("{OWNER_PREFIX}{session_id}"), &bytes, self.ttl)
             .await
@@ -316,7 +317,8 @@ impl Owners {
         let record = StreamRecord {
             session: session_id.to_owned(),
         };
-        let bytes = serde_json::to_vec(&record).map_err(|err| StoreError::Backend(err.to_string()))?;
+        let bytes =
+            serde_json::to_vec(&record).map_err(|err| StoreError::Backend(err.to_string()))?;
         self.store
             .put_mcp_session(&format!("{STREAM_PREFIX}{stream_key}"), &bytes, EVENT_TTL)
             .await
@@ -362,7 +364,9 @@ fn tie_to_session(
                         }
                         // The event is stored and still delivered; only a later resume of this
                         // stream will be refused (404) until a tie is written.
-                        Err(error) => tracing::warn!(%error, "could not tie an SSE stream to its MCP session"),
+                        Err(error) => {
+                            tracing::warn!(%error, "could not tie an SSE stream to its MCP session")
+                        }
                     }
                 }
             }

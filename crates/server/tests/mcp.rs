@@ -53,7 +53,10 @@ impl Reply {
     /// The JSON-RPC error of a refusal: checks the shape and returns `(code, message)`.
     fn error(&self) -> (i64, String) {
         let content_type = self.headers["content-type"].to_str().unwrap();
-        assert!(content_type.starts_with("application/json"), "{content_type}");
+        assert!(
+            content_type.starts_with("application/json"),
+            "{content_type}"
+        );
         let body = self.json();
         assert_eq!(body["jsonrpc"], "2.0", "{body}");
         let code = body["error"]["code"]
@@ -197,10 +200,19 @@ async fn sessions_and_streams_belong_to_their_owner_on_every_instance() {
     let bob_session = bob_a.open_session().await;
     let get_prefs = call(3, "get_user_preferences", json!({}));
     let foreign = [
-        ("POST with her session on A", bob_a.post(Some(&session), &get_prefs)),
-        ("POST with her session on B", bob_b.post(Some(&session), &get_prefs)),
+        (
+            "POST with her session on A",
+            bob_a.post(Some(&session), &get_prefs),
+        ),
+        (
+            "POST with her session on B",
+            bob_b.post(Some(&session), &get_prefs),
+        ),
         ("GET with her session", bob_b.get(&session, None)),
-        ("GET with her session and event", bob_b.get(&session, Some(&priming))),
+        (
+            "GET with her session and event",
+            bob_b.get(&session, Some(&priming)),
+        ),
         (
             "GET with his session and her event",
             bob_b.get(&bob_session, Some(&priming)),
@@ -213,8 +225,17 @@ async fn sessions_and_streams_belong_to_their_owner_on_every_instance() {
     ];
     for (what, request) in foreign {
         let reply = send(request).await;
-        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{what}: {}", reply.body);
-        assert!(!reply.body.contains(SECRET), "{what} leaked: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{what}: {}",
+            reply.body
+        );
+        assert!(
+            !reply.body.contains(SECRET),
+            "{what} leaked: {}",
+            reply.body
+        );
         let (code, message) = reply.error();
         assert_eq!(code, -32001, "{what}: {message}");
         assert!(message.contains("session not found"), "{what}: {message}");
@@ -238,7 +259,12 @@ async fn sessions_and_streams_belong_to_their_owner_on_every_instance() {
         ("DELETE again on B", alice_b.delete(&session)),
     ] {
         let reply = send(request).await;
-        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{what}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{what}: {}",
+            reply.body
+        );
         assert_eq!(reply.error().0, -32001, "{what}");
     }
 }
@@ -299,8 +325,12 @@ async fn malformed_requests_get_json_rpc_errors_that_say_what_to_send() {
         ),
         (
             "a wrong MCP-Protocol-Version",
-            ada.post(Some(&session), &ping)
-                .header("mcp-protocol-version", "1999-01-01"),
+            ada.request(reqwest::Method::POST)
+                .header("accept", "application/json, text/event-stream")
+                .header("content-type", "application/json")
+                .header("mcp-session-id", &session)
+                .header("mcp-protocol-version", "1999-01-01")
+                .body(ping.to_string()),
             StatusCode::BAD_REQUEST,
             -32022,
             &["MCP-Protocol-Version", "1999-01-01", LEGACY],
@@ -320,17 +350,24 @@ async fn malformed_requests_get_json_rpc_errors_that_say_what_to_send() {
             &["session not found"],
         ),
         (
-            "no Accept header",
+            "Accept without text/event-stream",
             ada.request(reqwest::Method::POST)
+                .header("accept", "application/json")
                 .header("content-type", "application/json")
                 .body(ping.to_string()),
             StatusCode::NOT_ACCEPTABLE,
             -32600,
-            &["no Accept header", "Accept: application/json, text/event-stream"],
+            &[
+                "\"application/json\"",
+                "Accept: application/json, text/event-stream",
+            ],
         ),
         (
             "arguments as an array",
-            ada.post(Some(&session), &call(4, "get_user_preferences", json!([1, 2]))),
+            ada.post(
+                Some(&session),
+                &call(4, "get_user_preferences", json!([1, 2])),
+            ),
             StatusCode::BAD_REQUEST,
             -32602,
             &["`params.arguments`", "object", "array"],
@@ -352,12 +389,53 @@ async fn malformed_requests_get_json_rpc_errors_that_say_what_to_send() {
         let (got, message) = reply.error();
         assert_eq!(got, code, "{what}: {message}");
         for needle in needles {
-            assert!(message.contains(needle), "{what}: {needle:?} not in {message:?}");
+            assert!(
+                message.contains(needle),
+                "{what}: {needle:?} not in {message:?}"
+            );
         }
     }
+    // No Accept header at all (reqwest always sends one, so this goes over a raw connection).
+    let (status, body) = raw_post_without_accept(&server, &key, &ping.to_string()).await;
+    assert_eq!(status, 406, "{body}");
+    let body: Value = serde_json::from_str(&body).unwrap();
+    let message = body["error"]["message"].as_str().unwrap();
+    assert_eq!(body["error"]["code"], -32600, "{body}");
+    assert!(message.contains("no Accept header"), "{message}");
+    assert!(
+        message.contains("Accept: application/json, text/event-stream"),
+        "{message}"
+    );
+
     // The id of the refused request is echoed where there was one.
     let reply = send(ada.post(Some(&session), &call(4, "x", json!([1])))).await;
     assert_eq!(reply.json()["id"], 4);
+}
+
+/// `POST /mcp` over a plain HTTP/1.1 connection without an `Accept` header; `(status, body)`.
+async fn raw_post_without_accept(server: &TestServer, key: &str, body: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let authority = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&authority).await.unwrap();
+    let request = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {authority}\r\nAuthorization: {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        bearer(key),
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {response:?}"));
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    (status, body)
 }
 
 #[tokio::test(flavor = "multi_thread")]
