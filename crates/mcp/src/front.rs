@@ -32,7 +32,6 @@ use crate::session_store::{Lookup, Owners, SessionManager};
 
 const SESSION_ID: &str = "mcp-session-id";
 const LAST_EVENT_ID: &str = "last-event-id";
-const PROTOCOL_VERSION: &str = "mcp-protocol-version";
 const JSON: &str = "application/json";
 const EVENT_STREAM: &str = "text/event-stream";
 
