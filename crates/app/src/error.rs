@@ -97,9 +97,16 @@ impl From<handoff_store::StoreError> for AppError {
         use handoff_store::StoreError as E;
         match &err {
             E::Unavailable { retry_after, .. } => {
-                Self::new(ErrorKind::Unavailable, err.to_string())
-                    .with_code("store_unavailable")
-                    .with_retry_after(*retry_after)
+                // The cause is the backend's own text (`LOADING Redis is loading the dataset in
+                // memory`, a socket error with an address): it helps the operator, so it is logged,
+                // and tells a caller nothing it can act on, so it is not sent.
+                tracing::warn!(error = %err, "store unavailable");
+                Self::new(
+                    ErrorKind::Unavailable,
+                    "the store is temporarily unavailable; retry shortly",
+                )
+                .with_code("store_unavailable")
+                .with_retry_after(*retry_after)
             }
             E::Locked { .. } => {
                 Self::new(ErrorKind::Unavailable, err.to_string()).with_code("store_locked")

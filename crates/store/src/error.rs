@@ -55,6 +55,39 @@ impl StoreError {
     }
 }
 
+/// Error codes with which a reachable Redis refuses a command for now rather than for good: it is
+/// loading its dataset (`LOADING`), cannot persist (`MISCONF`), is a replica or a demoted master
+/// (`READONLY`, `MASTERDOWN`), is re-sharding or failing over (`TRYAGAIN`, `CLUSTERDOWN`), is running
+/// a long script (`BUSY`) or lacks the replicas `min-replicas-to-write` asks for (`NOREPLICAS`).
+/// Each clears without any change by the caller, so they are `Unavailable` (503 + `Retry-After`),
+/// not `Backend` (500).
+const REFUSAL_CODES: [&str; 8] = [
+    "LOADING",
+    "MISCONF",
+    "READONLY",
+    "MASTERDOWN",
+    "TRYAGAIN",
+    "CLUSTERDOWN",
+    "BUSY",
+    "NOREPLICAS",
+];
+
+/// The refusal code of `err`, if it is one. A pipeline or MULTI/EXEC reports the errors of its
+/// commands inside one error (a refused MULTI is `EXECABORT` with the queued command's error), so
+/// every inner server error is looked at, not only the outer code.
+fn refusal_code(err: &redis::RedisError) -> Option<&'static str> {
+    let known = |code: &str| REFUSAL_CODES.iter().copied().find(|c| *c == code);
+    if let Some(code) = err.code().and_then(known) {
+        return Some(code);
+    }
+    // `into_server_errors` consumes the error; the clone is cheap (the inner list is an `Arc`) and
+    // this runs only on the error path.
+    err.clone()
+        .into_server_errors()?
+        .iter()
+        .find_map(|(_, inner)| known(inner.code()))
+}
+
 impl From<redis::RedisError> for StoreError {
     fn from(err: redis::RedisError) -> Self {
         if err.is_io_error()
@@ -62,6 +95,7 @@ impl From<redis::RedisError> for StoreError {
             || err.is_connection_dropped()
             || err.is_connection_refusal()
             || err.is_cluster_error()
+            || refusal_code(&err).is_some()
         {
             Self::unavailable(err.to_string())
         } else {
