@@ -90,12 +90,15 @@ fn refusal_code(err: &redis::RedisError) -> Option<&'static str> {
 
 impl From<redis::RedisError> for StoreError {
     fn from(err: redis::RedisError) -> Self {
-        if err.is_io_error()
+        if let Some(code) = refusal_code(&err) {
+            // redis-rs prints known codes by its own names (`BusyLoading`, `ReadOnly`); the log
+            // names the code Redis sent, which is what an operator looks up.
+            Self::unavailable(format!("Redis refused the command ({code}): {err}"))
+        } else if err.is_io_error()
             || err.is_timeout()
             || err.is_connection_dropped()
             || err.is_connection_refusal()
             || err.is_cluster_error()
-            || refusal_code(&err).is_some()
         {
             Self::unavailable(err.to_string())
         } else {
@@ -105,3 +108,32 @@ impl From<redis::RedisError> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_code(code: &str) -> StoreError {
+        redis::make_extension_error(code.to_owned(), Some("detail".to_owned())).into()
+    }
+
+    /// The codes a single test server cannot easily be put into (TRYAGAIN needs a slot migration
+    /// under a multi-key command); tests/server_refusals.rs covers the others against redis-server.
+    #[test]
+    fn refusal_codes_are_unavailable_and_other_errors_are_not() {
+        for code in REFUSAL_CODES {
+            match from_code(code) {
+                StoreError::Unavailable { reason, .. } => {
+                    assert!(reason.contains(&format!("({code})")), "{reason}");
+                }
+                other => panic!("{code}: {other:?}"),
+            }
+        }
+        for code in ["ERR", "WRONGTYPE", "NOPERM", "OOM"] {
+            assert!(
+                matches!(from_code(code), StoreError::Backend(_)),
+                "{code} is not a transient refusal"
+            );
+        }
+    }
+}

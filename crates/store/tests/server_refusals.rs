@@ -30,7 +30,10 @@ async fn open(server: &RedisServer) -> Store {
 fn assert_refused<T: std::fmt::Debug>(result: StoreResult<T>, code: &str, what: &str) {
     match result {
         Err(StoreError::Unavailable { reason, .. }) => {
-            assert!(reason.contains(code), "{what}: reason {reason:?} lacks {code}");
+            assert!(
+                reason.contains(code),
+                "{what}: reason {reason:?} lacks {code}"
+            );
         }
         other => panic!("{what}: expected Unavailable ({code}), got {other:?}"),
     }
@@ -106,18 +109,16 @@ async fn replica_without_its_master_refuses_reads_as_unavailable() {
         .unwrap();
     assert_eq!(server.command("REPLICAOF 127.0.0.1 1").unwrap(), "+OK");
     assert_refused(store.get_user(&who()).await, "MASTERDOWN", "GET");
-    assert_refused(
-        store.list_history(&who(), 10).await,
-        "MASTERDOWN",
-        "LRANGE",
-    );
+    assert_refused(store.list_history(&who(), 10).await, "MASTERDOWN", "LRANGE");
 }
 
 #[tokio::test]
 async fn too_few_replicas_refuses_writes_as_unavailable() {
     let server = RedisServer::start();
     let store = open(&server).await;
-    server.command("CONFIG SET min-replicas-to-write 1").unwrap();
+    server
+        .command("CONFIG SET min-replicas-to-write 1")
+        .unwrap();
     assert_refused(store.create_user("ann", "acme").await, "NOREPLICAS", "SET");
     assert_refused(
         store.add_history(&who(), &history()).await,
@@ -173,8 +174,13 @@ async fn busy_script_refuses_commands_as_unavailable() {
     let server = RedisServer::start();
     let store = open(&server).await;
     // Load the rate-limit script first so the refusal below is BUSY, not a NOSCRIPT + load.
-    store.check_rate_limit(&who(), "reads", LIMIT).await.unwrap();
-    server.command("CONFIG SET busy-reply-threshold 50").unwrap();
+    store
+        .check_rate_limit(&who(), "reads", LIMIT)
+        .await
+        .unwrap();
+    server
+        .command("CONFIG SET busy-reply-threshold 50")
+        .unwrap();
     // The fixture's client gives up after 500 ms; the script keeps running until SCRIPT KILL.
     let _ = server.command("EVAL \"while true do end\" 0");
     assert_refused(store.get_user(&who()).await, "BUSY", "GET");
@@ -191,7 +197,10 @@ async fn busy_script_refuses_commands_as_unavailable() {
     assert_eq!(server.command("SCRIPT KILL").unwrap(), "+OK");
     let deadline = Instant::now() + Duration::from_secs(5);
     while store.get_user(&who()).await.is_err() {
-        assert!(Instant::now() < deadline, "store did not recover after SCRIPT KILL");
+        assert!(
+            Instant::now() < deadline,
+            "store did not recover after SCRIPT KILL"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
