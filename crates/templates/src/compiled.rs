@@ -12,8 +12,11 @@ use crate::spec::TemplateSpec;
 
 const TITLE: &str = "#title";
 const SUMMARY: &str = "#summary";
-const DEFAULT_TITLE: &str = "{{ ticket.emoji }} {{ ticket.prefix }}: {{ figma.component_name }}";
-const DEFAULT_SUMMARY: &str = "{{ ticket.prefix }} for {{ figma.component_name }}{% if figma.page_name %} on {{ figma.page_name }}{% endif %}";
+// The title names what the document is (a bug, an epic), not which tool it goes to: the tool
+// already shows that, and a Jira bug titled "🎫 Component:" misleads (issue 21).
+const DEFAULT_TITLE: &str =
+    "{{ ticket.type_emoji }} {{ ticket.type_label }}: {{ figma.component_name }}";
+const DEFAULT_SUMMARY: &str = "{{ ticket.type_label }} for {{ figma.component_name }}{% if figma.page_name %} on {{ figma.page_name }}{% endif %}";
 
 /// Where a resolved template came from, in resolution order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

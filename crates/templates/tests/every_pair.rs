@@ -1,5 +1,6 @@
 //! Every listed (platform, type) pair renders for every fixture, with the component name, the node
-//! link and at least one design-derived acceptance criterion in the output, ending with one newline.
+//! link and at least one design-derived acceptance criterion in the output, ending with one newline,
+//! under a title that starts with the document type's emoji.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -34,6 +35,13 @@ fn every_pair_renders_for_every_fixture() {
             )
             .unwrap_or_else(|e| panic!("{file} {key}: {e}"));
             let markdown = render_ticket(&ticket, OutputFormat::Markdown);
+            // The title says what the document is (a bug, an epic), whichever tool it goes to.
+            let (type_emoji, _) = key.document_type.prefix();
+            assert!(
+                ticket.title.starts_with(type_emoji),
+                "{file} {key}: title {:?} does not start with the document type's {type_emoji}",
+                ticket.title
+            );
             assert!(
                 markdown.contains(subject.name.trim())
                     || markdown.contains(&handoff_templates_name(&subject.name)),

@@ -95,7 +95,8 @@ fn write_item(out: &mut String, item: &Item, prefix: &str) {
     out.push(' ');
     match item.checked {
         Some(true) => out.push_str("(/) "),
-        Some(false) => out.push_str("(x) "),
+        // Jira wiki has no checkbox; `(x)` is its red error icon, which reads as "failed".
+        Some(false) => out.push_str("☐ "),
         None => {}
     }
     let mut first = true;
@@ -220,7 +221,8 @@ mod tests {
         assert!(out.contains("h2. Head"), "{out}");
         assert!(out.contains("*b* _e_ {{c}} [l|https://x.test]"), "{out}");
         assert!(out.contains("* a\n** b\n"), "{out}");
-        assert!(out.contains("* (x) t"), "{out}");
+        assert!(out.contains("* ☐ t"), "{out}");
+        assert!(!out.contains("(x)"), "{out}");
         assert!(out.contains("# one"), "{out}");
         assert!(out.contains("||h||\n|c|"), "{out}");
         assert!(out.contains("{code:js}\nx\n{code}"), "{out}");
