@@ -45,8 +45,8 @@ pub struct Config {
     pub auth: AuthMode,
     /// Allow `auth = "off"` on a non-loopback address.
     pub insecure: bool,
-    /// Origins allowed by CORS on the HTTP routes. `*` (the default) is what the Figma plugin needs:
-    /// it runs in a `null` origin.
+    /// Origins allowed by CORS on the HTTP routes, and the web pages that may act as the local user
+    /// (see `browser`). The default, `null`, is the Figma plugin's iframe; `*` allows every page.
     pub cors_allowed_origins: Vec<String>,
     /// Extra `Host` values accepted by `/mcp` (DNS-rebinding protection); loopback is always accepted.
     pub allowed_hosts: Vec<String>,
@@ -82,7 +82,7 @@ impl Default for Config {
             shutdown_grace_secs: 10,
             auth: AuthMode::Auto,
             insecure: false,
-            cors_allowed_origins: vec!["*".to_owned()],
+            cors_allowed_origins: vec!["null".to_owned()],
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             figma_api_base: "https://api.figma.com".to_owned(),
@@ -138,7 +138,9 @@ impl Default for RateLimits {
     fn default() -> Self {
         Self {
             reads_per_min: 600,
-            generation_per_min: 60,
+            // One person working in the plugin can click through dozens of frames a minute;
+            // the default must never get in their way (issue 27: 60 refused a short burst).
+            generation_per_min: 600,
             figma_per_min: 10,
         }
     }
@@ -265,8 +267,9 @@ impl Config {
             ),
             ("rate_limits.figma_per_min", self.rate_limits.figma_per_min),
         ] {
+            // 0 leaves the group unlimited (docs/api.md); `ratelimit::check` skips it.
             if value == 0 {
-                return invalid(key, "must be greater than 0");
+                continue;
             }
             // The store's limiter has microsecond resolution; ask it now rather than at first use.
             if let Err(err) = RateLimit::per_minute(value).interval_us() {
@@ -484,7 +487,7 @@ mod tests {
             assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
             assert_eq!(config.max_body_bytes, 16 * 1024 * 1024);
             assert!(config.redis_url.is_none());
-            assert_eq!(config.rate_limits.generation_per_min, 60);
+            assert_eq!(config.rate_limits.generation_per_min, 600);
             Ok(())
         });
     }
@@ -586,7 +589,7 @@ mod tests {
     #[test]
     fn semantic_checks_name_the_key() {
         Jail::expect_with(|jail| {
-            jail.set_env("HANDOFF_RATE_LIMITS__FIGMA_PER_MIN", "0");
+            jail.set_env("HANDOFF_RATE_LIMITS__FIGMA_PER_MIN", "60000001");
             let err = error_of(Config::load(None, &Overrides::default()));
             assert!(err.contains("rate_limits.figma_per_min"), "{err}");
             jail.clear_env();
@@ -601,6 +604,19 @@ mod tests {
                 ..Default::default()
             };
             assert!(Config::load(None, &insecure).is_ok());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_zero_rate_budget_loads_and_means_unlimited() {
+        Jail::expect_with(|jail| {
+            jail.set_env("HANDOFF_RATE_LIMITS__FIGMA_PER_MIN", "0");
+            jail.set_env("HANDOFF_RATE_LIMITS__READS_PER_MIN", "0");
+            let config = Config::load(None, &Overrides::default())
+                .expect("docs/api.md promises 0 = unlimited, so start-up must accept it");
+            assert_eq!(config.rate_limits.figma_per_min, 0);
+            assert_eq!(config.rate_limits.reads_per_min, 0);
             Ok(())
         });
     }

@@ -11,6 +11,8 @@ pub enum ErrorKind {
     BadRequest,
     /// No or invalid credentials.
     Unauthenticated,
+    /// The caller is known but may not do this (a foreign web page acting as the local user).
+    Forbidden,
     /// Does not exist, or belongs to someone else (existence is not revealed).
     NotFound,
     Conflict,
@@ -31,6 +33,7 @@ impl ErrorKind {
         match self {
             Self::BadRequest => "bad_request",
             Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
             Self::PayloadTooLarge => "payload_too_large",

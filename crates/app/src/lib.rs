@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod browser;
 pub mod config;
 pub mod credentials;
 pub mod error;

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use handoff_app::App;
+use handoff_app::browser::{self, BrowserContext};
 use handoff_app::ratelimit::{self, RateGroup};
 use handoff_store::RateDecision;
 
@@ -26,6 +27,9 @@ pub const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset
 struct Guard {
     app: Arc<App>,
     group: Option<RateGroup>,
+    /// Refuse the local user to browser pages that may not act as them (`handoff_app::browser`).
+    /// `/mcp` validates `Origin` itself, with the JSON-RPC error shape its clients expect.
+    check_browser: bool,
 }
 
 /// Authenticate every route of `router` and, when `group` is given, draw each request from the
@@ -38,6 +42,7 @@ where
         Guard {
             app: app.clone(),
             group,
+            check_browser: true,
         },
         guard,
     ))
@@ -49,6 +54,7 @@ pub fn guard_service(router: Router, app: &Arc<App>) -> Router {
         Guard {
             app: app.clone(),
             group: None,
+            check_browser: false,
         },
         guard,
     ))
@@ -63,6 +69,12 @@ async fn guard(State(guard): State<Guard>, mut request: Request, next: Next) -> 
         Ok(caller) => caller,
         Err(err) => return ApiError(err).into_response(),
     };
+    if guard.check_browser
+        && let Err(err) =
+            browser::check_local_browser(guard.app.config(), &caller, &browser_context(&request))
+    {
+        return ApiError(err).into_response();
+    }
     let decision = match guard.group {
         Some(group) => {
             let app = &guard.app;
@@ -94,6 +106,26 @@ async fn guard(State(guard): State<Guard>, mut request: Request, next: Next) -> 
     }
     response
 }
+
+/// Where a browser says the request comes from. Under HTTP/2 the host is the URI's authority.
+fn browser_context(request: &Request) -> BrowserContext<'_> {
+    let headers = request.headers();
+    BrowserContext {
+        origin: headers.get(header::ORIGIN).map(HeaderValue::as_bytes),
+        fetch_site: headers.get(SEC_FETCH_SITE).map(HeaderValue::as_bytes),
+        host: headers
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .or_else(|| {
+                request
+                    .uri()
+                    .authority()
+                    .map(|authority| authority.as_str())
+            }),
+    }
+}
+
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// The `RateLimit-*` fields (IETF draft): the budget, what is left of it, and seconds until it is full.
 fn set_ratelimit_headers(headers: &mut HeaderMap, decision: &RateDecision) {

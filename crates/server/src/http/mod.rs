@@ -83,8 +83,9 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
         .with_state(state)
 }
 
-/// CORS for the HTTP API and the legacy routes. `*` (the default) is what the Figma plugin needs: it
-/// runs in the `null` origin. `/mcp` has its own Origin validation instead.
+/// CORS for the HTTP API and the legacy routes. The default, `null`, is what the Figma plugin needs
+/// (its iframe has no origin of its own); the guard refuses other pages acting as the local user
+/// (`handoff_app::browser`). `/mcp` has its own Origin validation instead.
 fn cors_layer(origins: &[String]) -> CorsLayer {
     let allow_origin = if origins.iter().any(|origin| origin == "*") {
         AllowOrigin::from(Any)
