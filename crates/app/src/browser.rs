@@ -108,17 +108,14 @@ fn refused(from: &str) -> AppError {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
-    use handoff_store::Identity;
-
     use super::*;
     use crate::auth::local_identity;
 
     fn caller(method: AuthMethod) -> Caller {
         Caller {
-            identity: local_identity().unwrap_or_else(|_| {
-                Identity::new("local", "default").expect("the local identity is valid")
-            }),
+            identity: local_identity().unwrap(),
             method,
             session_id: None,
         }
