@@ -37,6 +37,11 @@ pub struct Config {
     pub log_level: String,
     /// Largest request body accepted, in bytes (screenshots arrive as base64).
     pub max_body_bytes: u64,
+    /// Largest Figma response (file or nodes JSON) a request may work on, in bytes; larger ones are
+    /// refused with 413 `design_too_large` before they are parsed, instead of risking the process.
+    pub max_design_bytes: u64,
+    /// Most nodes a design may have; parsing stops with 413 `design_too_large` at the next one.
+    pub max_design_nodes: u64,
     /// How long a request may run before it is answered with a timeout error, in seconds.
     pub request_timeout_secs: u64,
     /// Seconds in-flight requests get to finish after SIGINT/SIGTERM.
@@ -78,6 +83,9 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             log_level: "info".to_owned(),
             max_body_bytes: 16 * 1024 * 1024,
+            // A design costs a few times its JSON in memory (docs/benchmarks.md, "Extreme shapes").
+            max_design_bytes: 512 * 1024 * 1024,
+            max_design_nodes: 2_000_000,
             request_timeout_secs: 30,
             shutdown_grace_secs: 10,
             auth: AuthMode::Auto,
@@ -242,6 +250,12 @@ impl Config {
             |key: &str, why: &str| Err(ConfigError::Invalid(format!("key `{key}`: {why}")));
         if self.max_body_bytes == 0 {
             return invalid("max_body_bytes", "must be greater than 0");
+        }
+        if self.max_design_bytes == 0 {
+            return invalid("max_design_bytes", "must be greater than 0");
+        }
+        if self.max_design_nodes == 0 {
+            return invalid("max_design_nodes", "must be greater than 0");
         }
         if self.request_timeout_secs == 0 {
             return invalid("request_timeout_secs", "must be greater than 0");

@@ -220,10 +220,21 @@ impl App {
             };
             client.nodes(&auth, file_key, &query).await
         }
-        .map_err(|err| budget.error(err))?;
+        .map_err(|err| match err {
+            FigmaError::ResponseTooLarge { .. } => self.design_too_large_bytes(),
+            err => budget.error(err),
+        })?;
         let version = fetched.version.clone();
         let bytes = fetched.value;
-        let design = parse_bytes(bytes, handoff_figma::parse_design).await?;
+        // A cached body may predate a lower limit.
+        if bytes.len() as u64 > self.config().max_design_bytes {
+            return Err(self.design_too_large_bytes());
+        }
+        let max_nodes = usize::try_from(self.config().max_design_nodes).unwrap_or(usize::MAX);
+        let design = parse_bytes(bytes, move |bytes| {
+            handoff_figma::parse_design_limited(bytes, max_nodes)
+        })
+        .await?;
         Ok(LoadedDesign {
             design: Arc::new(design),
             file_key: Some(file_key.to_owned()),
@@ -333,12 +344,10 @@ impl UpstreamGate for FigmaBudget {
 pub const PARSE_INLINE_MAX_BYTES: usize = 16 * 1024;
 
 /// Parses `bytes` with `parse`: on the async worker when small, else on the blocking pool.
-async fn parse_bytes<T>(
-    bytes: T,
-    parse: fn(&[u8]) -> Result<Design, handoff_figma::ParseError>,
-) -> Result<Design, AppError>
+async fn parse_bytes<T, P>(bytes: T, parse: P) -> Result<Design, AppError>
 where
     T: AsRef<[u8]> + Send + 'static,
+    P: FnOnce(&[u8]) -> Result<Design, handoff_figma::ParseError> + Send + 'static,
 {
     if bytes.as_ref().len() <= PARSE_INLINE_MAX_BYTES {
         parse_design_bytes(bytes.as_ref(), parse)
@@ -377,10 +386,30 @@ async fn parse_frames_value(frames: &serde_json::Value) -> Result<Design, AppErr
 
 fn parse_design_bytes(
     bytes: &[u8],
-    parse: fn(&[u8]) -> Result<Design, handoff_figma::ParseError>,
+    parse: impl FnOnce(&[u8]) -> Result<Design, handoff_figma::ParseError>,
 ) -> Result<Design, AppError> {
-    parse(bytes)
-        .map_err(|err| AppError::bad_request(err.to_string()).with_code("invalid_figma_data"))
+    parse(bytes).map_err(|err| match err {
+        handoff_figma::ParseError::TooManyNodes { limit } => design_too_large(format!(
+            "the design has more than {limit} nodes, the limit set by `max_design_nodes`; \
+             request fewer nodes (node ids) or raise the limit"
+        )),
+        err => AppError::bad_request(err.to_string()).with_code("invalid_figma_data"),
+    })
+}
+
+/// 413 `design_too_large`: a design over the deployment's `max_design_bytes` / `max_design_nodes`.
+fn design_too_large(message: String) -> AppError {
+    AppError::new(ErrorKind::PayloadTooLarge, message).with_code("design_too_large")
+}
+
+impl App {
+    fn design_too_large_bytes(&self) -> AppError {
+        design_too_large(format!(
+            "Figma's response is larger than {} bytes, the limit set by `max_design_bytes`; \
+             request fewer nodes (node ids) or raise the limit",
+            self.config().max_design_bytes
+        ))
+    }
 }
 
 /// One mapping of Figma client failures to the service error.

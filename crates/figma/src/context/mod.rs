@@ -132,14 +132,15 @@ pub fn design_context(
         .zip(&shared.record_template)
         .map(|(record, template)| (record, template.as_deref()))
         .collect();
-    let lines = map_in_halves(&numbered, |part| {
-        let mut scratch = String::new();
-        part.iter()
-            .map(|(record, template)| {
-                render::node(format, record, &shared, *template, &mut scratch)
-            })
-            .collect()
-    });
+    let lines = render::Lines::from_parts(map_in_halves(&numbered, |part| {
+        let mut lines = render::LinePart::with_capacity(part.len());
+        for (record, template) in part {
+            render::node(format, record, &shared, *template, lines.buffer());
+            lines.end_line();
+        }
+        lines.shrink();
+        vec![lines]
+    }));
     let components = component_texts(design, &records);
     let name = design.file.name.as_str();
     let pieces = Pieces {
@@ -151,21 +152,20 @@ pub fn design_context(
         components: &components,
     };
 
-    if options.cursor.is_none() {
-        let full = pieces.render(0..records.len(), &[], None, None);
-        if full.len() <= options.max_bytes {
-            return Ok(DesignContext {
-                bytes: full.len(),
-                text: full,
-                truncated: false,
-                next_cursor: None,
-                outline: Vec::new(),
-                total_nodes: records.len(),
-                first_node: 0,
-                page_nodes: records.len(),
-                omitted,
-            });
-        }
+    if options.cursor.is_none()
+        && let Some(full) = pieces.render(0..records.len(), &[], None, None, options.max_bytes)
+    {
+        return Ok(DesignContext {
+            bytes: full.len(),
+            text: full,
+            truncated: false,
+            next_cursor: None,
+            outline: Vec::new(),
+            total_nodes: records.len(),
+            first_node: 0,
+            page_nodes: records.len(),
+            omitted,
+        });
     }
     let (outline, outline_lines) = if start == 0 {
         outline(design, &records, options.max_bytes / 4)
@@ -289,7 +289,7 @@ struct Pieces<'a> {
     name: &'a str,
     shared: &'a dedupe::Shared,
     records: &'a [describe::Record<'a>],
-    lines: &'a [String],
+    lines: &'a render::Lines,
     components: &'a [(String, String)],
 }
 
@@ -308,31 +308,34 @@ struct FilledPage {
 }
 
 impl Pieces<'_> {
-    /// Renders the nodes in `range` with exactly the shared entries they use.
+    /// Renders the nodes in `range` with exactly the shared entries they use;
+    /// `None` once the page is longer than `limit`.
     fn render(
         &self,
         range: std::ops::Range<usize>,
         outline: &[String],
         next_cursor: Option<&str>,
         note: Option<&str>,
-    ) -> String {
-        self.render_lines(
-            range.clone(),
-            &self.lines[range],
-            outline,
-            next_cursor,
-            note,
-        )
+        limit: usize,
+    ) -> Option<String> {
+        let lines = render::NodeLines {
+            lines: self.lines,
+            range: range.clone(),
+            // Tree lines are indented as they are written.
+            records: (self.format == Format::Tree).then_some(self.records),
+        };
+        self.render_lines(range, lines, outline, next_cursor, note, limit)
     }
 
     fn render_lines(
         &self,
         range: std::ops::Range<usize>,
-        lines: &[String],
+        lines: render::NodeLines<'_>,
         outline: &[String],
         next_cursor: Option<&str>,
         note: Option<&str>,
-    ) -> String {
+        limit: usize,
+    ) -> Option<String> {
         let used = self.used(range);
         let page = render::Page {
             name: self.name,
@@ -344,7 +347,7 @@ impl Pieces<'_> {
             next_cursor,
             note,
         };
-        render::page(self.format, &page, self.shared)
+        render::page(self.format, &page, self.shared, limit)
     }
 
     /// The shared entries (global vars, templates, components) the nodes in `range` refer to.
@@ -428,7 +431,7 @@ impl Pieces<'_> {
         max_bytes: usize,
         fingerprint: &str,
     ) -> FilledPage {
-        let total = self.lines.len();
+        let total = self.records.len();
         let note_for = |end: usize| {
             format!(
                 "over budget: nodes {}-{} of {total} on this page; pass NEXT_CURSOR as cursor for the rest",
@@ -437,12 +440,18 @@ impl Pieces<'_> {
             )
         };
         let cursor_for = |end: usize| (end < total).then(|| format!("v1.{end}.{fingerprint}"));
-        // Grow by doubling then bisect: each probe renders the page exactly.
+        // Grow by doubling then bisect: each probe renders the page exactly,
+        // up to the budget.
         let fits = |end: usize| {
             let cursor = cursor_for(end);
-            self.render(start..end, outline, cursor.as_deref(), Some(&note_for(end)))
-                .len()
-                <= max_bytes
+            self.render(
+                start..end,
+                outline,
+                cursor.as_deref(),
+                Some(&note_for(end)),
+                max_bytes,
+            )
+            .is_some()
         };
         let mut good = start;
         let mut step = 1;
@@ -459,12 +468,15 @@ impl Pieces<'_> {
         }
         if good > start {
             let cursor = cursor_for(good);
-            let text = self.render(
-                start..good,
-                outline,
-                cursor.as_deref(),
-                Some(&note_for(good)),
-            );
+            let text = self
+                .render(
+                    start..good,
+                    outline,
+                    cursor.as_deref(),
+                    Some(&note_for(good)),
+                    usize::MAX,
+                )
+                .unwrap_or_default();
             return FilledPage {
                 text,
                 end: good,
@@ -475,20 +487,48 @@ impl Pieces<'_> {
         let end = (start + 1).min(total);
         let cursor = cursor_for(end);
         let note = note_for(end);
-        let empty = self.render_lines(
-            start..end,
-            &[String::new()],
-            &[],
-            cursor.as_deref(),
-            Some(&note),
-        );
+        let as_is = |lines| render::NodeLines {
+            lines,
+            range: 0..1,
+            records: None,
+        };
+        let empty = render::Lines::single("");
+        let empty = self
+            .render_lines(
+                start..end,
+                as_is(&empty),
+                &[],
+                cursor.as_deref(),
+                Some(&note),
+                usize::MAX,
+            )
+            .unwrap_or_default();
         let room = max_bytes.saturating_sub(empty.len()).saturating_sub(32);
         let line = self
             .lines
             .get(start)
-            .map(|line| cut(line, room))
+            .map(|line| {
+                // The line as the page shows it (indented, for a tree), then cut.
+                let depth = self.records.get(start).map_or(0, |record| record.depth);
+                let mut shown = String::new();
+                if self.format == Format::Tree {
+                    shown.push_str(&"  ".repeat(depth as usize));
+                }
+                shown.push_str(line);
+                cut(&shown, room)
+            })
             .unwrap_or_default();
-        let mut text = self.render_lines(start..end, &[line], &[], cursor.as_deref(), Some(&note));
+        let line = render::Lines::single(&line);
+        let mut text = self
+            .render_lines(
+                start..end,
+                as_is(&line),
+                &[],
+                cursor.as_deref(),
+                Some(&note),
+                usize::MAX,
+            )
+            .unwrap_or_default();
         if text.len() > max_bytes {
             text = cut(&text, max_bytes.saturating_sub(4));
         }
@@ -534,16 +574,26 @@ fn outline(
             record.id
         )
     };
+    // A line's size is its indentation (two bytes a level) plus the rest: sizing
+    // every line by building it would cost the square of the depth.
+    let unindented_len = |record: &describe::Record<'_>| {
+        let node = design.node(record.index);
+        let size = node
+            .and_then(|node| node.size())
+            .map_or(0, |(width, height)| {
+                2 + values::num(width).len() + values::num(height).len()
+            });
+        let name = node.map(|node| node.name.as_str()).unwrap_or_default();
+        let name_len = serde_json::to_string(name).map_or(0, |quoted| quoted.len());
+        record.type_label.len() + name_len + record.id.len() + size + 5
+    };
     let max_depth = records.iter().map(|record| record.depth).max().unwrap_or(0);
     let mut used = 0usize;
     let mut chosen_depth = None;
     let mut sizes = vec![0usize; max_depth as usize + 1];
     for record in records {
         if let Some(size) = sizes.get_mut(record.depth as usize) {
-            *size += line_of(record).len() + 3;
-        }
-        if record.depth > 2 {
-            continue;
+            *size += 2 * record.depth as usize + unindented_len(record) + 3;
         }
     }
     for (depth, size) in sizes.iter().enumerate() {
@@ -646,7 +696,7 @@ mod tests {
                     name: "",
                     shared: &shared,
                     records: &records,
-                    lines: &[],
+                    lines: &render::Lines::default(),
                     components: &components,
                 };
                 let all = 0..records.len();

@@ -44,33 +44,136 @@ pub(crate) struct Page<'a> {
     pub vars: Vec<(&'a str, &'a str)>,
     pub templates: Vec<(&'a str, &'a (String, Vec<Prop>))>,
     pub components: Vec<(&'a str, String)>,
-    pub node_lines: &'a [String],
+    pub node_lines: NodeLines<'a>,
     pub next_cursor: Option<&'a str>,
     pub note: Option<&'a str>,
 }
 
-/// Renders a node line (tree), object (json) or mapping (yaml). A tree
-/// line is written into `scratch` and copied out at its exact size: the
-/// context holds a line per node, and a string grown by pushes holds up to
-/// twice its length.
+/// Node lines of a context, stored as few allocations as possible: a large
+/// design has a line per node, and a `String` per line cost its header and an
+/// allocation on top of its text (about 40 bytes a node, half of a short line).
+/// Tree lines are stored without their indentation, which is written with the
+/// page: it grows with depth, so a 100,000-level chain would hold 10 GB of
+/// spaces (the sum of 2 × depth over its nodes).
+#[derive(Debug, Default)]
+pub(crate) struct Lines {
+    /// Each part is the lines one thread rendered, in order.
+    parts: Vec<LinePart>,
+}
+
+/// Consecutive lines in one buffer: line `i` is `text[ends[i - 1]..ends[i]]`.
+#[derive(Debug, Default)]
+pub(crate) struct LinePart {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl LinePart {
+    /// Room for `lines` lines (text grows as they are written).
+    pub fn with_capacity(lines: usize) -> Self {
+        Self {
+            text: String::new(),
+            ends: Vec::with_capacity(lines),
+        }
+    }
+
+    /// The buffer the next line is appended to; close it with [`Self::end_line`].
+    pub fn buffer(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    pub fn end_line(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    /// Gives back the room a doubling buffer keeps beyond its text.
+    pub fn shrink(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    fn line(&self, number: usize) -> Option<&str> {
+        let end = *self.ends.get(number)?;
+        let start = match number.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).copied().unwrap_or(0),
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+}
+
+impl Lines {
+    pub fn from_parts(parts: Vec<LinePart>) -> Self {
+        Self { parts }
+    }
+
+    /// One line (a page that shows a cut line).
+    pub fn single(line: &str) -> Self {
+        let mut part = LinePart::with_capacity(1);
+        part.buffer().push_str(line);
+        part.end_line();
+        Self { parts: vec![part] }
+    }
+
+    /// Line `number` (0-based), without indentation.
+    pub fn get(&self, mut number: usize) -> Option<&str> {
+        for part in &self.parts {
+            if number < part.ends.len() {
+                return part.line(number);
+            }
+            number -= part.ends.len();
+        }
+        None
+    }
+
+    /// Lines `range`, in order.
+    pub fn iter(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &str> + '_ {
+        range.map_while(|number| self.get(number))
+    }
+}
+
+/// The node lines a page shows: `lines[range]`, each tree line indented two
+/// spaces per level of its record (`records[number]`, numbered as the lines).
+pub(crate) struct NodeLines<'a> {
+    pub lines: &'a Lines,
+    pub range: std::ops::Range<usize>,
+    /// `None`: the lines are written as they are (other formats, a cut line
+    /// that already holds its indentation).
+    pub records: Option<&'a [Record<'a>]>,
+}
+
+impl NodeLines<'_> {
+    /// Each line with the number of spaces it is indented by.
+    fn iter(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        self.lines
+            .iter(self.range.clone())
+            .zip(self.range.clone())
+            .map(|(line, number)| {
+                let depth = self
+                    .records
+                    .and_then(|records| records.get(number))
+                    .map_or(0, |record| record.depth as usize);
+                (2 * depth, line)
+            })
+    }
+}
+
+/// Renders a node line (tree), object (json) or mapping (yaml), appended to
+/// `out`. A tree line is not indented (see [`Lines`]).
 pub(crate) fn node(
     format: Format,
     record: &Record<'_>,
     shared: &Shared,
     template: Option<&str>,
-    scratch: &mut String,
-) -> String {
+    out: &mut String,
+) {
     let shown = record
         .props
         .iter()
         .filter(|prop| template.is_none() || is_instance_specific(prop));
     if format == Format::Tree {
         // The common case, written straight into the line: no per-field copies.
-        let line = scratch;
-        line.clear();
-        for _ in 0..record.depth {
-            line.push_str("  ");
-        }
+        let line = out;
         line.push('[');
         line.push_str(record.type_label);
         line.push(']');
@@ -91,7 +194,7 @@ pub(crate) fn node(
             let (text, quoted) = field_text(&prop.value, shared);
             push_tree_value(line, text, quoted, false);
         }
-        return line.as_str().to_owned();
+        return;
     }
     let mut fields: Vec<(&str, Field)> = Vec::with_capacity(record.props.len() + 4);
     fields.push(("type", Field::Bare(record.type_label.to_owned())));
@@ -106,7 +209,7 @@ pub(crate) fn node(
         fields.push((prop.key, field(&prop.value, shared)));
     }
     match format {
-        Format::Json => ordered_json(&fields, record.depth),
+        Format::Json => out.push_str(&ordered_json(&fields, record.depth)),
         _ => {
             let pairs: Vec<(&str, String)> = std::iter::once(("depth", record.depth.to_string()))
                 .chain(
@@ -115,7 +218,7 @@ pub(crate) fn node(
                         .map(|(key, value)| (*key, value.text().to_owned())),
                 )
                 .collect();
-            serde_saphyr::to_string(&[OrderedMap(&pairs)]).unwrap_or_default()
+            out.push_str(&serde_saphyr::to_string(&[OrderedMap(&pairs)]).unwrap_or_default());
         }
     }
 }
@@ -273,7 +376,8 @@ pub(crate) fn template_body(format: Format, body: &(String, Vec<Prop>), shared: 
     };
     match format {
         Format::Tree => {
-            let line = node(Format::Tree, &record, shared, None, &mut String::new());
+            let mut line = String::new();
+            node(Format::Tree, &record, shared, None, &mut line);
             line.replacen(" #", "", 1).trim_end().to_owned()
         }
         _ => {
@@ -287,8 +391,10 @@ pub(crate) fn template_body(format: Format, body: &(String, Vec<Prop>), shared: 
     }
 }
 
-/// Renders a whole page.
-pub(crate) fn page(format: Format, page: &Page<'_>, shared: &Shared) -> String {
+/// Renders a whole page; `None` as soon as it is longer than `limit` bytes
+/// (a page over budget is never kept whole: the whole-design page of a huge
+/// file is far larger than any budget).
+pub(crate) fn page(format: Format, page: &Page<'_>, shared: &Shared, limit: usize) -> Option<String> {
     let mut out = String::new();
     match format {
         Format::Tree | Format::Yaml => {
@@ -358,9 +464,19 @@ pub(crate) fn page(format: Format, page: &Page<'_>, shared: &Shared) -> String {
             );
             let _ = writeln!(out, "{}:", if yaml { "nodes" } else { "NODES" });
             // The node lines are most of the page: one allocation, not a
-            // doubling series with two copies alive at each step.
-            out.reserve(page.node_lines.iter().map(|line| line.len() + 1).sum());
-            for line in page.node_lines {
+            // doubling series with two copies alive at each step (and never
+            // more than the limit allows).
+            let lines_len = page
+                .node_lines
+                .iter()
+                .map(|(indent, line)| indent + line.len() + 1)
+                .try_fold(0usize, |sum, len| {
+                    let sum = sum.saturating_add(len);
+                    (out.len().saturating_add(sum) <= limit).then_some(sum)
+                })?;
+            out.reserve(lines_len);
+            for (indent, line) in page.node_lines.iter() {
+                push_indent(&mut out, indent);
                 out.push_str(line);
                 if !line.ends_with('\n') {
                     out.push('\n');
@@ -412,12 +528,33 @@ pub(crate) fn page(format: Format, page: &Page<'_>, shared: &Shared) -> String {
                     .map(|(id, text)| entry(format, id, text))
                     .collect(),
             );
-            let _ = write!(out, ",\n\"nodes\":[\n{}]", page.node_lines.join(",\n"));
+            out.push_str(",\n\"nodes\":[\n");
+            for (number, (_, line)) in page.node_lines.iter().enumerate() {
+                if number > 0 {
+                    out.push_str(",\n");
+                }
+                out.push_str(line);
+                if out.len() > limit {
+                    return None;
+                }
+            }
+            out.push(']');
             if let Some(cursor) = page.next_cursor {
                 let _ = write!(out, ",\n\"nextCursor\":{}", quote(cursor));
             }
             out.push_str("}\n");
         }
     }
-    out
+    (out.len() <= limit).then_some(out)
+}
+
+/// `count` spaces.
+fn push_indent(out: &mut String, count: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = count;
+    while left > 0 {
+        let step = left.min(SPACES.len());
+        out.push_str(&SPACES[..step]);
+        left -= step;
+    }
 }

@@ -28,6 +28,9 @@ pub enum ParseError {
     /// A Figma error body (`{"status":403,"err":"Invalid token"}`).
     #[error("Figma returned an error (status {status}): {message}")]
     FigmaError { status: u16, message: String },
+    /// More nodes than the caller's limit ([`crate::parse_design_limited`]).
+    #[error("the design has more than {limit} nodes")]
+    TooManyNodes { limit: usize },
     /// A response of another kind than the caller asked for.
     #[error("expected {expected}, got a {found} response")]
     WrongKind {

@@ -51,7 +51,7 @@ impl Response {
 /// Errors name the JSON path and byte offset; a Figma error body becomes
 /// [`ParseError::FigmaError`] and JSON of another shape [`ParseError::NotFigma`].
 pub fn parse_response(input: &[u8]) -> Result<Response, ParseError> {
-    classify(parse_raw(input, None)?)
+    classify(parse_raw(input, None, usize::MAX)?)
 }
 
 fn classify(raw: RawResponse) -> Result<Response, ParseError> {
@@ -93,6 +93,13 @@ pub fn parse_design(input: &[u8]) -> Result<Design, ParseError> {
     design_of(parse_response(input)?)
 }
 
+/// As [`parse_design`], refusing a design of more than `max_nodes` nodes with
+/// [`ParseError::TooManyNodes`] as soon as the parse reaches one more: a
+/// server's guard, so that a huge file costs at most what that many nodes cost.
+pub fn parse_design_limited(input: &[u8], max_nodes: usize) -> Result<Design, ParseError> {
+    design_of(classify(parse_raw(input, None, max_nodes)?)?)
+}
+
 /// As [`parse_design`], calling `progress` with the input offset reached every
 /// few MiB: for a progress bar, or to release input pages already consumed
 /// (a memory-mapped file need not stay resident while its tail is parsed).
@@ -105,7 +112,7 @@ pub fn parse_design_with_progress(
     input: &[u8],
     progress: &mut dyn FnMut(usize),
 ) -> Result<Design, ParseError> {
-    design_of(classify(parse_raw(input, Some(progress))?)?)
+    design_of(classify(parse_raw(input, Some(progress), usize::MAX)?)?)
 }
 
 fn design_of(response: Response) -> Result<Design, ParseError> {
@@ -171,6 +178,7 @@ fn not_figma_object() -> ParseError {
 fn parse_raw(
     input: &[u8],
     progress: Option<&mut dyn FnMut(usize)>,
+    max_nodes: usize,
 ) -> Result<RawResponse, ParseError> {
     let first = input
         .iter()
@@ -179,17 +187,19 @@ fn parse_raw(
     if first != Some(b'{') {
         return Err(classify_non_object(input));
     }
-    shared_str::interning(|| parse_object(input, progress))
+    shared_str::interning(|| parse_object(input, progress, max_nodes))
 }
 
 fn parse_object(
     input: &[u8],
     mut progress: Option<&mut dyn FnMut(usize)>,
+    max_nodes: usize,
 ) -> Result<RawResponse, ParseError> {
     // Fast path without path tracking, on two threads for a large input;
     // errors are rare, so on one the input is parsed again with tracking to
     // name the JSON path.
-    let fast_input = FastInput::new(input);
+    let mut fast_input = FastInput::new(input);
+    fast_input.max_nodes = max_nodes;
     let split = split::parse_split(fast_input, |tail| {
         parse_fast(fast_input, reborrow(&mut progress), tail)
     });
@@ -197,12 +207,23 @@ fn parse_object(
         Some(result) => result,
         None => parse_fast(fast_input, reborrow(&mut progress), None),
     };
-    if let Ok(raw) = fast {
-        return Ok(raw);
+    match fast {
+        // Each thread's arena holds at most the limit; joined, they may not.
+        Ok(raw) if raw.design.nodes.len() > max_nodes => {
+            return Err(ParseError::TooManyNodes { limit: max_nodes });
+        }
+        Ok(raw) => return Ok(raw),
+        // Parsing again would only reach the limit again.
+        Err(error) if node_seed::is_too_many_nodes(&error) => {
+            return Err(ParseError::TooManyNodes { limit: max_nodes });
+        }
+        Err(_) => {}
     }
     let mut json = serde_json::Deserializer::from_slice(input);
     json.disable_recursion_limit();
-    let raw = deserialize_with_path(seed(input, None), &mut json, input)?;
+    let mut seed = seed(input, None);
+    seed.max_nodes = max_nodes;
+    let raw = deserialize_with_path(seed, &mut json, input)?;
     json.end()
         .map_err(|error| ParseError::from_json(input, &error, None))?;
     Ok(raw)
@@ -250,6 +271,7 @@ fn parse_fast(
     tail: Option<split::TailPlan>,
 ) -> Result<RawResponse, serde_json::Error> {
     let mut seed = seed(input.bytes, progress);
+    seed.max_nodes = input.max_nodes;
     seed.tail = tail;
     seed.by_raw_text = true;
     input.deserialize(0..input.bytes.len(), seed)
@@ -263,6 +285,8 @@ fn parse_fast(
 pub(crate) struct FastInput<'a> {
     pub bytes: &'a [u8],
     text: Option<&'a str>,
+    /// The most nodes the parse accepts (both threads' arenas each).
+    pub max_nodes: usize,
 }
 
 impl<'a> FastInput<'a> {
@@ -270,13 +294,18 @@ impl<'a> FastInput<'a> {
         Self {
             bytes,
             text: simdutf8::basic::from_utf8(bytes).ok(),
+            max_nodes: usize::MAX,
         }
     }
 
     /// Read as bytes even when the input is text (for tests of both readers).
     #[cfg(test)]
     pub fn bytes_only(bytes: &'a [u8]) -> Self {
-        Self { bytes, text: None }
+        Self {
+            bytes,
+            text: None,
+            max_nodes: usize::MAX,
+        }
     }
 
     /// Runs `seed` over `bytes[range]`, which must hold one JSON value and
@@ -319,6 +348,7 @@ where
 fn seed<'p>(input: &[u8], progress: Option<&'p mut dyn FnMut(usize)>) -> ResponseSeed<'p> {
     ResponseSeed {
         node_capacity: input.len() / 1_000,
+        max_nodes: usize::MAX,
         progress: Progress::new(input, progress),
         tail: None,
         by_raw_text: false,

@@ -23,6 +23,17 @@ pub(crate) struct Arena<'p> {
     progress: Progress<'p>,
     pub tail: Option<TailPlan>,
     pub intern: Interner,
+    /// A node past this many is an error ([`is_too_many_nodes`]).
+    pub max_nodes: usize,
+}
+
+/// The error a parse stops with at [`Arena::max_nodes`]; recognised by its text
+/// because serde carries custom errors as text.
+const TOO_MANY_NODES: &str = "handoff: node limit reached";
+
+/// Whether `error` is the one [`Arena::max_nodes`] raises.
+pub(crate) fn is_too_many_nodes(error: &serde_json::Error) -> bool {
+    error.to_string().contains(TOO_MANY_NODES)
 }
 
 impl<'p> Arena<'p> {
@@ -32,6 +43,7 @@ impl<'p> Arena<'p> {
             progress,
             tail: None,
             intern,
+            max_nodes: usize::MAX,
         }
     }
 }
@@ -152,6 +164,9 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
         let index = NodeIndex::try_from(self.arena.nodes.len())
             .map_err(|_| de::Error::custom("more than 4 billion nodes"))?;
+        if self.arena.nodes.len() >= self.arena.max_nodes {
+            return Err(de::Error::custom(TOO_MANY_NODES));
+        }
         self.arena.nodes.push(Node::default());
         let mut node = Node {
             index,

@@ -102,6 +102,8 @@ enum TopKey {
 /// Reads a whole response; `node_capacity` pre-sizes the node arena.
 pub(crate) struct ResponseSeed<'p> {
     pub node_capacity: usize,
+    /// See [`Arena::max_nodes`].
+    pub max_nodes: usize,
     pub progress: Progress<'p>,
     pub tail: Option<TailPlan>,
     /// Share repeated lists and styles by their JSON text (the fast path;
@@ -117,8 +119,13 @@ impl<'de> DeserializeSeed<'de> for ResponseSeed<'_> {
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
         let intern = Interner::new(self.by_raw_text);
-        let mut arena = Arena::new(self.node_capacity, self.progress, intern);
+        let mut arena = Arena::new(
+            self.node_capacity.min(self.max_nodes),
+            self.progress,
+            intern,
+        );
         arena.tail = self.tail;
+        arena.max_nodes = self.max_nodes;
         deserializer.deserialize_map(ResponseVisitor { arena })
     }
 }

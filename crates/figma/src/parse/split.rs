@@ -243,10 +243,11 @@ fn parse_tail(input: FastInput<'_>, ranges: &[TailRange], parsed_to: &AtomicUsiz
         .sum::<usize>()
         / 1_000;
     let mut arena = Arena::new(
-        capacity,
+        capacity.min(input.max_nodes),
         Progress::new(input.bytes, None),
         Interner::new(true),
     );
+    arena.max_nodes = input.max_nodes;
     let mut starts = Vec::with_capacity(ranges.len());
     for range in ranges {
         starts.push(arena.nodes.len());
