@@ -35,9 +35,8 @@ impl App {
             .meta_ttl
             .min(Duration::from_secs(config.store.figma_meta_ttl_secs));
         // A body past `max_design_bytes` is refused while it downloads, not after.
-        figma_config.max_response_bytes = figma_config
-            .max_response_bytes
-            .min(config.max_design_bytes);
+        figma_config.max_response_bytes =
+            figma_config.max_response_bytes.min(config.max_design_bytes);
         let cache: Arc<dyn ResponseCache> = Arc::new(store.clone());
         let figma = FigmaClient::new(figma_config, cache)
             .map_err(|err| AppError::internal(format!("cannot build the Figma client: {err}")))?;

@@ -40,7 +40,7 @@ pub use context::{ContextError, ContextOptions, DesignContext, Format, design_co
 pub use link::{FigmaLink, LinkError, normalize_node_id, parse_figma_url};
 pub use model::{Design, DesignSource, Node, NodeIndex, NodeType};
 pub use parse::{
-    ParseError, Response, parse_design, parse_design_limited, parse_design_with_progress, parse_file_meta,
-    parse_image_fills, parse_image_renders, parse_response, parse_variables,
+    ParseError, Response, parse_design, parse_design_limited, parse_design_with_progress,
+    parse_file_meta, parse_image_fills, parse_image_renders, parse_response, parse_variables,
 };
 pub use plugin::{PluginFrame, design_from_plugin_frames, parse_plugin_payload};

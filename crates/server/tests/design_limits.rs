@@ -44,7 +44,11 @@ async fn a_design_with_more_nodes_than_max_design_nodes_is_413() {
         ..config
     })
     .await;
-    assert_eq!((status, error_code(&body)), (413, "design_too_large"), "{body}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (413, "design_too_large"),
+        "{body}"
+    );
     let message = body["error"]["message"].as_str().unwrap();
     assert!(
         message.contains("10 nodes") && message.contains("max_design_nodes"),
@@ -60,7 +64,11 @@ async fn a_design_larger_than_max_design_bytes_is_413() {
         ..config
     })
     .await;
-    assert_eq!((status, error_code(&body)), (413, "design_too_large"), "{body}");
+    assert_eq!(
+        (status, error_code(&body)),
+        (413, "design_too_large"),
+        "{body}"
+    );
     let message = body["error"]["message"].as_str().unwrap();
     assert!(
         message.contains(&limit.to_string()) && message.contains("max_design_bytes"),

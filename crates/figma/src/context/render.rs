@@ -394,7 +394,12 @@ pub(crate) fn template_body(format: Format, body: &(String, Vec<Prop>), shared: 
 /// Renders a whole page; `None` as soon as it is longer than `limit` bytes
 /// (a page over budget is never kept whole: the whole-design page of a huge
 /// file is far larger than any budget).
-pub(crate) fn page(format: Format, page: &Page<'_>, shared: &Shared, limit: usize) -> Option<String> {
+pub(crate) fn page(
+    format: Format,
+    page: &Page<'_>,
+    shared: &Shared,
+    limit: usize,
+) -> Option<String> {
     let mut out = String::new();
     match format {
         Format::Tree | Format::Yaml => {
