@@ -474,7 +474,7 @@ pub(crate) fn page(
             let lines_len = page
                 .node_lines
                 .iter()
-                .map(|(indent, line)| indent + line.len() + 1)
+                .map(|(indent, line)| indent + line.len() + usize::from(!line.ends_with('\n')))
                 .try_fold(0usize, |sum, len| {
                     let sum = sum.saturating_add(len);
                     (out.len().saturating_add(sum) <= limit).then_some(sum)
