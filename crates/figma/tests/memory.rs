@@ -1,4 +1,5 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+// A counting global allocator needs `unsafe`: it forwards to the system allocator unchanged.
+#![allow(unsafe_code, clippy::unwrap_used, clippy::expect_used)]
 //! Memory of the design context on extreme shapes (issue 20): the heap's peak while a context of
 //! a chain 10,000 levels deep is built stays within a small multiple of what the design holds.
 //! Before the fix, tree lines held their indentation (2 bytes a level: 100 MB of spaces for this
