@@ -49,6 +49,9 @@ pub struct Caller {
     pub method: AuthMethod,
     /// The session the caller presented, when `method` is [`AuthMethod::Session`].
     pub session_id: Option<String>,
+    /// The stored hash of the API key the caller presented, when `method` is [`AuthMethod::ApiKey`]:
+    /// sessions it mints record it, so revoking the key ends them.
+    pub api_key: Option<String>,
 }
 
 /// Refuses configurations that would expose an unauthenticated server to the network.
@@ -145,10 +148,11 @@ pub async fn authenticate(
     let token = bearer_token(raw)?;
     if token.starts_with(API_KEY_PREFIX) {
         return match store.authenticate_api_key(token).await? {
-            Some((identity, _record)) => Ok(Caller {
-                identity,
+            Some(key) => Ok(Caller {
+                identity: key.identity,
                 method: AuthMethod::ApiKey,
                 session_id: None,
+                api_key: Some(key.key_hash),
             }),
             None => Err(unauthenticated("the API key is unknown or was revoked")),
         };
@@ -176,6 +180,7 @@ fn local_caller() -> Result<Caller, AppError> {
         identity: local_identity()?,
         method: AuthMethod::Local,
         session_id: None,
+        api_key: None,
     })
 }
 
@@ -224,6 +229,7 @@ async fn authenticate_session(store: &Store, rest: &str) -> Result<Caller, AppEr
         },
         method: AuthMethod::Session,
         session_id: Some(session.session_id.as_str().to_owned()),
+        api_key: None,
     })
 }
 

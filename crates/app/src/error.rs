@@ -115,7 +115,13 @@ impl From<handoff_store::StoreError> for AppError {
                 Self::new(ErrorKind::Unavailable, err.to_string()).with_code("store_locked")
             }
             E::Invalid { .. } => Self::bad_request(err.to_string()),
-            E::TooLarge { .. } => Self::new(ErrorKind::PayloadTooLarge, err.to_string()),
+            // A stored value over its bound (preferences, settings, session data, a component…):
+            // its own code, so clients can tell it from a request body over `max_body_bytes`.
+            E::TooLarge { what, size, limit } => {
+                Self::new(ErrorKind::PayloadTooLarge, err.to_string())
+                    .with_code("value_too_large")
+                    .with_details(serde_json::json!({ "what": what, "size": size, "limit": limit }))
+            }
             E::Corrupt { .. } | E::Backend(_) => {
                 tracing::error!(error = %err, "store failure");
                 Self::internal("internal storage error")

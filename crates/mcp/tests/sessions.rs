@@ -40,6 +40,7 @@ impl Instance {
             identity: local_identity().unwrap(),
             method: AuthMethod::Local,
             session_id: None,
+            api_key: None,
         };
         let router = axum::Router::new()
             .nest_service("/mcp", handoff_mcp::http_service(app))

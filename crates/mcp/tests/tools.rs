@@ -106,6 +106,7 @@ impl Harness {
                         identity,
                         method: AuthMethod::ApiKey,
                         session_id: None,
+                        api_key: None,
                     });
                 }
                 next.run(request).await

@@ -148,6 +148,10 @@ pub mod layout {
     pub fn api_key(hash_hex: &str) -> String {
         format!("apikey:{{{hash_hex}}}")
     }
+    /// The ids of the sessions an API key minted, so revoking the key ends them.
+    pub fn api_key_sessions(hash_hex: &str) -> String {
+        format!("apikey:{{{hash_hex}}}:sessions")
+    }
     pub fn template(org_id: &Id, platform: &Id, document_type: &Id) -> String {
         format!("template:{{{org_id}}}:{platform}:{document_type}")
     }

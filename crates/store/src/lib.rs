@@ -41,3 +41,4 @@ pub use records::{
 };
 pub use sessions::MAX_SESSION_DATA;
 pub use store::{BackendKind, Store};
+pub use users::{AuthenticatedKey, MAX_USER_PREFERENCES};

@@ -54,6 +54,10 @@ pub struct Session {
     pub last_access: Millis,
     pub expires_at: Millis,
     pub data: Value,
+    /// The hash of the API key that minted this session (`None` for sessions of the local user and
+    /// for sessions written before this was recorded). Revoking that key ends the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minted_by: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

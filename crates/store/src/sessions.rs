@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::backend::Durability;
 use crate::error::{StoreError, StoreResult};
 use crate::keys::{Id, Identity, check, layout};
 use crate::records::Session;
@@ -15,6 +16,38 @@ pub const MAX_SESSION_DATA: usize = 1024 * 1024;
 impl Store {
     /// Creates a session for the caller with a fresh 128-bit id.
     pub async fn create_session(&self, who: &Identity, data: Value) -> StoreResult<Session> {
+        self.insert_session(who, data, None).await
+    }
+
+    /// Creates a session minted by the API key whose hash is `key_hash` (see
+    /// [`crate::AuthenticatedKey::key_hash`]): revoking that key ends the session. `None` when the
+    /// key was revoked before the session could be recorded with it; no session then exists.
+    pub async fn create_key_session(
+        &self,
+        who: &Identity,
+        key_hash: &str,
+        data: Value,
+    ) -> StoreResult<Option<Session>> {
+        let session = self
+            .insert_session(who, data, Some(key_hash.to_owned()))
+            .await?;
+        // Revocation deletes the key record first and then the sessions listed under it; this
+        // side lists the session first and then checks the key. Whichever order the two run in,
+        // either revocation finds the session or this check finds the key gone, so no session
+        // outlives its key.
+        if self.backend.exists(&layout::api_key(key_hash)).await? {
+            return Ok(Some(session));
+        }
+        self.end_key_sessions(key_hash, &who.user_id).await?;
+        Ok(None)
+    }
+
+    async fn insert_session(
+        &self,
+        who: &Identity,
+        data: Value,
+        minted_by: Option<String>,
+    ) -> StoreResult<Session> {
         check_data_size(&data)?;
         let now = now_ms();
         let ttl = self.config.session_ttl();
@@ -26,6 +59,7 @@ impl Store {
             last_access: now,
             expires_at: now + millis(ttl),
             data,
+            minted_by,
         };
         self.put_record(&layout::session(&session.session_id), &session, Some(ttl))
             .await?;
@@ -35,32 +69,52 @@ impl Store {
                 session.session_id.as_str(),
             )
             .await?;
+        if let Some(hash) = &session.minted_by {
+            self.backend
+                .set_add(
+                    &layout::api_key_sessions(hash),
+                    session.session_id.as_str(),
+                )
+                .await?;
+        }
         Ok(session)
     }
 
     /// The caller's session, sliding its expiry forward. `None` if absent, expired or not theirs.
-    /// Costs one read, plus one write only when the last refresh is older than the touch interval.
+    /// Costs one read, plus one conditional write only when the last refresh is older than the
+    /// touch interval. The refresh never recreates a session deleted meanwhile.
     pub async fn get_session(
         &self,
         who: &Identity,
         session_id: &str,
     ) -> StoreResult<Option<Session>> {
-        let Some(mut session) = self.load_own_session(who, session_id).await? else {
-            return Ok(None);
-        };
+        let id = check("session id", session_id)?;
         let now = now_ms();
         let touch_every = self.config.session_touch_interval_secs.saturating_mul(1000);
-        if now.saturating_sub(session.last_access) >= touch_every {
-            let ttl = self.config.session_ttl();
-            session.last_access = now;
-            session.expires_at = now + millis(ttl);
-            self.put_soft_record(&layout::session(&session.session_id), &session, Some(ttl))
-                .await?;
-        }
-        Ok(Some(session))
+        let ttl = self.config.session_ttl();
+        let session = self
+            .update_record(
+                &layout::session(&id),
+                Some(ttl),
+                // A sliding expiry is soft state.
+                Durability::Deferred,
+                |session: &Session| {
+                    let due = owned_by(session, who)
+                        && now.saturating_sub(session.last_access) >= touch_every;
+                    Ok(due.then(|| Session {
+                        last_access: now,
+                        expires_at: now + millis(ttl),
+                        ..session.clone()
+                    }))
+                },
+            )
+            .await?;
+        // Another user's session reads as absent: its existence is not revealed.
+        Ok(session.filter(|s| owned_by(s, who)))
     }
 
-    /// Replaces the session's data (and refreshes its expiry). False if it is not the caller's.
+    /// Replaces the session's data (and refreshes its expiry). False if it is not the caller's or
+    /// was deleted meanwhile (it is never recreated).
     pub async fn update_session(
         &self,
         who: &Identity,
@@ -68,17 +122,25 @@ impl Store {
         data: Value,
     ) -> StoreResult<bool> {
         check_data_size(&data)?;
-        let Some(mut session) = self.load_own_session(who, session_id).await? else {
-            return Ok(false);
-        };
+        let id = check("session id", session_id)?;
         let now = now_ms();
         let ttl = self.config.session_ttl();
-        session.data = data;
-        session.last_access = now;
-        session.expires_at = now + millis(ttl);
-        self.put_record(&layout::session(&session.session_id), &session, Some(ttl))
+        let session = self
+            .update_record(
+                &layout::session(&id),
+                Some(ttl),
+                Durability::Immediate,
+                |session: &Session| {
+                    Ok(owned_by(session, who).then(|| Session {
+                        data: data.clone(),
+                        last_access: now,
+                        expires_at: now + millis(ttl),
+                        ..session.clone()
+                    }))
+                },
+            )
             .await?;
-        Ok(true)
+        Ok(session.is_some_and(|s| owned_by(&s, who)))
     }
 
     /// Deletes one of the caller's sessions; false if it was not theirs or did not exist.
@@ -95,6 +157,14 @@ impl Store {
                 session.session_id.as_str(),
             )
             .await?;
+        if let Some(hash) = &session.minted_by {
+            self.backend
+                .set_remove(
+                    &layout::api_key_sessions(hash),
+                    session.session_id.as_str(),
+                )
+                .await?;
+        }
         Ok(true)
     }
 
@@ -130,6 +200,22 @@ impl Store {
         Ok(removed)
     }
 
+    /// Ends every session the API key `key_hash` of `user_id` minted (a key only mints sessions
+    /// for its own user) and drops the key's session index. Idempotent: a revoke that stopped
+    /// half-way is finished by the next call.
+    pub(crate) async fn end_key_sessions(&self, key_hash: &str, user_id: &Id) -> StoreResult<u64> {
+        let index = layout::api_key_sessions(key_hash);
+        let user_index = layout::user_sessions(user_id);
+        let mut removed = 0;
+        for id in self.backend.set_members(&index).await? {
+            let Ok(id) = Id::parse(&id) else { continue };
+            removed += self.backend.delete(&[layout::session(&id)]).await?;
+            self.backend.set_remove(&user_index, id.as_str()).await?;
+        }
+        self.backend.delete(&[index]).await?;
+        Ok(removed)
+    }
+
     async fn load_own_session(
         &self,
         who: &Identity,
@@ -138,8 +224,12 @@ impl Store {
         let id = check("session id", session_id)?;
         let session: Option<Session> = self.get_record(&layout::session(&id)).await?;
         // Another user's session reads as absent: its existence is not revealed.
-        Ok(session.filter(|s| s.user_id == who.user_id && s.org_id == who.org_id))
+        Ok(session.filter(|s| owned_by(s, who)))
     }
+}
+
+fn owned_by(session: &Session, who: &Identity) -> bool {
+    session.user_id == who.user_id && session.org_id == who.org_id
 }
 
 fn check_data_size(data: &Value) -> StoreResult<()> {

@@ -8,10 +8,16 @@ use serde::de::DeserializeOwned;
 
 use crate::backend::embedded::EmbeddedBackend;
 use crate::backend::redis::RedisBackend;
-use crate::backend::{Backend, DumpEntry};
+use crate::backend::{Backend, DumpEntry, Durability};
 use crate::config::StoreConfig;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::records::{Millis, decode, encode};
+
+/// How often [`Store::update_record`] re-reads and retries when another writer changed the record
+/// between its read and its write. Each failed attempt means someone else's write landed, so this
+/// only runs out under a storm of writers on one record; the caller then gets `Unavailable` (503,
+/// retry later) rather than a lost write.
+pub(crate) const MAX_UPDATE_ATTEMPTS: u32 = 64;
 
 /// The persistent store. Cheap to clone; all clones share one connection / one database file.
 #[derive(Clone)]
@@ -98,15 +104,59 @@ impl Store {
         self.backend.set(key, encode(record)?, ttl).await
     }
 
-    /// As [`Store::put_record`], for soft state the request path keeps up to date (a session's
-    /// sliding expiry, an API key's last use): see [`crate::backend::Durability::Deferred`].
-    pub(crate) async fn put_soft_record<T: Serialize>(
+    /// Writes `record` only if `key` holds nothing yet; true when written.
+    pub(crate) async fn insert_record<T: Serialize>(
         &self,
         key: &str,
         record: &T,
         ttl: Option<Duration>,
-    ) -> StoreResult<()> {
-        self.backend.set_deferred(key, encode(record)?, ttl).await
+    ) -> StoreResult<bool> {
+        self.backend.insert_new(key, encode(record)?, ttl).await
+    }
+
+    /// Read-modify-write of one record that never loses a concurrent write and never recreates a
+    /// deleted record: reads the record, asks `change` for its new value (`None` = leave it as it
+    /// is), and writes that only if the stored bytes are still the ones read (compare-and-set: one
+    /// Lua script on Redis, one write transaction on redb). When another writer got there first it
+    /// reads again and re-applies `change`, at most [`MAX_UPDATE_ATTEMPTS`] times.
+    ///
+    /// Returns the record as it now stands (the new value, or the unchanged one), or `None` when
+    /// there is no such record, including when it was deleted while this update ran.
+    pub(crate) async fn update_record<T, F>(
+        &self,
+        key: &str,
+        ttl: Option<Duration>,
+        durability: Durability,
+        mut change: F,
+    ) -> StoreResult<Option<T>>
+    where
+        T: Serialize + DeserializeOwned,
+        F: FnMut(&T) -> StoreResult<Option<T>>,
+    {
+        for attempt in 0..MAX_UPDATE_ATTEMPTS {
+            let Some(old_bytes) = self.backend.get(key).await? else {
+                return Ok(None);
+            };
+            let old: T = decode(key, &old_bytes)?;
+            let Some(new) = change(&old)? else {
+                return Ok(Some(old));
+            };
+            let new_bytes = encode(&new)?;
+            if self
+                .backend
+                .replace_if_equals(key, &old_bytes, new_bytes, ttl, durability)
+                .await?
+            {
+                return Ok(Some(new));
+            }
+            // Lost the race: back off a random moment (growing with the attempts) so writers that
+            // collided do not collide again in lockstep.
+            let spread_us = 500 * u64::from(attempt.min(16) + 1);
+            tokio::time::sleep(Duration::from_micros(rand::random::<u64>() % spread_us)).await;
+        }
+        Err(StoreError::unavailable(format!(
+            "{key} kept changing under {MAX_UPDATE_ATTEMPTS} update attempts; retry later"
+        )))
     }
 
     /// Makes deferred writes of the embedded store durable now (they otherwise are within a

@@ -1,6 +1,6 @@
 //! Users, their generation history and their API keys.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::backend::Durability;
@@ -8,6 +8,10 @@ use crate::error::{StoreError, StoreResult};
 use crate::keys::{Id, Identity, check, layout};
 use crate::records::{ApiKeyRecord, CreatedApiKey, HistoryEntry, User};
 use crate::store::{Store, now_ms, random_hex};
+
+/// Bound on a user's preferences and, separately, on their settings (serialized JSON). The user
+/// record is read on every API-key request, so it must stay small.
+pub const MAX_USER_PREFERENCES: usize = 64 * 1024;
 
 const API_KEY_PREFIX: &str = "hk_";
 /// `hk_` + 64 hex digits (256 bits of randomness).
@@ -37,16 +41,25 @@ impl Store {
             preferences: Value::Object(Default::default()),
             settings: Value::Object(Default::default()),
         };
-        self.insert_user(&user).await?;
+        if !self.insert_user(&user).await? {
+            // 96 random bits collided: refuse rather than overwrite someone.
+            return Err(StoreError::Backend("a fresh user id is already taken".into()));
+        }
         Ok(user)
     }
 
-    async fn insert_user(&self, user: &User) -> StoreResult<()> {
-        self.put_record(&layout::user(&user.user_id), user, None)
-            .await?;
+    /// Writes a new user record, never over an existing one; false if the id is taken.
+    async fn insert_user(&self, user: &User) -> StoreResult<bool> {
+        if !self
+            .insert_record(&layout::user(&user.user_id), user, None)
+            .await?
+        {
+            return Ok(false);
+        }
         self.backend
             .set_add(&layout::users(), user.user_id.as_str())
-            .await
+            .await?;
+        Ok(true)
     }
 
     /// All users, oldest first.
@@ -71,13 +84,20 @@ impl Store {
     pub async fn remove_user(&self, user_id: &str) -> StoreResult<bool> {
         let id = check("user id", user_id)?;
         let existed = self.backend.exists(&layout::user(&id)).await?;
-        self.revoke_user_sessions(&id).await?;
-        self.delete_user_credentials(&id).await?;
         let key_ids = self
             .backend
             .set_members(&layout::user_api_keys(&id))
             .await?;
-        let mut keys: Vec<String> = key_ids.iter().map(|hash| layout::api_key(hash)).collect();
+        // Keys first, sessions after: a session a key mints while this runs is either listed by
+        // then or refused by `create_key_session` (see `revoke_api_key`).
+        let key_records: Vec<String> = key_ids.iter().map(|hash| layout::api_key(hash)).collect();
+        self.backend.delete(&key_records).await?;
+        self.revoke_user_sessions(&id).await?;
+        self.delete_user_credentials(&id).await?;
+        let mut keys: Vec<String> = key_ids
+            .iter()
+            .map(|hash| layout::api_key_sessions(hash))
+            .collect();
         keys.extend([
             layout::user(&id),
             layout::user_history(&id),
@@ -113,25 +133,88 @@ impl Store {
             preferences: Value::Object(Default::default()),
             settings: Value::Object(Default::default()),
         };
-        self.insert_user(&user).await?;
-        Ok(user)
+        if self.insert_user(&user).await? {
+            return Ok(user);
+        }
+        // Created meanwhile by a concurrent request: that record (and whatever was written to it
+        // since) stands; overwriting it would lose those writes.
+        self.get_user(who).await?.ok_or_else(|| {
+            StoreError::invalid("user id", format!("{} belongs to another org", who.user_id))
+        })
     }
 
-    /// Replaces the caller's preferences and settings. False if the user does not exist.
-    pub async fn update_user_settings(
+    /// Merges `changes` into the caller's preferences: keys are added or replaced, `null` removes
+    /// one. Atomic against concurrent updates (no change is lost). Returns the preferences after
+    /// the change, or `None` if the user does not exist; `TooLarge` past [`MAX_USER_PREFERENCES`].
+    pub async fn merge_user_preferences(
         &self,
         who: &Identity,
-        preferences: Value,
-        settings: Value,
-    ) -> StoreResult<bool> {
-        let Some(mut user) = self.get_user(who).await? else {
-            return Ok(false);
-        };
-        user.preferences = preferences;
-        user.settings = settings;
-        self.put_record(&layout::user(&who.user_id), &user, None)
+        changes: Map<String, Value>,
+    ) -> StoreResult<Option<Value>> {
+        let user = self
+            .update_user(who, |user| {
+                let mut preferences = match &user.preferences {
+                    Value::Object(map) => map.clone(),
+                    _ => Map::new(),
+                };
+                for (key, value) in &changes {
+                    if value.is_null() {
+                        preferences.remove(key);
+                    } else {
+                        preferences.insert(key.clone(), value.clone());
+                    }
+                }
+                let preferences = Value::Object(preferences);
+                check_user_value_size("preferences", &preferences)?;
+                Ok(User {
+                    preferences,
+                    ..user.clone()
+                })
+            })
             .await?;
-        Ok(true)
+        Ok(user.map(|u| u.preferences))
+    }
+
+    /// Replaces the caller's settings as a whole, atomically. `None` if the user does not exist;
+    /// `TooLarge` past [`MAX_USER_PREFERENCES`].
+    pub async fn replace_user_settings(
+        &self,
+        who: &Identity,
+        settings: Value,
+    ) -> StoreResult<Option<Value>> {
+        check_user_value_size("settings", &settings)?;
+        let user = self
+            .update_user(who, |user| {
+                Ok(User {
+                    settings: settings.clone(),
+                    ..user.clone()
+                })
+            })
+            .await?;
+        Ok(user.map(|u| u.settings))
+    }
+
+    /// Read-modify-write of the caller's user record (see [`Store::update_record`]); `None` if it
+    /// does not exist or is in another org.
+    async fn update_user(
+        &self,
+        who: &Identity,
+        change: impl Fn(&User) -> StoreResult<User>,
+    ) -> StoreResult<Option<User>> {
+        let user = self
+            .update_record(
+                &layout::user(&who.user_id),
+                None,
+                Durability::Immediate,
+                |user: &User| {
+                    if user.org_id != who.org_id {
+                        return Ok(None);
+                    }
+                    change(user).map(Some)
+                },
+            )
+            .await?;
+        Ok(user.filter(|u| u.org_id == who.org_id))
     }
 
     // --- history ---
@@ -206,12 +289,10 @@ impl Store {
         Ok(CreatedApiKey { secret, record })
     }
 
-    /// Resolves a presented key to its owner's identity; `None` for unknown, malformed or revoked
-    /// keys and for keys whose user was removed.
-    pub async fn authenticate_api_key(
-        &self,
-        secret: &str,
-    ) -> StoreResult<Option<(Identity, ApiKeyRecord)>> {
+    /// Resolves a presented key to its owner; `None` for unknown, malformed or revoked keys and for
+    /// keys whose user was removed. Records the key's last use (at most once a minute) without
+    /// ever recreating a key revoked meanwhile: then the key is refused.
+    pub async fn authenticate_api_key(&self, secret: &str) -> StoreResult<Option<AuthenticatedKey>> {
         if secret.len() != API_KEY_LEN
             || !secret.starts_with(API_KEY_PREFIX)
             || !secret[API_KEY_PREFIX.len()..]
@@ -220,28 +301,45 @@ impl Store {
         {
             return Ok(None);
         }
-        let key = layout::api_key(&sha256_hex(secret));
-        let Some(mut record) = self.get_record::<ApiKeyRecord>(&key).await? else {
+        let key_hash = sha256_hex(secret);
+        let key = layout::api_key(&key_hash);
+        let Some(record) = self.get_record::<ApiKeyRecord>(&key).await? else {
             return Ok(None);
         };
         let Some(user) = self.user_by_id(record.user_id.as_str()).await? else {
             return Ok(None);
         };
         let now = now_ms();
-        if record
-            .last_used
-            .is_none_or(|t| now.saturating_sub(t) >= LAST_USED_RESOLUTION_MS)
-        {
-            record.last_used = Some(now);
-            self.put_soft_record(&key, &record, None).await?;
-        }
-        Ok(Some((
-            Identity {
+        let due = |record: &ApiKeyRecord| {
+            record
+                .last_used
+                .is_none_or(|t| now.saturating_sub(t) >= LAST_USED_RESOLUTION_MS)
+        };
+        let record = if due(&record) {
+            let touched = self
+                .update_record(&key, None, Durability::Deferred, |record: &ApiKeyRecord| {
+                    Ok(due(record).then(|| ApiKeyRecord {
+                        last_used: Some(now),
+                        ..record.clone()
+                    }))
+                })
+                .await?;
+            match touched {
+                Some(record) => record,
+                // Revoked between the read and the touch: revocation is final.
+                None => return Ok(None),
+            }
+        } else {
+            record
+        };
+        Ok(Some(AuthenticatedKey {
+            identity: Identity {
                 user_id: user.user_id,
                 org_id: user.org_id,
             },
             record,
-        )))
+            key_hash,
+        }))
     }
 
     /// A user's keys (never the secrets).
@@ -264,7 +362,9 @@ impl Store {
         Ok(records)
     }
 
-    /// Revokes the user's key whose id (or a unique prefix of it, ≥ 6 hex digits) is given.
+    /// Revokes the user's key whose id (or a unique prefix of it, ≥ 6 hex digits) is given and ends
+    /// every session it minted. Final: the key never authenticates again. False if there is no such
+    /// key, including when it was already revoked.
     pub async fn revoke_api_key(&self, user_id: &str, key_id: &str) -> StoreResult<bool> {
         let id = check("user id", user_id)?;
         if key_id.len() < 6 || !key_id.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -284,9 +384,14 @@ impl Store {
         match matches.as_slice() {
             [] => Ok(false),
             [hash] => {
-                self.backend.delete(&[layout::api_key(hash)]).await?;
+                // The record goes first: from here on the key authenticates nowhere and mints no
+                // session (see `create_key_session`), so the sessions listed next are all there is.
+                let existed = self.backend.delete(&[layout::api_key(hash)]).await? > 0;
+                self.end_key_sessions(hash, &id).await?;
                 self.backend.set_remove(&index, hash).await?;
-                Ok(true)
+                // Only the call that deleted the record reports the key revoked; a later one (or
+                // one finishing a revoke that stopped half-way) reports it unknown.
+                Ok(existed)
             }
             _ => Err(StoreError::invalid(
                 "key id",
@@ -294,6 +399,28 @@ impl Store {
             )),
         }
     }
+}
+
+/// An API key that authenticated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuthenticatedKey {
+    pub identity: Identity,
+    pub record: ApiKeyRecord,
+    /// The SHA-256 (hex) of the key: the id under which it is stored and which sessions it mints
+    /// record ([`Store::create_key_session`]). Not a secret, but never shown to users.
+    pub key_hash: String,
+}
+
+fn check_user_value_size(what: &'static str, value: &Value) -> StoreResult<()> {
+    let size = serde_json::to_vec(value).map_or(usize::MAX, |v| v.len());
+    if size > MAX_USER_PREFERENCES {
+        return Err(StoreError::TooLarge {
+            what,
+            size,
+            limit: MAX_USER_PREFERENCES,
+        });
+    }
+    Ok(())
 }
 
 fn sha256_hex(text: &str) -> String {

@@ -158,10 +158,23 @@ async fn users_crud_and_removal_cascades(kind: Kind) {
         org_id: ben.org_id.clone(),
     };
     assert_eq!(s.get_user(&wrong_org).await.unwrap(), None);
-    assert!(
-        s.update_user_settings(&who, json!({"theme": "dark"}), json!({"jira": "X"}))
+    let changes = json!({"theme": "dark"}).as_object().unwrap().clone();
+    assert_eq!(
+        s.merge_user_preferences(&who, changes).await.unwrap(),
+        Some(json!({"theme": "dark"}))
+    );
+    assert_eq!(
+        s.replace_user_settings(&who, json!({"jira": "X"}))
             .await
-            .unwrap()
+            .unwrap(),
+        Some(json!({"jira": "X"}))
+    );
+    assert_eq!(
+        s.replace_user_settings(&wrong_org, json!({}))
+            .await
+            .unwrap(),
+        None,
+        "another org's user is not updated"
     );
     assert_eq!(
         s.get_user(&who).await.unwrap().unwrap().preferences,
@@ -226,14 +239,14 @@ async fn api_keys_are_shown_once_and_stored_hashed(kind: Kind) {
         .unwrap();
     assert!(created.secret.starts_with("hk_") && created.secret.len() == 67);
 
-    let (who, record) = s
+    let key = s
         .authenticate_api_key(&created.secret)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(who.user_id, user.user_id);
-    assert_eq!(who.org_id.as_str(), "acme");
-    assert!(record.last_used.is_some());
+    assert_eq!(key.identity.user_id, user.user_id);
+    assert_eq!(key.identity.org_id.as_str(), "acme");
+    assert!(key.record.last_used.is_some());
 
     // Only the hash is stored: the secret appears nowhere in the store.
     for entry in s.export_entries().await.unwrap() {

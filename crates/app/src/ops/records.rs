@@ -21,23 +21,23 @@ impl App {
         let Value::Object(changes) = changes else {
             return Err(AppError::bad_request("preferences must be a JSON object"));
         };
-        let user = self.user_record(who).await?;
-        let mut preferences = match user.preferences {
-            Value::Object(map) => map,
-            _ => Default::default(),
-        };
-        for (key, value) in changes {
-            if value.is_null() {
-                preferences.remove(&key);
-            } else {
-                preferences.insert(key, value);
-            }
-        }
-        let preferences = Value::Object(preferences);
+        self.ensure_local_user(who).await?;
+        // Merged inside the store's atomic update: concurrent changes to other keys are kept.
         self.store()
-            .update_user_settings(who, preferences.clone(), user.settings)
-            .await?;
-        Ok(preferences)
+            .merge_user_preferences(who, changes)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such user"))
+    }
+
+    /// Creates the local user's record if it does not exist yet (the local user has none until
+    /// first needed); nothing for everyone else.
+    pub(crate) async fn ensure_local_user(&self, who: &Identity) -> Result<(), AppError> {
+        if *who == crate::auth::local_identity()? {
+            self.store()
+                .ensure_user(who, crate::auth::LOCAL_USER)
+                .await?;
+        }
+        Ok(())
     }
 
     /// The caller's user record. The local user (no authentication) has none until first needed.

@@ -44,7 +44,7 @@ impl From<Session> for SessionView {
 
 impl App {
     /// Starts a session for the caller. A session cannot mint another session: sessions come from
-    /// API keys (or the local user), so revoking the key bounds how long access can be extended.
+    /// API keys (or the local user), and revoking a key ends every session it minted.
     pub async fn create_session(
         &self,
         caller: &Caller,
@@ -65,7 +65,19 @@ impl App {
         } else {
             data
         };
-        let session = self.store().create_session(&caller.identity, data).await?;
+        let session = match &caller.api_key {
+            Some(key_hash) => self
+                .store()
+                .create_key_session(&caller.identity, key_hash, data)
+                .await?
+                .ok_or_else(|| {
+                    AppError::new(
+                        ErrorKind::Unauthenticated,
+                        "the API key is unknown or was revoked",
+                    )
+                })?,
+            None => self.store().create_session(&caller.identity, data).await?,
+        };
         let token = session_token(&session);
         Ok(SessionView {
             token: Some(token),

@@ -22,14 +22,10 @@ impl App {
         if !settings.is_object() {
             return Err(AppError::bad_request("settings must be a JSON object"));
         }
-        let user = self.user_record(who).await?;
-        let stored = self
-            .store()
-            .update_user_settings(who, user.preferences, settings.clone())
-            .await?;
-        if !stored {
-            return Err(AppError::not_found("no such user"));
-        }
-        Ok(settings)
+        self.ensure_local_user(who).await?;
+        self.store()
+            .replace_user_settings(who, settings)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such user"))
     }
 }

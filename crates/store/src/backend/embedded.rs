@@ -354,6 +354,53 @@ impl EmbeddedBackend {
         .await
     }
 
+    pub async fn insert_new(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Option<Duration>,
+    ) -> StoreResult<bool> {
+        let key = key.to_owned();
+        self.write(move |t| {
+            if t.load(&key)?.is_some() {
+                return Ok(false);
+            }
+            let stored = Stored {
+                kind: Kind::Bytes,
+                expires_at_ms: t.expires_at(ttl),
+                payload: value,
+            };
+            t.put(&key, &stored)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    /// Compare-and-set in one write transaction: a missing or expired key never matches.
+    pub async fn replace_if_equals(
+        &self,
+        key: &str,
+        expected: &[u8],
+        value: Vec<u8>,
+        ttl: Option<Duration>,
+        durability: Durability,
+    ) -> StoreResult<bool> {
+        let (key, expected) = (key.to_owned(), expected.to_vec());
+        self.write_with(durability, move |t| match t.load(&key)? {
+            Some(stored) if stored.kind == Kind::Bytes && stored.payload == expected => {
+                let stored = Stored {
+                    kind: Kind::Bytes,
+                    expires_at_ms: t.expires_at(ttl),
+                    payload: value,
+                };
+                t.put(&key, &stored)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        })
+        .await
+    }
+
     pub async fn delete(&self, keys: &[String]) -> StoreResult<u64> {
         let keys = keys.to_vec();
         self.write(move |t| {

@@ -115,23 +115,6 @@ impl Backend {
         }])
         .await
     }
-    /// As [`Backend::set`], for soft state that may be made durable later (see [`Durability`]).
-    pub async fn set_deferred(
-        &self,
-        key: &str,
-        value: Vec<u8>,
-        ttl: Option<Duration>,
-    ) -> StoreResult<()> {
-        let put = Put {
-            key: key.to_owned(),
-            value,
-            ttl,
-        };
-        match self {
-            Backend::Redis(b) => b.set_all(vec![put]).await,
-            Backend::Embedded(b) => b.set_all_with(vec![put], Durability::Deferred).await,
-        }
-    }
     /// Writes all or nothing. Callers keep the keys in one hash-tag slot.
     pub async fn set_all(&self, puts: Vec<Put>) -> StoreResult<()> {
         dispatch!(self, b => b.set_all(puts).await)
@@ -139,6 +122,34 @@ impl Backend {
     /// Writes only if absent; true when written.
     pub async fn set_nx(&self, key: &str, value: Vec<u8>, ttl: Duration) -> StoreResult<bool> {
         dispatch!(self, b => b.set_nx(key, value, ttl).await)
+    }
+    /// Writes only if absent (no expiry when `ttl` is `None`); true when written.
+    pub async fn insert_new(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Option<Duration>,
+    ) -> StoreResult<bool> {
+        dispatch!(self, b => b.insert_new(key, value, ttl).await)
+    }
+    /// Compare-and-set: replaces `key` with `value` (and `ttl`; `None` = no expiry) only while it
+    /// still holds exactly `expected`, in one atomic step. False, and nothing written, when the key
+    /// changed or is gone: an update never recreates a deleted record.
+    pub async fn replace_if_equals(
+        &self,
+        key: &str,
+        expected: &[u8],
+        value: Vec<u8>,
+        ttl: Option<Duration>,
+        durability: Durability,
+    ) -> StoreResult<bool> {
+        match self {
+            Backend::Redis(b) => b.replace_if_equals(key, expected, value, ttl).await,
+            Backend::Embedded(b) => {
+                b.replace_if_equals(key, expected, value, ttl, durability)
+                    .await
+            }
+        }
     }
     /// Deletes keys (each may be in a different slot); returns how many existed.
     pub async fn delete(&self, keys: &[String]) -> StoreResult<u64> {

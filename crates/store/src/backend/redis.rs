@@ -23,6 +23,19 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 ";
 
+/// Compare-and-set on one key: writes ARGV[3] (with a TTL of ARGV[2] ms, or none when ARGV[2] is
+/// empty) only while the key still holds exactly ARGV[1]. A missing key never matches, so an update
+/// that races a delete cannot bring the record back. One key per call: cluster-safe.
+const REPLACE_IF_EQUALS_LUA: &str = r"
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  redis.call('SET', KEYS[1], ARGV[3])
+else
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2])
+end
+return 1
+";
+
 #[derive(Clone)]
 enum Connection {
     Single(ConnectionManager),
@@ -64,6 +77,7 @@ pub struct RedisBackend {
     cluster_nodes: Vec<String>,
     gcra: std::sync::Arc<Script>,
     delete_if_equals: std::sync::Arc<Script>,
+    replace_if_equals: std::sync::Arc<Script>,
 }
 
 /// Splits `redis+cluster://h1:p1,h2:p2` (or `rediss+cluster://…`) into node URLs.
@@ -151,6 +165,7 @@ impl RedisBackend {
             cluster_nodes: nodes,
             gcra: std::sync::Arc::new(Script::new(GCRA_LUA)),
             delete_if_equals: std::sync::Arc::new(Script::new(DELETE_IF_EQUALS_LUA)),
+            replace_if_equals: std::sync::Arc::new(Script::new(REPLACE_IF_EQUALS_LUA)),
         })
     }
 
@@ -226,6 +241,44 @@ impl RedisBackend {
             )
             .await?;
         Ok(reply.is_some())
+    }
+
+    pub async fn insert_new(
+        &self,
+        key: &str,
+        value: Vec<u8>,
+        ttl: Option<Duration>,
+    ) -> StoreResult<bool> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.key(key)).arg(value).arg("NX");
+        if let Some(ttl) = ttl {
+            cmd.arg("PX").arg(ttl_ms(ttl));
+        }
+        let reply: Option<String> = self.run(&cmd).await?;
+        Ok(reply.is_some())
+    }
+
+    pub async fn replace_if_equals(
+        &self,
+        key: &str,
+        expected: &[u8],
+        value: Vec<u8>,
+        ttl: Option<Duration>,
+    ) -> StoreResult<bool> {
+        let mut conn = self.connection.clone();
+        let mut invocation = self.replace_if_equals.key(self.key(key));
+        invocation
+            .arg(expected)
+            .arg(ttl.map_or_else(String::new, |ttl| ttl_ms(ttl).to_string()))
+            .arg(value);
+        let replaced: i64 = bounded(self.timeout, async move {
+            invocation
+                .invoke_async(&mut conn)
+                .await
+                .map_err(StoreError::from)
+        })
+        .await?;
+        Ok(replaced == 1)
     }
 
     pub async fn delete(&self, keys: &[String]) -> StoreResult<u64> {
