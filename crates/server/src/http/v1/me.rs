@@ -124,11 +124,13 @@ async fn get_preferences(call: Call) -> Result<Json<Value>, ApiError> {
 /// Change my preferences
 ///
 /// Merges the object into the stored preferences: keys are added or replaced, `null` removes one.
+/// Atomic: concurrent changes to other keys are all kept.
 #[utoipa::path(patch, path = "/me/preferences", tag = "me",
     request_body(content = ref("#/components/schemas/JsonObject")),
     responses(
         (status = 200, description = "The preferences after the change.", body = ref("#/components/schemas/JsonObject")),
-        (status = 400, description = "Not a JSON object.", body = ref("#/components/schemas/ErrorResponse"))))]
+        (status = 400, description = "Not a JSON object.", body = ref("#/components/schemas/ErrorResponse")),
+        (status = 413, description = "The preferences would exceed 64 KiB serialized (`value_too_large`); nothing was changed.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn update_preferences(
     call: Call,
     JsonBody(changes): JsonBody<Value>,
@@ -148,7 +150,8 @@ async fn get_settings(call: Call) -> Result<Json<Value>, ApiError> {
     request_body(content = ref("#/components/schemas/JsonObject")),
     responses(
         (status = 200, description = "The stored settings.", body = ref("#/components/schemas/JsonObject")),
-        (status = 400, description = "Not a JSON object.", body = ref("#/components/schemas/ErrorResponse"))))]
+        (status = 400, description = "Not a JSON object.", body = ref("#/components/schemas/ErrorResponse")),
+        (status = 413, description = "The settings exceed 64 KiB serialized (`value_too_large`); nothing was changed.", body = ref("#/components/schemas/ErrorResponse"))))]
 async fn replace_settings(
     call: Call,
     JsonBody(settings): JsonBody<Value>,
