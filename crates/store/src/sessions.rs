@@ -38,7 +38,18 @@ impl Store {
         if self.backend.exists(&layout::api_key(key_hash)).await? {
             return Ok(Some(session));
         }
-        self.end_key_sessions(key_hash, &who.user_id).await?;
+        // Ends this session by its id, not by reading the key's list again: a revocation running
+        // now may have dropped the list after this session was added to it.
+        let id = session.session_id.as_str();
+        self.backend
+            .delete(&[layout::session(&session.session_id)])
+            .await?;
+        self.backend
+            .set_remove(&layout::user_sessions(&who.user_id), id)
+            .await?;
+        self.backend
+            .set_remove(&layout::api_key_sessions(key_hash), id)
+            .await?;
         Ok(None)
     }
 
