@@ -69,7 +69,9 @@ async fn concurrent_preference_patches_over_two_instances_lose_nothing() {
         assert_eq!(status, 200, "{body}");
     }
 
-    let expected: Map<String, Value> = (0..WRITERS).map(|i| (format!("key{i}"), json!(i))).collect();
+    let expected: Map<String, Value> = (0..WRITERS)
+        .map(|i| (format!("key{i}"), json!(i)))
+        .collect();
     for server in [&a, &b] {
         let (status, body) = call(server, Method::GET, "/api/v1/me/preferences", &key, None).await;
         assert_eq!(status, 200);
@@ -108,9 +110,15 @@ async fn a_revoked_key_is_refused_on_both_instances_and_its_sessions_end() {
 
         for server in [&a, &b] {
             let (status, body) = call(server, Method::GET, "/api/v1/me", &key.secret, None).await;
-            assert_eq!(status, 401, "round {round}: the revoked key still works: {body}");
+            assert_eq!(
+                status, 401,
+                "round {round}: the revoked key still works: {body}"
+            );
             let (status, body) = call(server, Method::GET, "/api/v1/me", &token, None).await;
-            assert_eq!(status, 401, "round {round}: its session still works: {body}");
+            assert_eq!(
+                status, 401,
+                "round {round}: its session still works: {body}"
+            );
         }
         assert!(
             !store
@@ -121,7 +129,11 @@ async fn a_revoked_key_is_refused_on_both_instances_and_its_sessions_end() {
         );
     }
     assert_eq!(
-        store.list_api_keys(ada.user_id.as_str()).await.unwrap().len(),
+        store
+            .list_api_keys(ada.user_id.as_str())
+            .await
+            .unwrap()
+            .len(),
         1,
         "only the first key is left"
     );

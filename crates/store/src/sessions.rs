@@ -82,10 +82,7 @@ impl Store {
             .await?;
         if let Some(hash) = &session.minted_by {
             self.backend
-                .set_add(
-                    &layout::api_key_sessions(hash),
-                    session.session_id.as_str(),
-                )
+                .set_add(&layout::api_key_sessions(hash), session.session_id.as_str())
                 .await?;
         }
         Ok(session)
@@ -170,10 +167,7 @@ impl Store {
             .await?;
         if let Some(hash) = &session.minted_by {
             self.backend
-                .set_remove(
-                    &layout::api_key_sessions(hash),
-                    session.session_id.as_str(),
-                )
+                .set_remove(&layout::api_key_sessions(hash), session.session_id.as_str())
                 .await?;
         }
         Ok(true)

@@ -43,7 +43,9 @@ impl Store {
         };
         if !self.insert_user(&user).await? {
             // 96 random bits collided: refuse rather than overwrite someone.
-            return Err(StoreError::Backend("a fresh user id is already taken".into()));
+            return Err(StoreError::Backend(
+                "a fresh user id is already taken".into(),
+            ));
         }
         Ok(user)
     }
@@ -292,7 +294,10 @@ impl Store {
     /// Resolves a presented key to its owner; `None` for unknown, malformed or revoked keys and for
     /// keys whose user was removed. Records the key's last use (at most once a minute) without
     /// ever recreating a key revoked meanwhile: then the key is refused.
-    pub async fn authenticate_api_key(&self, secret: &str) -> StoreResult<Option<AuthenticatedKey>> {
+    pub async fn authenticate_api_key(
+        &self,
+        secret: &str,
+    ) -> StoreResult<Option<AuthenticatedKey>> {
         if secret.len() != API_KEY_LEN
             || !secret.starts_with(API_KEY_PREFIX)
             || !secret[API_KEY_PREFIX.len()..]

@@ -134,7 +134,10 @@ async fn a_revoked_key_never_comes_back(backend: Backend, test: &str) {
         );
         use_a.unwrap();
         use_b.unwrap();
-        assert!(revoke.unwrap(), "round {round}: the first revoke finds the key");
+        assert!(
+            revoke.unwrap(),
+            "round {round}: the first revoke finds the key"
+        );
 
         for store in [&a, &b] {
             assert_eq!(
@@ -169,7 +172,10 @@ async fn a_deleted_session_is_never_refreshed_back(backend: Backend, test: &str)
     let who = f.user().await;
     let [a, b] = f.stores.clone();
     for round in 0..ROUNDS {
-        let session = a.create_session(&who, json!({"round": round})).await.unwrap();
+        let session = a
+            .create_session(&who, json!({"round": round}))
+            .await
+            .unwrap();
         let id = session.session_id.as_str();
         let (read_a, read_b, update, delete) = tokio::join!(
             a.get_session(&who, id),
@@ -180,7 +186,10 @@ async fn a_deleted_session_is_never_refreshed_back(backend: Backend, test: &str)
         read_a.unwrap();
         read_b.unwrap();
         update.unwrap();
-        assert!(delete.unwrap(), "round {round}: the delete finds the session");
+        assert!(
+            delete.unwrap(),
+            "round {round}: the delete finds the session"
+        );
         for store in [&a, &b] {
             assert_eq!(
                 store.get_session(&who, id).await.unwrap(),
@@ -335,9 +344,19 @@ async fn concurrent_preference_updates_lose_nothing(backend: Backend, test: &str
         assert!(task.await.unwrap().unwrap().is_some());
     }
     let user = f.stores[0].get_user(&who).await.unwrap().unwrap();
-    let expected: Map<String, Value> = (0..WRITERS).map(|i| (format!("key{i}"), json!(i))).collect();
-    assert_eq!(user.preferences, Value::Object(expected), "a write was lost");
-    assert_eq!(user.settings, json!({"jira": "PROJ"}), "the settings were lost");
+    let expected: Map<String, Value> = (0..WRITERS)
+        .map(|i| (format!("key{i}"), json!(i)))
+        .collect();
+    assert_eq!(
+        user.preferences,
+        Value::Object(expected),
+        "a write was lost"
+    );
+    assert_eq!(
+        user.settings,
+        json!({"jira": "PROJ"}),
+        "the settings were lost"
+    );
 
     // `null` removes a key, under the same guarantee.
     let mut removal = Map::new();
@@ -386,4 +405,3 @@ async fn updates_never_create_a_user_and_respect_the_size_bound(backend: Backend
     );
     assert_eq!(s.user_by_id(who.user_id.as_str()).await.unwrap(), None);
 }
-
