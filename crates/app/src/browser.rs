@@ -118,6 +118,7 @@ mod tests {
             identity: local_identity().unwrap(),
             method,
             session_id: None,
+            api_key: None,
         }
     }
 
