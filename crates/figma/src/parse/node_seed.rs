@@ -161,20 +161,23 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         deserializer.deserialize_map(self)
     }
 
+    // Deep trees recurse through here once per level (serde_stacker grows the
+    // stack on the heap), so this frame is what a level costs: the node being
+    // read lives in its arena slot, not in a local, and each field is read by
+    // `read_field`, whose large frame exists only while that field is read.
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
         let index = NodeIndex::try_from(self.arena.nodes.len())
             .map_err(|_| de::Error::custom("more than 4 billion nodes"))?;
         if self.arena.nodes.len() >= self.arena.max_nodes {
             return Err(de::Error::custom(TOO_MANY_NODES));
         }
-        self.arena.nodes.push(Node::default());
-        let mut node = Node {
+        self.arena.nodes.push(Node {
             index,
             parent: self.parent,
             depth: self.depth,
             visible: true,
             ..Node::default()
-        };
+        });
         let (mut has_id, mut has_type) = (false, false);
         let mut first_key = true;
 
@@ -196,22 +199,8 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                             return Ok(Parsed::Deferred);
                         }
                     }
-                    node.id = id.into_owned();
+                    slot(&mut self.arena.nodes, index)?.id = id.into_owned();
                     has_id = true;
-                }
-                NodeKey::Name => {
-                    node.name = map.next_value::<Option<String>>()?.unwrap_or_default()
-                }
-                NodeKey::Type => {
-                    node.node_type = map.next_value::<NodeType>()?;
-                    has_type = true;
-                }
-                NodeKey::Visible => {
-                    node.visible = map.next_value::<Option<bool>>()?.unwrap_or(true)
-                }
-                NodeKey::Locked => node.locked = map.next_value::<Option<bool>>()?.unwrap_or(false),
-                NodeKey::IsMask => {
-                    node.is_mask = map.next_value::<Option<bool>>()?.unwrap_or(false)
                 }
                 NodeKey::Children => {
                     let seed = ChildrenSeed {
@@ -219,188 +208,13 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                         parent: index,
                         depth: self.depth + 1,
                     };
-                    node.children.extend(map.next_value_seed(seed)?);
+                    let children = map.next_value_seed(seed)?;
+                    slot(&mut self.arena.nodes, index)?.children = children;
                 }
-                NodeKey::Fills => node.fills = self.arena.intern.paints(&mut map)?,
-                NodeKey::Strokes => node.strokes = self.arena.intern.paints(&mut map)?,
-                NodeKey::Effects => node.effects = self.arena.intern.effects(&mut map)?,
-                NodeKey::StrokeWeight => node.stroke_weight = map.next_value()?,
-                NodeKey::IndividualStrokeWeights => set_extra(
-                    &mut node,
-                    |extras| &mut extras.individual_stroke_weights,
-                    map.next_value()?,
-                ),
-                NodeKey::StrokeAlign => node.stroke_align = map.next_value()?,
-                NodeKey::StrokeDashes => set_extra(
-                    &mut node,
-                    |extras| &mut extras.stroke_dashes,
-                    list(&mut map)?,
-                ),
-                NodeKey::CornerRadius => node.corner_radius = map.next_value()?,
-                NodeKey::RectangleCornerRadii => set_extra(
-                    &mut node,
-                    |extras| &mut extras.rectangle_corner_radii,
-                    map.next_value()?,
-                ),
-                NodeKey::Opacity => node.opacity = map.next_value()?,
-                NodeKey::BlendMode => node.blend_mode = map.next_value()?,
-                NodeKey::Rotation => node.rotation = map.next_value()?,
-                NodeKey::ClipsContent => node.clips_content = map.next_value()?,
-                NodeKey::AbsoluteBoundingBox => {
-                    node.absolute_bounding_box = map
-                        .next_value::<Option<NullableRect>>()?
-                        .and_then(NullableRect::complete);
-                }
-                NodeKey::AbsoluteRenderBounds => {
-                    node.absolute_render_bounds = map
-                        .next_value::<Option<NullableRect>>()?
-                        .and_then(NullableRect::complete);
-                }
-                NodeKey::Constraints => node.constraints = map.next_value()?,
-                NodeKey::LayoutMode => node.layout.make_mut().layout_mode = map.next_value()?,
-                NodeKey::LayoutWrap => node.layout.make_mut().layout_wrap = map.next_value()?,
-                NodeKey::PrimaryAxisSizingMode => {
-                    node.layout.make_mut().primary_axis_sizing_mode = map.next_value()?
-                }
-                NodeKey::CounterAxisSizingMode => {
-                    node.layout.make_mut().counter_axis_sizing_mode = map.next_value()?
-                }
-                NodeKey::PrimaryAxisAlignItems => {
-                    node.layout.make_mut().primary_axis_align_items = map.next_value()?
-                }
-                NodeKey::CounterAxisAlignItems => {
-                    node.layout.make_mut().counter_axis_align_items = map.next_value()?
-                }
-                NodeKey::CounterAxisAlignContent => {
-                    node.layout.make_mut().counter_axis_align_content = map.next_value()?
-                }
-                NodeKey::PaddingLeft => node.layout.make_mut().padding_left = map.next_value()?,
-                NodeKey::PaddingRight => node.layout.make_mut().padding_right = map.next_value()?,
-                NodeKey::PaddingTop => node.layout.make_mut().padding_top = map.next_value()?,
-                NodeKey::PaddingBottom => {
-                    node.layout.make_mut().padding_bottom = map.next_value()?
-                }
-                NodeKey::ItemSpacing => node.layout.make_mut().item_spacing = map.next_value()?,
-                NodeKey::CounterAxisSpacing => {
-                    node.layout.make_mut().counter_axis_spacing = map.next_value()?
-                }
-                NodeKey::LayoutSizingHorizontal => {
-                    node.layout.make_mut().layout_sizing_horizontal = map.next_value()?
-                }
-                NodeKey::LayoutSizingVertical => {
-                    node.layout.make_mut().layout_sizing_vertical = map.next_value()?
-                }
-                NodeKey::LayoutAlign => node.layout.make_mut().layout_align = map.next_value()?,
-                NodeKey::LayoutGrow => node.layout.make_mut().layout_grow = map.next_value()?,
-                NodeKey::LayoutPositioning => {
-                    node.layout.make_mut().layout_positioning = map.next_value()?
-                }
-                NodeKey::MinWidth => node.layout.make_mut().min_width = map.next_value()?,
-                NodeKey::MaxWidth => node.layout.make_mut().max_width = map.next_value()?,
-                NodeKey::MinHeight => node.layout.make_mut().min_height = map.next_value()?,
-                NodeKey::MaxHeight => node.layout.make_mut().max_height = map.next_value()?,
-                NodeKey::OverflowDirection => {
-                    node.layout.make_mut().overflow_direction = map.next_value()?
-                }
-                NodeKey::GridRowCount => grid(&mut node).grid_row_count = map.next_value()?,
-                NodeKey::GridColumnCount => grid(&mut node).grid_column_count = map.next_value()?,
-                NodeKey::GridRowGap => grid(&mut node).grid_row_gap = map.next_value()?,
-                NodeKey::GridColumnGap => grid(&mut node).grid_column_gap = map.next_value()?,
-                NodeKey::GridColumnsSizing => {
-                    grid(&mut node).grid_columns_sizing = map.next_value()?
-                }
-                NodeKey::GridRowsSizing => grid(&mut node).grid_rows_sizing = map.next_value()?,
-                NodeKey::GridChildHorizontalAlign => {
-                    grid(&mut node).grid_child_horizontal_align = map.next_value()?
-                }
-                NodeKey::GridChildVerticalAlign => {
-                    grid(&mut node).grid_child_vertical_align = map.next_value()?
-                }
-                NodeKey::GridRowSpan => grid(&mut node).grid_row_span = map.next_value()?,
-                NodeKey::GridColumnSpan => grid(&mut node).grid_column_span = map.next_value()?,
-                NodeKey::GridRowAnchorIndex => {
-                    grid(&mut node).grid_row_anchor_index = map.next_value()?
-                }
-                NodeKey::GridColumnAnchorIndex => {
-                    grid(&mut node).grid_column_anchor_index = map.next_value()?
-                }
-                NodeKey::LayoutGrids => set_extra(
-                    &mut node,
-                    |extras| &mut extras.layout_grids,
-                    list(&mut map)?,
-                ),
-                NodeKey::Characters => {
-                    text(&mut node).characters =
-                        map.next_value::<Option<String>>()?.unwrap_or_default();
-                }
-                NodeKey::Style => text(&mut node).style = self.arena.intern.type_style(&mut map)?,
-                NodeKey::CharacterStyleOverrides => {
-                    text(&mut node).character_style_overrides = list(&mut map)?
-                }
-                NodeKey::StyleOverrideTable => {
-                    text(&mut node).style_override_table =
-                        map.next_value::<Option<_>>()?.unwrap_or_default();
-                }
-                NodeKey::LineTypes => text(&mut node).line_types = list(&mut map)?,
-                NodeKey::LineIndentations => text(&mut node).line_indentations = list(&mut map)?,
-                NodeKey::Styles => node.styles = map.next_value::<Option<_>>()?.unwrap_or_default(),
-                NodeKey::ComponentId => node.component_id = map.next_value()?,
-                NodeKey::ComponentProperties => {
-                    node.component_properties = map.next_value::<Option<_>>()?.unwrap_or_default();
-                }
-                NodeKey::ComponentPropertyDefinitions => {
-                    set_extra(
-                        &mut node,
-                        |extras| &mut extras.component_property_definitions,
-                        map.next_value::<Option<_>>()?.unwrap_or_default(),
-                    );
-                }
-                NodeKey::ComponentPropertyReferences => {
-                    set_extra(
-                        &mut node,
-                        |extras| &mut extras.component_property_references,
-                        map.next_value::<Option<_>>()?.unwrap_or_default(),
-                    );
-                }
-                NodeKey::Overrides => {
-                    set_extra(&mut node, |extras| &mut extras.overrides, list(&mut map)?)
-                }
-                NodeKey::Description => set_extra(
-                    &mut node,
-                    |extras| &mut extras.description,
-                    map.next_value()?,
-                ),
-                NodeKey::BoundVariables => {
-                    node.bound_variables = map.next_value::<Option<_>>()?.unwrap_or_default()
-                }
-                NodeKey::Interactions => {
-                    let interactions: Vec<Option<_>> = list(&mut map)?;
-                    set_extra(
-                        &mut node,
-                        |extras| &mut extras.interactions,
-                        interactions.into_iter().flatten().collect(),
-                    );
-                }
-                NodeKey::TransitionNodeId => set_extra(
-                    &mut node,
-                    |extras| &mut extras.transition_node_id,
-                    map.next_value()?,
-                ),
-                NodeKey::ExportSettings => set_extra(
-                    &mut node,
-                    |extras| &mut extras.export_settings,
-                    list(&mut map)?,
-                ),
-                NodeKey::Annotations => {
-                    set_extra(&mut node, |extras| &mut extras.annotations, list(&mut map)?)
-                }
-                NodeKey::DevResources => set_extra(
-                    &mut node,
-                    |extras| &mut extras.dev_resources,
-                    list(&mut map)?,
-                ),
-                NodeKey::Other => {
-                    map.next_value::<IgnoredAny>()?;
+                key => {
+                    has_type |= matches!(key, NodeKey::Type);
+                    let Arena { nodes, intern, .. } = &mut *self.arena;
+                    read_field(key, slot(nodes, index)?, intern, &mut map)?;
                 }
             }
             first_key = false;
@@ -411,20 +225,195 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         if !has_type {
             return Err(de::Error::missing_field("type"));
         }
+        let Arena { nodes, intern, .. } = &mut *self.arena;
+        let node = slot(nodes, index)?;
         if node.text.is_some() && node.node_type != NodeType::Text {
             // `style`/`characters` only mean text on TEXT nodes; elsewhere
             // (e.g. a plugin's custom data) they would mislead consumers.
             node.text = None;
         }
-        node.layout = self.arena.intern.layout(std::mem::take(&mut node.layout));
-        let slot = self
-            .arena
-            .nodes
-            .get_mut(index as usize)
-            .ok_or_else(|| de::Error::custom("node arena lost a slot"))?;
-        *slot = node;
+        node.layout = intern.layout(std::mem::take(&mut node.layout));
         Ok(Parsed::Node(index))
     }
+}
+
+/// The arena slot of the node being read.
+fn slot<E: de::Error>(nodes: &mut [Node], index: NodeIndex) -> Result<&mut Node, E> {
+    nodes
+        .get_mut(index as usize)
+        .ok_or_else(|| de::Error::custom("node arena lost a slot"))
+}
+
+/// Reads the value of one node field other than `id` and `children` into `node`.
+///
+/// Never inlined: its frame holds a temporary of every field type, and it must
+/// not sit on the stack while a node's children are read (see `visit_map`).
+#[inline(never)]
+fn read_field<'de, A: MapAccess<'de>>(
+    key: NodeKey,
+    node: &mut Node,
+    intern: &mut Interner,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    match key {
+        NodeKey::Name => node.name = map.next_value::<Option<String>>()?.unwrap_or_default(),
+        NodeKey::Type => {
+            node.node_type = map.next_value::<NodeType>()?;
+        }
+        NodeKey::Visible => node.visible = map.next_value::<Option<bool>>()?.unwrap_or(true),
+        NodeKey::Locked => node.locked = map.next_value::<Option<bool>>()?.unwrap_or(false),
+        NodeKey::IsMask => node.is_mask = map.next_value::<Option<bool>>()?.unwrap_or(false),
+        NodeKey::Fills => node.fills = intern.paints(map)?,
+        NodeKey::Strokes => node.strokes = intern.paints(map)?,
+        NodeKey::Effects => node.effects = intern.effects(map)?,
+        NodeKey::StrokeWeight => node.stroke_weight = map.next_value()?,
+        NodeKey::IndividualStrokeWeights => set_extra(
+            node,
+            |extras| &mut extras.individual_stroke_weights,
+            map.next_value()?,
+        ),
+        NodeKey::StrokeAlign => node.stroke_align = map.next_value()?,
+        NodeKey::StrokeDashes => set_extra(node, |extras| &mut extras.stroke_dashes, list(map)?),
+        NodeKey::CornerRadius => node.corner_radius = map.next_value()?,
+        NodeKey::RectangleCornerRadii => set_extra(
+            node,
+            |extras| &mut extras.rectangle_corner_radii,
+            map.next_value()?,
+        ),
+        NodeKey::Opacity => node.opacity = map.next_value()?,
+        NodeKey::BlendMode => node.blend_mode = map.next_value()?,
+        NodeKey::Rotation => node.rotation = map.next_value()?,
+        NodeKey::ClipsContent => node.clips_content = map.next_value()?,
+        NodeKey::AbsoluteBoundingBox => {
+            node.absolute_bounding_box = map
+                .next_value::<Option<NullableRect>>()?
+                .and_then(NullableRect::complete);
+        }
+        NodeKey::AbsoluteRenderBounds => {
+            node.absolute_render_bounds = map
+                .next_value::<Option<NullableRect>>()?
+                .and_then(NullableRect::complete);
+        }
+        NodeKey::Constraints => node.constraints = map.next_value()?,
+        NodeKey::LayoutMode => node.layout.make_mut().layout_mode = map.next_value()?,
+        NodeKey::LayoutWrap => node.layout.make_mut().layout_wrap = map.next_value()?,
+        NodeKey::PrimaryAxisSizingMode => {
+            node.layout.make_mut().primary_axis_sizing_mode = map.next_value()?
+        }
+        NodeKey::CounterAxisSizingMode => {
+            node.layout.make_mut().counter_axis_sizing_mode = map.next_value()?
+        }
+        NodeKey::PrimaryAxisAlignItems => {
+            node.layout.make_mut().primary_axis_align_items = map.next_value()?
+        }
+        NodeKey::CounterAxisAlignItems => {
+            node.layout.make_mut().counter_axis_align_items = map.next_value()?
+        }
+        NodeKey::CounterAxisAlignContent => {
+            node.layout.make_mut().counter_axis_align_content = map.next_value()?
+        }
+        NodeKey::PaddingLeft => node.layout.make_mut().padding_left = map.next_value()?,
+        NodeKey::PaddingRight => node.layout.make_mut().padding_right = map.next_value()?,
+        NodeKey::PaddingTop => node.layout.make_mut().padding_top = map.next_value()?,
+        NodeKey::PaddingBottom => node.layout.make_mut().padding_bottom = map.next_value()?,
+        NodeKey::ItemSpacing => node.layout.make_mut().item_spacing = map.next_value()?,
+        NodeKey::CounterAxisSpacing => {
+            node.layout.make_mut().counter_axis_spacing = map.next_value()?
+        }
+        NodeKey::LayoutSizingHorizontal => {
+            node.layout.make_mut().layout_sizing_horizontal = map.next_value()?
+        }
+        NodeKey::LayoutSizingVertical => {
+            node.layout.make_mut().layout_sizing_vertical = map.next_value()?
+        }
+        NodeKey::LayoutAlign => node.layout.make_mut().layout_align = map.next_value()?,
+        NodeKey::LayoutGrow => node.layout.make_mut().layout_grow = map.next_value()?,
+        NodeKey::LayoutPositioning => {
+            node.layout.make_mut().layout_positioning = map.next_value()?
+        }
+        NodeKey::MinWidth => node.layout.make_mut().min_width = map.next_value()?,
+        NodeKey::MaxWidth => node.layout.make_mut().max_width = map.next_value()?,
+        NodeKey::MinHeight => node.layout.make_mut().min_height = map.next_value()?,
+        NodeKey::MaxHeight => node.layout.make_mut().max_height = map.next_value()?,
+        NodeKey::OverflowDirection => {
+            node.layout.make_mut().overflow_direction = map.next_value()?
+        }
+        NodeKey::GridRowCount => grid(node).grid_row_count = map.next_value()?,
+        NodeKey::GridColumnCount => grid(node).grid_column_count = map.next_value()?,
+        NodeKey::GridRowGap => grid(node).grid_row_gap = map.next_value()?,
+        NodeKey::GridColumnGap => grid(node).grid_column_gap = map.next_value()?,
+        NodeKey::GridColumnsSizing => grid(node).grid_columns_sizing = map.next_value()?,
+        NodeKey::GridRowsSizing => grid(node).grid_rows_sizing = map.next_value()?,
+        NodeKey::GridChildHorizontalAlign => {
+            grid(node).grid_child_horizontal_align = map.next_value()?
+        }
+        NodeKey::GridChildVerticalAlign => {
+            grid(node).grid_child_vertical_align = map.next_value()?
+        }
+        NodeKey::GridRowSpan => grid(node).grid_row_span = map.next_value()?,
+        NodeKey::GridColumnSpan => grid(node).grid_column_span = map.next_value()?,
+        NodeKey::GridRowAnchorIndex => grid(node).grid_row_anchor_index = map.next_value()?,
+        NodeKey::GridColumnAnchorIndex => grid(node).grid_column_anchor_index = map.next_value()?,
+        NodeKey::LayoutGrids => set_extra(node, |extras| &mut extras.layout_grids, list(map)?),
+        NodeKey::Characters => {
+            text(node).characters = map.next_value::<Option<String>>()?.unwrap_or_default();
+        }
+        NodeKey::Style => text(node).style = intern.type_style(map)?,
+        NodeKey::CharacterStyleOverrides => text(node).character_style_overrides = list(map)?,
+        NodeKey::StyleOverrideTable => {
+            text(node).style_override_table = map.next_value::<Option<_>>()?.unwrap_or_default();
+        }
+        NodeKey::LineTypes => text(node).line_types = list(map)?,
+        NodeKey::LineIndentations => text(node).line_indentations = list(map)?,
+        NodeKey::Styles => node.styles = map.next_value::<Option<_>>()?.unwrap_or_default(),
+        NodeKey::ComponentId => node.component_id = map.next_value()?,
+        NodeKey::ComponentProperties => {
+            node.component_properties = map.next_value::<Option<_>>()?.unwrap_or_default();
+        }
+        NodeKey::ComponentPropertyDefinitions => {
+            set_extra(
+                node,
+                |extras| &mut extras.component_property_definitions,
+                map.next_value::<Option<_>>()?.unwrap_or_default(),
+            );
+        }
+        NodeKey::ComponentPropertyReferences => {
+            set_extra(
+                node,
+                |extras| &mut extras.component_property_references,
+                map.next_value::<Option<_>>()?.unwrap_or_default(),
+            );
+        }
+        NodeKey::Overrides => set_extra(node, |extras| &mut extras.overrides, list(map)?),
+        NodeKey::Description => {
+            set_extra(node, |extras| &mut extras.description, map.next_value()?)
+        }
+        NodeKey::BoundVariables => {
+            node.bound_variables = map.next_value::<Option<_>>()?.unwrap_or_default()
+        }
+        NodeKey::Interactions => {
+            let interactions: Vec<Option<_>> = list(map)?;
+            set_extra(
+                node,
+                |extras| &mut extras.interactions,
+                interactions.into_iter().flatten().collect(),
+            );
+        }
+        NodeKey::TransitionNodeId => set_extra(
+            node,
+            |extras| &mut extras.transition_node_id,
+            map.next_value()?,
+        ),
+        NodeKey::ExportSettings => {
+            set_extra(node, |extras| &mut extras.export_settings, list(map)?)
+        }
+        NodeKey::Annotations => set_extra(node, |extras| &mut extras.annotations, list(map)?),
+        NodeKey::DevResources => set_extra(node, |extras| &mut extras.dev_resources, list(map)?),
+        NodeKey::Id | NodeKey::Children | NodeKey::Other => {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(())
 }
 
 impl NodeSeed<'_, '_> {
