@@ -14,7 +14,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use super::intern::Interner;
 use super::split::TailPlan;
 use crate::model::layout::NullableRect;
-use crate::model::{GridLayout, Node, NodeExtras, NodeIndex, NodeType, Text};
+use crate::model::{GridLayout, Node, NodeExtras, NodeIndex, NodeType, SharedList, Text};
 
 /// Where parsed nodes go, who hears how far the parse has got, and which
 /// nodes another thread parses (see [`super::split`]).
@@ -177,6 +177,9 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         };
         let (mut has_id, mut has_type) = (false, false);
         let mut first_key = true;
+        // Older paint fields, kept only when the node sends no fills (see `NodeExtras::background`).
+        let mut background: SharedList<crate::model::Paint> = SharedList::default();
+        let mut background_color: Option<crate::model::Color> = None;
 
         while let Some(key) = map.next_key::<NodeKey>()? {
             match key {
@@ -399,6 +402,14 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
                     |extras| &mut extras.dev_resources,
                     list(&mut map)?,
                 ),
+                NodeKey::DevStatus => set_extra(
+                    &mut node,
+                    |extras| &mut extras.dev_status,
+                    map.next_value()?,
+                ),
+                // Read like `fills` (same interning, so a copy of the fills costs nothing).
+                NodeKey::Background => background = self.arena.intern.paints(&mut map)?,
+                NodeKey::BackgroundColor => background_color = map.next_value()?,
                 NodeKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -416,6 +427,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
             // (e.g. a plugin's custom data) they would mislead consumers.
             node.text = None;
         }
+        keep_older_background(&mut node, background, background_color);
         node.layout = self.arena.intern.layout(std::mem::take(&mut node.layout));
         let slot = self
             .arena
@@ -529,6 +541,25 @@ fn set_extra<T: Default + PartialEq>(
     }
 }
 
+/// Keeps `background` / `backgroundColor` only where they are the paint: on a
+/// node without fills (2018-era frames and groups; a CANVAS's page colour).
+/// Newer files repeat the fills in them, and storing those copies would
+/// allocate the extras of nearly every frame.
+fn keep_older_background(
+    node: &mut Node,
+    background: SharedList<crate::model::Paint>,
+    background_color: Option<crate::model::Color>,
+) {
+    if !node.fills.is_empty() {
+        return;
+    }
+    if !background.is_empty() {
+        set_extra(node, |extras| &mut extras.background, background.to_vec());
+    } else if let Some(colour) = background_color.filter(|c| c.a > 0.0) {
+        set_extra(node, |extras| &mut extras.background_color, Some(colour));
+    }
+}
+
 fn grid(node: &mut Node) -> &mut GridLayout {
     node.layout.make_mut().grid.get_or_insert_with(Box::default)
 }
@@ -620,6 +651,9 @@ enum NodeKey {
     ExportSettings,
     Annotations,
     DevResources,
+    DevStatus,
+    Background,
+    BackgroundColor,
     #[serde(other)]
     Other,
 }
