@@ -214,7 +214,12 @@ fn covering_paint<'d>(
         while opacities.last().is_some_and(|&(until, _)| at >= until) {
             opacities.pop();
         }
-        if !node.visible {
+        // Hidden layers are not drawn; layers nowhere near the text (and, nearly always, their
+        // children) do not paint behind it: skip their subtrees.
+        let apart = node
+            .absolute_bounding_box
+            .is_some_and(|b| !intersects(&b, text));
+        if !node.visible || apart {
             at = design.subtree_end(at).max(at + 1);
             continue;
         }
@@ -248,6 +253,10 @@ fn covering_paint<'d>(
         Some((kind, layer)) => (LayerPaint::Unknown(kind), layer),
         None => (LayerPaint::Solid(painted), source),
     }
+}
+
+fn intersects(a: &Rect, b: &Rect) -> bool {
+    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
 }
 
 fn contains(outer: &Rect, inner: &Rect) -> bool {
