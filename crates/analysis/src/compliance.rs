@@ -114,19 +114,39 @@ pub struct ComplianceReport {
     pub findings_not_listed: u64,
 }
 
-/// The nearest colour token and its CIEDE2000 distance (plus 100 per unit of alpha difference).
-fn nearest_colour<'a>(tokens: &[ColourToken<'a>], colour: Rgba) -> Option<(&'a Token, Rgba, f64)> {
+/// Alphas closer than this are the same (one step of 8-bit alpha).
+const ALPHA_TOLERANCE: f64 = 1.0 / 255.0;
+
+/// The colour token nearest to a colour.
+#[derive(Debug, Clone, Copy)]
+struct NearestColour<'a> {
+    token: &'a Token,
+    value: Rgba,
+    /// CIEDE2000 of the colours (alpha ignored).
+    delta_e: f64,
+    /// |alpha − token alpha|, 0–1.
+    alpha_difference: f64,
+}
+
+/// The nearest colour token: ranked by ΔE2000 plus 100 per unit of alpha difference, so a token
+/// of the same alpha wins over a slightly closer colour of another alpha. The two distances are
+/// kept apart for the finding.
+fn nearest_colour<'a>(tokens: &[ColourToken<'a>], colour: Rgba) -> Option<NearestColour<'a>> {
     let lab = colour.to_lab();
+    let rank = |n: &NearestColour<'_>| n.delta_e + n.alpha_difference * 100.0;
     tokens
         .iter()
-        .map(|t| {
-            (
-                t.token,
-                t.colour,
-                delta_e2000_lab(lab, t.lab) + (colour.a - t.colour.a).abs() * 100.0,
-            )
+        .map(|t| NearestColour {
+            token: t.token,
+            value: t.colour,
+            delta_e: delta_e2000_lab(lab, t.lab),
+            alpha_difference: (colour.a - t.colour.a).abs(),
         })
-        .min_by(|a, b| a.2.total_cmp(&b.2).then_with(|| a.0.name.cmp(&b.0.name)))
+        .min_by(|a, b| {
+            rank(a)
+                .total_cmp(&rank(b))
+                .then_with(|| a.token.name.cmp(&b.token.name))
+        })
 }
 
 fn nearest_dimension<'a>(tokens: &[&'a Token], px: f64) -> Option<(&'a Token, f64)> {
@@ -163,7 +183,7 @@ struct Checker<'a> {
     spacing: Vec<&'a Token>,
     radii: Vec<&'a Token>,
     shadows: Vec<ShadowToken>,
-    colour_cache: HashMap<[u8; 4], Option<(&'a Token, Rgba, f64)>>,
+    colour_cache: HashMap<[u8; 4], Option<NearestColour<'a>>>,
 }
 
 impl<'a> Checker<'a> {
@@ -211,14 +231,29 @@ impl<'a> Checker<'a> {
             .entry(colour.to_bytes())
             .or_insert_with(|| nearest_colour(colours, colour));
         match nearest {
-            Some((_, _, d)) if d <= self.options.color_delta_e => t.pass(),
-            Some((token, value, d)) => t.miss_token(node, || {
-                (
-                    format!("colour {colour}"),
-                    format!("Use `{}` ({value}), ΔE2000 {:.2}", token.name, d),
-                    Some(round2(d)),
-                )
-            }),
+            Some(n)
+                if n.delta_e <= self.options.color_delta_e
+                    && n.alpha_difference <= ALPHA_TOLERANCE + 1e-9 =>
+            {
+                t.pass()
+            }
+            Some(n) => {
+                let alpha = (n.alpha_difference > ALPHA_TOLERANCE + 1e-9)
+                    .then_some(round2(n.alpha_difference));
+                t.miss_colour(node, alpha, || {
+                    let alpha_note = alpha.map_or_else(String::new, |a| {
+                        format!(", alpha differs by {a:.2} ({:.0} %)", a * 100.0)
+                    });
+                    (
+                        format!("colour {colour}"),
+                        format!(
+                            "Use `{}` ({}), ΔE2000 {:.2}{alpha_note}",
+                            n.token.name, n.value, n.delta_e
+                        ),
+                        Some(round2(n.delta_e)),
+                    )
+                })
+            }
             None => t.miss_token(node, || {
                 (
                     format!("colour {colour}"),

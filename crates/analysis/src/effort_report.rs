@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::Analyzer;
-use crate::effort::{Complexity, Estimate, estimate};
+use crate::effort::{Complexity, Estimate, estimate, story_points_text};
 use crate::markdown::cell;
 use crate::model::{contains_ignore_ascii_case, is_top_level_frame};
 use crate::scope::Scope;
@@ -46,20 +46,39 @@ const STATE_WORDS: [&str; 10] = [
     "visited",
 ];
 
-/// Measures the subtree rooted at `root`.
-pub fn measure(design: &Design, root: &Node) -> Complexity {
-    let subtree = design.subtree(root.index);
+/// Measures the shown layers of the subtree rooted at `root` (hidden ones are left out, see
+/// [`Scope`]).
+pub fn measure(design: &Design, scope: &Scope, root: &Node) -> Complexity {
     let mut components = BTreeSet::new();
     let mut set_variants = BTreeSet::new();
     let mut property_names = BTreeSet::new();
     let mut states = BTreeSet::new();
     let mut c = Complexity {
-        nodes: subtree.len() as u64,
         has_geometry: root.absolute_bounding_box.is_some(),
+        frames: u64::from(root.node_type == NodeType::Frame),
         ..Complexity::default()
     };
-    for node in subtree {
-        c.interactions += node.extras.interactions.len() as u64;
+    for node in scope.subtree(design, root) {
+        c.nodes += 1;
+        // Older files link screens with `transitionNodeID` instead of `interactions`.
+        c.interactions +=
+            node.extras
+                .interactions
+                .len()
+                .max(usize::from(node.extras.transition_node_id.is_some())) as u64;
+        if node.node_type == NodeType::Text {
+            c.text_layers += 1;
+        }
+        // The screens a section groups (sections may nest).
+        if node.index != root.index
+            && node.node_type == NodeType::Frame
+            && node
+                .parent
+                .and_then(|p| design.node(p))
+                .is_some_and(|p| p.node_type == NodeType::Section)
+        {
+            c.frames += 1;
+        }
         let name = node.name.as_str();
         if matches!(
             node.node_type,
@@ -99,7 +118,7 @@ pub fn measure(design: &Design, root: &Node) -> Complexity {
             c.properties = root.extras.component_property_definitions.len() as u64;
             c.variants = design
                 .children_of(root)
-                .filter(|n| n.node_type == NodeType::Component)
+                .filter(|n| n.node_type == NodeType::Component && scope.shows(n.index as usize))
                 .count() as u64;
         }
         NodeType::Component => {
@@ -143,7 +162,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> EffortReport {
         if !is_item(design, node, is_scope_root) {
             continue;
         }
-        let complexity = measure(design, node);
+        let complexity = measure(design, scope, node);
         let estimate = estimate(&complexity);
         items.push(EffortItem {
             node_id: node.id.clone(),
@@ -175,11 +194,12 @@ impl EffortReport {
         );
         let _ = writeln!(
             md,
-            "**Total**: {} story points, {}–{} hours over {} items\n",
-            self.total_story_points,
+            "**Total**: {}, {}–{} hours over {} item{}\n",
+            story_points_text(self.total_story_points),
             self.total_hours_min,
             self.total_hours_max,
-            self.items.len()
+            self.items.len(),
+            if self.items.len() == 1 { "" } else { "s" }
         );
         if self.items.is_empty() {
             md.push_str("No frames or components in scope.\n");

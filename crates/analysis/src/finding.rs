@@ -40,9 +40,13 @@ pub struct Finding {
     pub found: String,
     /// What to do about it.
     pub suggestion: String,
-    /// For colour findings: CIEDE2000 distance to the suggested token.
+    /// For colour findings: CIEDE2000 distance to the suggested token (colour only; alpha is
+    /// not part of it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delta_e: Option<f64>,
+    /// For colour findings whose alpha differs from the suggested token's: the difference, 0–1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alpha_difference: Option<f64>,
 }
 
 /// Collects findings per category, keeping at most `limit` of them but counting all.
@@ -83,6 +87,7 @@ impl FindingSink {
                 found,
                 suggestion,
                 delta_e,
+                alpha_difference: None,
             });
         }
     }
@@ -130,6 +135,23 @@ impl Tally {
             let (found, suggestion) = describe();
             (found, suggestion, None)
         });
+    }
+
+    /// A colour that is not a design-system token: like [`Tally::miss_token`], with the alpha
+    /// difference to the suggested token reported apart from ΔE2000.
+    pub(crate) fn miss_colour(
+        &mut self,
+        node: &Node,
+        alpha_difference: Option<f64>,
+        describe: impl FnOnce() -> (String, String, Option<f64>),
+    ) {
+        let listed = self.sink.kept.len();
+        self.miss_token(node, describe);
+        if self.sink.kept.len() > listed
+            && let Some(finding) = self.sink.kept.last_mut()
+        {
+            finding.alpha_difference = alpha_difference;
+        }
     }
 
     /// A value that is not a design-system token: a warning; `describe` gives `(found,

@@ -4,15 +4,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
-use handoff_figma::model::{ComponentPropertyType, PaintType, StyleType};
+use handoff_figma::model::{ComponentPropertyType, StyleType};
 use handoff_figma::{Design, Node, NodeType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::Analyzer;
-use crate::background::background_of;
+use crate::background::{Seen, paint_name, seen_text};
 use crate::colour::{
-    Lab, Rgba, delta_e2000_lab, is_large_text, required_text_contrast, text_contrast,
+    Lab, Rgba, contrast_ratio, delta_e2000_lab, is_large_text, required_text_contrast,
 };
 use crate::finding::{DEFAULT_MAX_FINDINGS_PER_CATEGORY, Finding, Severity, Tally, worst};
 use crate::markdown::cell;
@@ -268,7 +268,7 @@ fn naming(design: &Design, scope: &Scope, inside: &[bool], limit: usize) -> Tall
 fn token_usage(design: &Design, scope: &Scope, inside: &[bool], limit: usize) -> Tally {
     let mut t = Tally::new("token_usage", limit);
     for node in scope.nodes(design) {
-        if inside[node.index as usize] || !node.visible {
+        if inside[node.index as usize] {
             continue;
         }
         let has_style = |keys: [&str; 2]| keys.iter().any(|k| node.styles.contains_key(*k));
@@ -382,9 +382,6 @@ fn component_metadata(design: &Design, scope: &Scope, limit: usize) -> Tally {
 fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOptions) -> Tally {
     let mut t = Tally::new("accessibility", o.max_findings_per_category);
     for node in scope.nodes(design) {
-        if !node.visible {
-            continue;
-        }
         if let Some(text) = node
             .text
             .as_deref()
@@ -392,50 +389,68 @@ fn accessibility(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOpti
         {
             let size = text.style.font_size.unwrap_or(0.0);
             let weight = text.style.font_weight.unwrap_or(400.0);
-            // Only solid text can be measured; gradients and images are left out.
-            let fills = || node.fills.iter().filter_map(solid_colour);
-            let measurable = fills().next().is_some()
-                && node
-                    .fills
-                    .iter()
-                    .filter(|p| p.visible)
-                    .all(|p| p.paint_type == PaintType::Solid);
-            if measurable {
-                let opacity = node.opacity.unwrap_or(1.0);
-                let background = background_of(design, node);
-                let mut colour = background.colour;
-                for fill in fills() {
-                    colour = fill.with_opacity(opacity).over(colour);
+            match seen_text(design, node) {
+                Some(Seen::Known {
+                    text: colour,
+                    background,
+                    source,
+                    blended,
+                }) => {
+                    let ratio = contrast_ratio(colour, background);
+                    let required = required_text_contrast(size, weight);
+                    if ratio + 1e-9 >= required {
+                        t.pass();
+                    } else {
+                        let kind = if is_large_text(size, weight) {
+                            "large"
+                        } else {
+                            "normal"
+                        };
+                        let blended = if blended {
+                            ", translucent layers blended in"
+                        } else {
+                            ""
+                        };
+                        t.fail(Severity::Error, node, || {
+                            (
+                                format!(
+                                    "contrast {:.2}:1 ({colour} on {background} {}{blended}), {kind} text needs {required}:1",
+                                    round2(ratio),
+                                    source.describe(),
+                                ),
+                                format!(
+                                    "Darken the text or lighten the background to reach {required}:1 (WCAG 2.2 1.4.3)"
+                                ),
+                            )
+                        });
+                    }
                 }
-                let ratio = text_contrast(colour, background.colour);
-                let required = required_text_contrast(size, weight);
-                if ratio + 1e-9 >= required {
-                    t.pass();
-                } else {
-                    let kind = if is_large_text(size, weight) {
-                        "large"
-                    } else {
-                        "normal"
-                    };
-                    let assumed = if background.assumed {
-                        ", page assumed white"
-                    } else {
-                        ""
-                    };
-                    t.fail(Severity::Error, node, || {
+                // Not a pass and not a failure: a note saying why it was not measured.
+                Some(Seen::Unknown { layer, paint }) => {
+                    t.sink.push(Severity::Info, node, || {
+                        let paint = paint_name(paint);
+                        let article = if paint.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        };
+                        let found = if layer.index == node.index {
+                            format!("contrast unknown: the text has {article} {paint} fill")
+                        } else {
+                            format!(
+                                "contrast unknown: text over {article} {paint} fill of {} '{}'",
+                                layer.node_type.as_str().to_ascii_lowercase().replace('_', " "),
+                                layer.name
+                            )
+                        };
                         (
-                            format!(
-                                "contrast {:.2}:1 ({} on {}{assumed}), {kind} text needs {required}:1",
-                                round2(ratio),
-                                colour,
-                                background.colour
-                            ),
-                            format!(
-                                "Darken the text or lighten the background to reach {required}:1 (WCAG 2.2 1.4.3)"
-                            ),
+                            found,
+                            "Check the contrast where the text is lightest against its background, or put it on a solid scrim (WCAG 2.2 1.4.3)".to_owned(),
+                            None,
                         )
                     });
                 }
+                None => {}
             }
             if size > 0.0 && size < o.min_text_px {
                 t.fail(Severity::Warning, node, || {
@@ -493,7 +508,7 @@ fn consistency(design: &Design, scope: &Scope, inside: &[bool], o: &HealthOption
     let mut font_sizes: BTreeMap<u64, (f64, u64, &Node)> = BTreeMap::new();
     let mut text_nodes = 0u64;
     for node in scope.nodes(design) {
-        if inside[node.index as usize] || !node.visible {
+        if inside[node.index as usize] {
             continue;
         }
         for colour in node

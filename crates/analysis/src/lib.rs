@@ -15,6 +15,7 @@ pub mod effort;
 pub mod effort_report;
 mod error;
 pub mod finding;
+mod fonts;
 pub mod health;
 mod markdown;
 mod model;

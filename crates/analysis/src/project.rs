@@ -1,15 +1,16 @@
 //! The project report: what a file or subtree contains, counted in one pass over the arena.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use handoff_figma::model::{PaintType, SharedStr, TypeStyle};
+use handoff_figma::model::{PaintType, SharedStr};
 use handoff_figma::{Design, NodeType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::Analyzer;
 use crate::colour::Rgba;
+use crate::fonts;
 use crate::markdown::{cell, percent};
 use crate::model::{self, is_top_level_frame};
 use crate::scope::Scope;
@@ -56,12 +57,26 @@ pub struct ProjectReport {
     pub detached_copies: Vec<DetachedCopy>,
 }
 
+/// One font face at one size. Faces differ by family, size, weight and style (italic, width…):
+/// Helvetica Neue 16 px Regular and Bold are two entries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FontUsage {
     pub family: String,
+    /// Figma's style name (`Bold Italic`), else read from the PostScript name, else named from
+    /// the weight and `italic`.
     pub style: String,
+    /// CSS weight (400 regular, 700 bold).
+    #[serde(default)]
+    pub weight: f64,
+    #[serde(default)]
+    pub italic: bool,
     pub size: f64,
+    /// Text layers showing this face (in all their text or in some characters).
     pub count: u64,
+    /// Of those, layers where it is only a per-character override run (styled words inside the
+    /// text), not the layer's own style.
+    #[serde(default)]
+    pub runs: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -107,7 +122,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> ProjectReport {
         component_reuse_rate: 0.0,
         detached_copies: Vec::new(),
     };
-    let mut fonts: HashMap<(&str, &str, u64), u64> = HashMap::new();
+    let mut fonts_used: HashMap<(String, String, u64, bool, u64), FontUsage> = HashMap::new();
     let mut colors: HashMap<[u8; 4], u64> = HashMap::new();
     let mut styles_used: HashSet<&str> = HashSet::new();
     let mut variables: HashSet<&str> = HashSet::new();
@@ -145,35 +160,18 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> ProjectReport {
             NodeType::Text => {
                 report.text_nodes += 1;
                 if let Some(text) = node.text.as_deref() {
-                    let base = &text.style;
-                    fn key<'a>(
-                        style: &'a TypeStyle,
-                        base: &'a TypeStyle,
-                    ) -> (&'a str, &'a str, u64) {
-                        let family = style
-                            .font_family
-                            .as_deref()
-                            .or(base.font_family.as_deref())
-                            .unwrap_or_default();
-                        let weight = style
-                            .font_style
-                            .as_deref()
-                            .or(base.font_style.as_deref())
-                            .unwrap_or_default();
-                        let size = style.font_size.or(base.font_size).unwrap_or(0.0);
-                        (family, weight, size.to_bits())
-                    }
-                    if text.style_override_table.is_empty() {
-                        *fonts.entry(key(base, base)).or_default() += 1;
-                    } else {
-                        let mut seen = BTreeSet::new();
-                        seen.insert(key(base, base));
-                        for style in text.style_override_table.values() {
-                            seen.insert(key(style, base));
-                        }
-                        for combination in seen {
-                            *fonts.entry(combination).or_default() += 1;
-                        }
+                    for (face, run_only) in fonts::faces(text) {
+                        let usage = fonts_used.entry(face.key()).or_insert_with(|| FontUsage {
+                            family: face.family.to_owned(),
+                            style: face.style.clone(),
+                            weight: face.weight,
+                            italic: face.italic,
+                            size: face.size,
+                            count: 0,
+                            runs: 0,
+                        });
+                        usage.count += 1;
+                        usage.runs += u64::from(run_only);
                     }
                 }
             }
@@ -208,21 +206,15 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> ProjectReport {
 
     report.styles_used = styles_used.len() as u64;
     report.variables_bound = variables.len() as u64;
-    report.fonts = fonts
-        .into_iter()
-        .map(|((family, style, size), count)| FontUsage {
-            family: family.to_owned(),
-            style: style.to_owned(),
-            size: f64::from_bits(size),
-            count,
-        })
-        .collect();
+    report.fonts = fonts_used.into_values().collect();
     report.fonts.sort_by(|a, b| {
         b.count
             .cmp(&a.count)
             .then_with(|| a.family.cmp(&b.family))
-            .then_with(|| a.style.cmp(&b.style))
             .then_with(|| a.size.total_cmp(&b.size))
+            .then_with(|| a.weight.total_cmp(&b.weight))
+            .then_with(|| a.italic.cmp(&b.italic))
+            .then_with(|| a.style.cmp(&b.style))
     });
     report.colors = colors
         .into_iter()
@@ -305,16 +297,18 @@ impl ProjectReport {
         if !self.fonts.is_empty() {
             let _ = writeln!(
                 md,
-                "\n## Fonts\n\n| Family | Style | Size | Text nodes |\n|---|---|---:|---:|"
+                "\n## Fonts\n\n| Family | Style | Weight | Size | Text nodes | In runs |\n|---|---|---:|---:|---:|---:|"
             );
             for f in self.fonts.iter().take(20) {
                 let _ = writeln!(
                     md,
-                    "| {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | {} | {} |",
                     cell(&f.family),
                     cell(&f.style),
+                    f.weight,
                     f.size,
-                    f.count
+                    f.count,
+                    f.runs
                 );
             }
             if self.fonts.len() > 20 {

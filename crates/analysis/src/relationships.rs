@@ -108,10 +108,17 @@ pub(crate) fn build(analyzer: &Analyzer<'_>, options: &RelationshipOptions) -> R
         instance_depth[i] = parent.map_or(0, |p| instance_depth[p])
             + u64::from(node.node_type == NodeType::Instance);
     }
-    // Instance counts over the whole design decide "unused"; the rest is about the scope.
-    let used_anywhere: HashSet<&str> = design
-        .nodes
-        .iter()
+    // Instance counts over the whole design (its shown layers) decide "unused"; the rest is about
+    // the scope.
+    let whole_design;
+    let whole = if scope.is_whole() {
+        scope
+    } else {
+        whole_design = Scope::whole(design);
+        &whole_design
+    };
+    let used_anywhere: HashSet<&str> = whole
+        .nodes(design)
         .filter(|node| node.node_type == NodeType::Instance)
         .filter_map(|node| node.component_id.as_deref())
         .collect();

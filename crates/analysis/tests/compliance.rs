@@ -169,3 +169,42 @@ fn a_category_filter_scores_only_the_categories_asked_for() {
     assert!(md.contains("Color Compliance"), "{md}");
     assert!(!md.contains("Typography Compliance"), "{md}");
 }
+
+/// Issue 21, defect 10: an alpha difference is reported apart from ΔE2000, not folded into it.
+#[test]
+fn alpha_difference_is_reported_apart_from_delta_e() {
+    let json = serde_json::json!({"name": "alpha", "document": {"id": "0:0", "name": "D", "type": "DOCUMENT", "children": [
+        {"id": "0:1", "name": "P", "type": "CANVAS", "children": [
+            {"id": "1:1", "name": "Scrim", "type": "RECTANGLE",
+             "fills": [{"type": "SOLID", "opacity": 0.1, "color": {"r": 0, "g": 0, "b": 0, "a": 1}}]},
+            {"id": "1:2", "name": "Ink", "type": "RECTANGLE",
+             "fills": [{"type": "SOLID", "color": {"r": 0, "g": 0, "b": 0, "a": 1}}]}
+        ]}
+    ]}});
+    let design = handoff_figma::parse_design(json.to_string().as_bytes()).unwrap();
+    let tokens =
+        parse_dtcg(br##"{"color": {"$type": "color", "black": {"$value": "#000000"}}}"##).unwrap();
+    let r = compliance_report(
+        &design,
+        &Scope::whole(&design),
+        &DesignSystem::Tokens(&tokens.tokens),
+        &ComplianceOptions::default(),
+    );
+    let colour: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.category == "color")
+        .collect();
+    assert_eq!(colour.len(), 1, "{colour:?}");
+    let scrim = colour[0];
+    assert_eq!(scrim.node_id, "1:1");
+    assert_eq!(scrim.delta_e, Some(0.0), "the colours are equal");
+    assert_eq!(scrim.alpha_difference, Some(0.9));
+    assert!(
+        scrim
+            .suggestion
+            .contains("ΔE2000 0.00, alpha differs by 0.90"),
+        "{}",
+        scrim.suggestion
+    );
+}

@@ -22,9 +22,13 @@ fn effort_has_one_item_per_frame_and_component_with_fibonacci_points() {
     );
     let button = &r.items[0];
     assert_eq!(button.complexity.interactions, 1);
-    assert_eq!(
-        button.estimate.story_points, 2,
-        "one interaction adds a point"
+    assert!(
+        button
+            .estimate
+            .drivers
+            .contains(&"1 interaction × 0.5 h = 0.5 h".to_owned()),
+        "{:?}",
+        button.estimate.drivers
     );
     let screen = &r.items[2];
     assert_eq!(screen.complexity.distinct_components, 1);
@@ -157,4 +161,93 @@ fn depth_limits_the_graph_and_says_what_it_left_out() {
     let r = relationships_report(&design, &Scope::whole(&design), &shallow);
     assert_eq!(levels(&r), [("1:1", 1), ("4:1", 1), ("5:1", 1)]);
     assert_eq!(r.components_beyond_depth, 3);
+}
+
+/// A SECTION holding `frames` screens, each with a title, three instances of a button with an
+/// interaction, and a few layers.
+fn section_of(frames: usize) -> handoff_figma::Design {
+    let screens: Vec<serde_json::Value> = (0..frames)
+        .map(|i| {
+            let instances: Vec<serde_json::Value> = (0..3)
+                .map(|j| {
+                    serde_json::json!({"id": format!("{i}:{j}b"), "name": "Button", "type": "INSTANCE",
+                     "componentId": "9:1", "children": [],
+                     "interactions": [{"trigger": {"type": "ON_CLICK"}, "actions": [{"type": "NODE", "destinationId": "9:9", "navigation": "NAVIGATE"}]}]})
+                })
+                .collect();
+            let mut children = vec![serde_json::json!({"id": format!("{i}:t"), "name": "Title", "type": "TEXT", "characters": "Title"})];
+            children.extend(instances);
+            serde_json::json!({"id": format!("{i}:0"), "name": format!("Screen {i}"), "type": "FRAME",
+             "absoluteBoundingBox": {"x": 0, "y": i * 900, "width": 375, "height": 812},
+             "children": children})
+        })
+        .collect();
+    let json = serde_json::json!({"name": "flows", "document": {"id": "0:0", "name": "D", "type": "DOCUMENT", "children": [
+        {"id": "0:1", "name": "P", "type": "CANVAS", "children": [
+            {"id": "5:0", "name": "Checkout flow", "type": "SECTION",
+             "absoluteBoundingBox": {"x": 0, "y": 0, "width": 2120, "height": 10677},
+             "children": screens}
+        ]}
+    ]}});
+    handoff_figma::parse_design(json.to_string().as_bytes()).unwrap()
+}
+
+/// Issue 21, defect 12: a section's estimate grows with the screens, components, interactions and
+/// text inside it, and says how much each contributed.
+#[test]
+fn a_large_section_is_estimated_from_what_it_contains() {
+    let estimate_of = |frames: usize| {
+        let design = section_of(frames);
+        let r = effort_report(&design, &Scope::whole(&design));
+        let item = r.items.into_iter().find(|i| i.node_id == "5:0").unwrap();
+        (item.complexity, item.estimate)
+    };
+    let (one, small) = estimate_of(1);
+    let (many, large) = estimate_of(23);
+    assert_eq!((one.frames, many.frames), (1, 23));
+    assert_eq!(
+        (
+            many.text_layers,
+            many.interactions,
+            many.distinct_components
+        ),
+        (23, 69, 1)
+    );
+    assert!(
+        large.story_points > small.story_points,
+        "{small:?} {large:?}"
+    );
+    assert!(large.story_points >= 21, "{large:?}");
+    assert!(large.hours_min >= 23 * 2, "{large:?}");
+    // The reasoning lists what each count added, and adds up to the estimate.
+    assert!(
+        large.drivers.iter().any(|d| d == "23 frames × 2 h = 46 h"),
+        "{:?}",
+        large.drivers
+    );
+    assert!(
+        large
+            .drivers
+            .iter()
+            .any(|d| d.starts_with("69 interactions × ")),
+        "{:?}",
+        large.drivers
+    );
+    let total: f64 = large.contributions.iter().map(|c| c.hours).sum();
+    assert!(
+        f64::from(large.hours_min) <= total && total <= f64::from(large.hours_max),
+        "{total} {large:?}"
+    );
+}
+
+#[test]
+fn one_story_point_reads_singular_in_the_report() {
+    let json = br#"{"name":"x","document":{"id":"0:0","name":"D","type":"DOCUMENT","children":[{"id":"0:1","name":"P","type":"CANVAS","children":[
+        {"id":"1:1","name":"Dot","type":"COMPONENT","children":[]}]}]}}"#;
+    let design = handoff_figma::parse_design(json).unwrap();
+    let md = effort_report(&design, &Scope::whole(&design)).to_markdown();
+    assert!(
+        md.contains("**Total**: 1 story point, 1–2 hours over 1 item\n"),
+        "{md}"
+    );
 }

@@ -95,12 +95,23 @@ fn real_fixtures_match_the_published_node_counts_and_depths() {
         ("figma-export-octicons.file.json", (1168, 9)),
     ]);
     for (name, design) in common::shared_fixtures() {
-        let r = project_report(&design, &Scope::whole(&design));
+        let &(nodes, depth) = expected.get(name.as_str()).unwrap();
+        // The parse keeps every object; the report counts the shown ones (hidden layers and
+        // everything inside them are left out, see tests/hidden.rs).
+        let hidden = design
+            .nodes
+            .iter()
+            .filter(|n| !n.visible || design.ancestors(n.index).any(|a| !a.visible))
+            .count() as u64;
+        let parsed_depth = design.nodes.iter().map(|n| n.depth).max().unwrap_or(0);
         assert_eq!(
-            Some(&(r.nodes, r.max_depth)),
-            expected.get(name.as_str()),
+            (design.nodes.len() as u64, u64::from(parsed_depth) + 1),
+            (nodes, depth),
             "{name}"
         );
+        let r = project_report(&design, &Scope::whole(&design));
+        assert_eq!(r.nodes, nodes - hidden, "{name}");
+        assert!(r.max_depth <= depth, "{name}");
     }
 }
 
@@ -117,4 +128,69 @@ fn an_empty_design_reports_zeros() {
     let design = handoff_figma::Design::default();
     let r = project_report(&design, &Scope::whole(&design));
     assert_eq!((r.nodes, r.max_depth, r.component_reuse_rate), (0, 0, 0.0));
+}
+
+/// Issue 21, defect 3: faces are told apart by weight and style even when Figma sends no
+/// `fontStyle` (files before 2020 send only `fontPostScriptName`, `fontWeight` and `italic`),
+/// and per-character override runs are entries of their own.
+#[test]
+fn fonts_keep_weight_and_style_and_list_override_runs() {
+    let text = |id: &str, style: serde_json::Value, extra: serde_json::Value| {
+        let mut node = serde_json::json!({
+            "id": id, "name": id, "type": "TEXT", "characters": "Hello world", "style": style
+        });
+        if let (Some(node), Some(extra)) = (node.as_object_mut(), extra.as_object()) {
+            node.extend(extra.clone());
+        }
+        node
+    };
+    let regular = serde_json::json!({"fontFamily": "Helvetica Neue", "fontPostScriptName": "HelveticaNeue", "fontWeight": 400, "fontSize": 16});
+    let bold = serde_json::json!({"fontFamily": "Helvetica Neue", "fontPostScriptName": "HelveticaNeue-Bold", "fontWeight": 700, "fontSize": 16});
+    let json = serde_json::json!({"name": "fonts", "document": {"id": "0:0", "name": "D", "type": "DOCUMENT", "children": [
+        {"id": "0:1", "name": "P", "type": "CANVAS", "children": [
+            text("1:1", regular.clone(), serde_json::json!({})),
+            text("1:2", bold, serde_json::json!({})),
+            // "Hello " regular, "world" italic through an override run; the unused entry 2 and
+            // the colour-only entry 3 (applied to nothing new) add no face.
+            text("1:3", regular, serde_json::json!({
+                "characterStyleOverrides": [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 3],
+                "styleOverrideTable": {
+                    "1": {"fontFamily": "Helvetica Neue", "fontPostScriptName": "HelveticaNeue-Italic", "italic": true, "fontWeight": 400},
+                    "2": {"fontSize": 40},
+                    "3": {"fills": [{"type": "SOLID", "color": {"r": 1, "g": 0, "b": 0, "a": 1}}]}
+                }
+            })),
+        ]}
+    ]}});
+    let design = handoff_figma::parse_design(json.to_string().as_bytes()).unwrap();
+    let r = project_report(&design, &Scope::whole(&design));
+    let fonts: Vec<(&str, &str, f64, bool, f64, u64, u64)> = r
+        .fonts
+        .iter()
+        .map(|f| {
+            (
+                f.family.as_str(),
+                f.style.as_str(),
+                f.weight,
+                f.italic,
+                f.size,
+                f.count,
+                f.runs,
+            )
+        })
+        .collect();
+    assert_eq!(
+        fonts,
+        vec![
+            ("Helvetica Neue", "Regular", 400.0, false, 16.0, 2, 0),
+            ("Helvetica Neue", "Italic", 400.0, true, 16.0, 1, 1),
+            ("Helvetica Neue", "Bold", 700.0, false, 16.0, 1, 0),
+        ]
+    );
+    assert!(
+        r.to_markdown()
+            .contains("| Helvetica Neue | Bold | 700 | 16 | 1 | 0 |"),
+        "{}",
+        r.to_markdown()
+    );
 }

@@ -11,7 +11,8 @@ use handoff_analysis::{Scope, project_report};
 use proptest::prelude::*;
 use serde_json::Value;
 
-/// The counts a reader would make by hand, from the JSON alone (no shared code with the crate).
+/// The counts a reader would make by hand, from the JSON alone (no shared code with the crate),
+/// of the layers Figma shows.
 #[derive(Debug, Default, PartialEq)]
 struct Recount {
     nodes: u64,
@@ -41,6 +42,10 @@ fn recount(json: &Value) -> Recount {
     let mut stack: Vec<(&Value, u64, Option<&str>)> =
         roots.into_iter().map(|n| (n, 1, None)).collect();
     while let Some((node, depth, parent_type)) = stack.pop() {
+        // What Figma shows: a hidden layer and everything inside it are not counted.
+        if node["visible"] == Value::Bool(false) {
+            continue;
+        }
         let ty = node["type"].as_str().unwrap_or("");
         r.nodes += 1;
         r.max_depth = r.max_depth.max(depth);

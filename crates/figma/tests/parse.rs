@@ -488,3 +488,44 @@ fn progress_reports_rising_offsets_and_changes_nothing() {
     let expected: Vec<String> = (0..300_000).map(|n| format!("1:{n}")).collect();
     assert_eq!(ids, expected);
 }
+
+/// The older paint fields are kept only where they are the paint (no `fills`: 2018-era frames
+/// and groups, and a page's colour), and Dev Mode's `devStatus` is read.
+#[test]
+fn older_background_fields_and_dev_status_are_read() {
+    let json = br#"{"name":"old","document":{"id":"0:0","name":"D","type":"DOCUMENT","children":[
+        {"id":"0:1","name":"P","type":"CANVAS","backgroundColor":{"r":0,"g":0,"b":0,"a":1},"children":[
+            {"id":"1:1","name":"Old frame","type":"FRAME",
+             "background":[{"type":"SOLID","color":{"r":1,"g":0,"b":0,"a":1}}],
+             "backgroundColor":{"r":1,"g":0,"b":0,"a":1},
+             "devStatus":{"type":"READY_FOR_DEV"},"children":[]},
+            {"id":"1:2","name":"Old group","type":"GROUP",
+             "backgroundColor":{"r":0,"g":1,"b":0,"a":1},"children":[]},
+            {"id":"1:3","name":"New frame","type":"FRAME",
+             "fills":[{"type":"SOLID","color":{"r":0,"g":0,"b":1,"a":1}}],
+             "background":[{"type":"SOLID","color":{"r":0,"g":0,"b":1,"a":1}}],
+             "backgroundColor":{"r":0,"g":0,"b":1,"a":1},"children":[]},
+            {"id":"1:4","name":"Empty group","type":"GROUP","fills":[],"background":[],
+             "backgroundColor":{"r":0,"g":0,"b":0,"a":0},"children":[]}
+        ]}]}}"#;
+    let design = parse_design(json).unwrap();
+    let node = |id: &str| design.find(id).unwrap();
+    assert_eq!(
+        node("0:1").extras.background_color.map(|c| (c.r, c.a)),
+        Some((0.0, 1.0))
+    );
+    let old = node("1:1");
+    assert_eq!(old.extras.background.len(), 1);
+    assert_eq!(
+        old.extras
+            .dev_status
+            .as_ref()
+            .map(|s| s.status_type.as_str()),
+        Some("READY_FOR_DEV")
+    );
+    assert_eq!(node("1:2").extras.background_color.map(|c| c.g), Some(1.0));
+    // Newer files repeat their fills in the older fields: nothing is kept, nothing allocated.
+    for id in ["1:3", "1:4"] {
+        assert!(!node(id).extras.is_set(), "{id}");
+    }
+}

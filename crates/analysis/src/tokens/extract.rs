@@ -409,9 +409,6 @@ fn collect(design: &Design, scope: &Scope, system_only: bool) -> Vec<Token> {
     };
     collect_declared_variables(&mut c, design);
     for node in scope.nodes(design) {
-        if !node.visible {
-            continue;
-        }
         collect_paints(
             &mut c,
             design,

@@ -185,6 +185,16 @@ pub struct DevResource {
     pub url: String,
 }
 
+/// Dev Mode status of a node (`devStatus`): `READY_FOR_DEV` or `COMPLETED`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DevStatus {
+    #[serde(rename = "type")]
+    pub status_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// Which fields of an instance sublayer were overridden (`overrides`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::component::{
-    Annotation, ComponentProperty, ComponentPropertyDefinition, DevResource, ExportSetting,
-    InstanceOverride,
+    Annotation, ComponentProperty, ComponentPropertyDefinition, DevResource, DevStatus,
+    ExportSetting, InstanceOverride,
 };
 use super::figma_enum::figma_enum;
 use super::layout::{Constraints, Layout, LayoutGrid, Rect, StrokeAlign, StrokeWeights};
-use super::paint::{Effect, Paint};
+use super::paint::{Color, Effect, Paint};
 use super::prototype::Interaction;
 use super::rare::{HasEmpty, Rare};
 use super::shared_list::SharedList;
@@ -213,6 +213,19 @@ pub struct NodeExtras {
     pub annotations: Vec<Annotation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dev_resources: Vec<DevResource>,
+    /// Dev Mode status (`devStatus`), when the designer set one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dev_status: Option<DevStatus>,
+    /// The older paint fields of frames and groups (`background`, then
+    /// `backgroundColor`), kept only when the node sends no `fills`: files
+    /// from before fills replaced them (2018) paint frames with these.
+    /// Newer files send them as copies of `fills`, so they are dropped there.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub background: Vec<Paint>,
+    /// A CANVAS's page colour, or a fill-less frame's older `backgroundColor`
+    /// (see `background`); absent when transparent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub background_color: Option<Color>,
 }
 
 static EMPTY_EXTRAS: NodeExtras = NodeExtras {
@@ -229,6 +242,9 @@ static EMPTY_EXTRAS: NodeExtras = NodeExtras {
     export_settings: Vec::new(),
     annotations: Vec::new(),
     dev_resources: Vec::new(),
+    dev_status: None,
+    background: Vec::new(),
+    background_color: None,
 };
 
 impl HasEmpty for NodeExtras {

@@ -14,7 +14,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use super::intern::Interner;
 use super::split::TailPlan;
 use crate::model::layout::NullableRect;
-use crate::model::{GridLayout, Node, NodeExtras, NodeIndex, NodeType, Text};
+use crate::model::{GridLayout, Node, NodeExtras, NodeIndex, NodeType, Rare, Text};
 
 /// Where parsed nodes go, who hears how far the parse has got, and which
 /// nodes another thread parses (see [`super::split`]).
@@ -232,6 +232,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
             // (e.g. a plugin's custom data) they would mislead consumers.
             node.text = None;
         }
+        drop_copied_background(node);
         node.layout = intern.layout(std::mem::take(&mut node.layout));
         Ok(Parsed::Node(index))
     }
@@ -409,6 +410,21 @@ fn read_field<'de, A: MapAccess<'de>>(
         }
         NodeKey::Annotations => set_extra(node, |extras| &mut extras.annotations, list(map)?),
         NodeKey::DevResources => set_extra(node, |extras| &mut extras.dev_resources, list(map)?),
+        NodeKey::DevStatus => set_extra(node, |extras| &mut extras.dev_status, map.next_value()?),
+        // Read like `fills` (same interning, so a copy of the fills costs
+        // nothing); `drop_copied_background` keeps them only where they paint.
+        NodeKey::Background => {
+            let background = intern.paints(map)?;
+            set_extra(node, |extras| &mut extras.background, background.to_vec());
+        }
+        NodeKey::BackgroundColor => {
+            let colour: Option<crate::model::Color> = map.next_value()?;
+            set_extra(
+                node,
+                |extras| &mut extras.background_color,
+                colour.filter(|colour| colour.a > 0.0),
+            );
+        }
         NodeKey::Id | NodeKey::Children | NodeKey::Other => {
             map.next_value::<IgnoredAny>()?;
         }
@@ -518,6 +534,30 @@ fn set_extra<T: Default + PartialEq>(
     }
 }
 
+/// Keeps `background` / `backgroundColor` only where they are the paint: on a
+/// node without fills (2018-era frames and groups; a CANVAS's page colour),
+/// and `backgroundColor` only when `background` is absent. Newer files repeat
+/// the fills in them, and keeping those copies would hold the extras of nearly
+/// every frame.
+fn drop_copied_background(node: &mut Node) {
+    let extras = &*node.extras;
+    let copied = !node.fills.is_empty();
+    let shadowed = !extras.background.is_empty() && extras.background_color.is_some();
+    if !(copied && (!extras.background.is_empty() || extras.background_color.is_some()))
+        && !shadowed
+    {
+        return;
+    }
+    let extras = node.extras.make_mut();
+    if copied {
+        extras.background = Vec::new();
+    }
+    extras.background_color = None;
+    if *extras == NodeExtras::default() {
+        node.extras = Rare::default();
+    }
+}
+
 fn grid(node: &mut Node) -> &mut GridLayout {
     node.layout.make_mut().grid.get_or_insert_with(Box::default)
 }
@@ -609,6 +649,9 @@ enum NodeKey {
     ExportSettings,
     Annotations,
     DevResources,
+    DevStatus,
+    Background,
+    BackgroundColor,
     #[serde(other)]
     Other,
 }

@@ -508,18 +508,9 @@ impl<'a> Prepared<'a> {
             wiki: format!("[[File:{screenshot_filename}]]"),
         });
 
-        // Effort from the analysis crate's formula, fed with what this node really contains.
-        let complexity_input = effort::Complexity {
-            nodes: subject.node_count as u64,
-            distinct_components: subject.dependencies.len() as u64,
-            properties: subject.properties.len() as u64,
-            variants: subject.variants.len() as u64,
-            interactions: subject.interactions.len() as u64,
-            text_inputs: subject.text_inputs as u64,
-            states: subject.states.len() as u64,
-            has_geometry: subject.width.is_some(),
-        };
-        let estimate = effort::estimate(&complexity_input);
+        // Effort from the analysis crate's formula over its own count of this node's layers, so a
+        // ticket and the effort report agree.
+        let estimate = effort::estimate(&subject.complexity);
         let complexity = match estimate.complexity {
             ComplexityClass::Simple => "simple",
             ComplexityClass::Medium => "medium",
@@ -722,7 +713,7 @@ impl<'a> Prepared<'a> {
                 screenshot_markdown,
                 extracted_colors,
                 extracted_typography,
-                design_status: "Ready for Development".to_owned(),
+                design_status: subject.dev_status,
                 last_modified: design.file.last_modified.clone().unwrap_or_default(),
                 version: design.file.version.clone().unwrap_or_default(),
             },

@@ -70,6 +70,11 @@ fn fallback(key: TemplateKey, settings: &Settings) -> TemplateContext {
         instance_count: 0,
         text_inputs: 0,
         states: Vec::new(),
+        dev_status: String::new(),
+        complexity: handoff_analysis::effort::Complexity {
+            nodes: 1,
+            ..Default::default()
+        },
     };
     super::build_from_subject(&design, subject, key, settings, None)
 }

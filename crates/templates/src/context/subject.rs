@@ -5,6 +5,9 @@
 use std::cell::{Cell, OnceCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use handoff_analysis::Scope;
+use handoff_analysis::effort;
+use handoff_analysis::effort_report;
 use handoff_figma::model::{ComponentPropertyType, PaintType, PropertyValue};
 use handoff_figma::{Design, Node, NodeIndex, NodeType};
 use serde::Serialize;
@@ -113,6 +116,10 @@ pub struct Subject {
     pub text_inputs: usize,
     /// Distinct interaction states seen in variant names (hover, disabled…).
     pub states: Vec<String>,
+    /// Figma's Dev Mode status (`Ready for development`, `Completed`), empty when none is set.
+    pub dev_status: String,
+    /// What the effort estimate counts (the analysis crate's measure of the same layers).
+    pub complexity: effort::Complexity,
 }
 
 const STATE_WORDS: &[&str] = &[
@@ -281,7 +288,10 @@ impl<'a> NodeIds<'a> {
 /// The subject for `index`.
 pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> Option<Subject> {
     let node = design.node(index)?;
-    let subtree = design.subtree(index);
+    // The analysis crate's scope decides which layers count: hidden ones (and everything inside
+    // them) are left out of the facts, as they are out of every report.
+    let scope = Scope::of_index(design, index);
+    let complexity = effort_report::measure(design, &scope, node);
     let page_name = if node.node_type == NodeType::Canvas {
         node.name.clone()
     } else {
@@ -401,10 +411,7 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
     let mut text_inputs = 0;
     let mut states: BTreeSet<&'static str> = BTreeSet::new();
 
-    for n in subtree {
-        if !n.visible {
-            continue;
-        }
+    for n in scope.nodes(design) {
         if INPUT_WORDS.iter().any(|w| contains_word(&n.name, w)) {
             text_inputs += 1;
         }
@@ -617,6 +624,7 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
         dependencies: owned(dependencies),
         children: design
             .children_of(node)
+            .filter(|c| scope.shows(c.index as usize))
             .take(30)
             .map(|c| ChildFact {
                 node_id: c.id.clone(),
@@ -626,11 +634,36 @@ pub(crate) fn extract(design: &Design, ids: &NodeIds<'_>, index: NodeIndex) -> O
             .collect(),
         annotations,
         documentation_links,
-        node_count: subtree.len(),
+        node_count: usize::try_from(complexity.nodes).unwrap_or(usize::MAX),
         instance_count,
         text_inputs,
         states: states.into_iter().map(str::to_owned).collect(),
+        dev_status: dev_status_label(node),
+        complexity,
     })
+}
+
+/// Figma's Dev Mode status of the node, for people (`Ready for development`); empty when the
+/// designer set none, so nothing is claimed.
+fn dev_status_label(node: &Node) -> String {
+    match node
+        .extras
+        .dev_status
+        .as_ref()
+        .map(|s| s.status_type.as_str())
+    {
+        None | Some("") => String::new(),
+        Some("READY_FOR_DEV") => "Ready for development".to_owned(),
+        Some("COMPLETED") => "Completed".to_owned(),
+        Some(other) => {
+            let words = other.to_ascii_lowercase().replace('_', " ");
+            let mut chars = words.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        }
+    }
 }
 
 /// The first [`MAX_TOKENS`] names of a set, owned.
