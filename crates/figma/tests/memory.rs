@@ -126,3 +126,41 @@ fn a_deep_chain_builds_its_tree_context_in_bounded_memory() {
     let indent = deepest.map(|line| line.len() - line.trim_start().len());
     assert_eq!(indent, Some(2 * LEVELS));
 }
+
+/// A field of `/proc/self/status` in bytes (`VmRSS`, `VmHWM`); `None` off Linux.
+fn proc_status_bytes(field: &str) -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with(field))?;
+    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+/// The parse recurses once per level, on stack that serde_stacker maps outside the heap: what a
+/// level costs there is the resident memory the parse adds beyond its heap. Each level's frame
+/// held a whole `Node` and a temporary of every field type: in this test's (debug) build 14.5 KB a
+/// level, 1.4 GB for this chain; now it holds the arena index and the map being read, and the
+/// level costs the frames of serde's own recursion (~5 KB in debug; release: docs/benchmarks.md).
+///
+/// The resident peak is the process's: nextest runs each test in a process of its own.
+#[test]
+fn a_deep_chain_parses_with_little_stack_per_level() {
+    const LEVELS: usize = 100_000;
+    let input = deep_file(LEVELS);
+    let Some(before) = proc_status_bytes("VmRSS:") else {
+        return;
+    };
+    let (design, heap_peak) = peak_during(|| parse_design(&input).unwrap());
+    assert_eq!(design.nodes.len(), LEVELS + 2);
+    let resident_peak = proc_status_bytes("VmHWM:").unwrap();
+    let stack = resident_peak.saturating_sub(before).saturating_sub(heap_peak);
+    let per_level = stack / LEVELS;
+    eprintln!(
+        "resident +{} MB, heap peak {} MB, stack ~{per_level} bytes a level",
+        (resident_peak - before) >> 20,
+        heap_peak >> 20
+    );
+    assert!(
+        per_level <= 8_000,
+        "{per_level} bytes of stack a level (heap peak {heap_peak} bytes, resident peak {resident_peak})"
+    );
+}

@@ -403,7 +403,7 @@ fn tolerates_unknown_types_nulls_and_old_files() {
     let design = parse_design(json).unwrap();
     let node = &design.nodes[1];
     assert_eq!(node.node_type, NodeType::Other("HOLOGRAM".into()));
-    assert_eq!(node.absolute_render_bounds, None);
+    assert_eq!(node.extras.absolute_render_bounds, None);
     assert_eq!(node.extras.interactions.len(), 1);
     assert_eq!(node.extras.interactions[0].actions.len(), 1);
     assert!(node.children.is_empty());

@@ -339,7 +339,11 @@ pub(crate) fn layout(node: &Node, parent: Option<&Node>, is_root: bool) -> Optio
         tokens.push(format_args!("x={}", num(rect.x - parent_rect.x)));
         tokens.push(format_args!("y={}", num(rect.y - parent_rect.y)));
     }
-    if let Some(rotation) = node.rotation.filter(|rotation| rotation.abs() > 0.01) {
+    if let Some(rotation) = node
+        .extras
+        .rotation
+        .filter(|rotation| rotation.abs() > 0.01)
+    {
         tokens.push(format_args!("rot={}", num(-rotation.to_degrees())));
     }
     match own.overflow_direction.as_deref() {

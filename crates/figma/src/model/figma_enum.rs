@@ -3,9 +3,10 @@
 //! Figma adds enum values over time (node types, paint types, triggers). A
 //! closed serde enum would turn every new value into a parse error, so each
 //! Figma enum is declared with [`figma_enum!`], which maps known strings to
-//! variants and keeps anything else as `Other(String)`.
+//! variants and keeps anything else as `Other(Box<str>)` (a boxed string: 8 bytes smaller
+//! than a `String`, and every node holds a few of these enums).
 
-/// Declares a Figma string enum with an `Other(String)` fallback, `as_str`,
+/// Declares a Figma string enum with an `Other(Box<str>)` fallback, `as_str`,
 /// `Display`, `Serialize` and `Deserialize`.
 macro_rules! figma_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
@@ -14,7 +15,7 @@ macro_rules! figma_enum {
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
             /// A value this version of handoff does not know, kept verbatim.
-            Other(String),
+            Other(Box<str>),
         }
 
         impl $name {
@@ -30,7 +31,7 @@ macro_rules! figma_enum {
             pub fn from_figma(text: &str) -> Self {
                 match text {
                     $($text => Self::$variant,)+
-                    other => Self::Other(other.to_owned()),
+                    other => Self::Other(other.into()),
                 }
             }
         }

@@ -58,7 +58,7 @@ figma_enum! {
 
 impl Default for NodeType {
     fn default() -> Self {
-        Self::Other(String::new())
+        Self::Other(Box::default())
     }
 }
 
@@ -135,15 +135,11 @@ pub struct Node {
     pub blend_mode: Option<SharedStr>,
     /// Degrees.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rotation: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clips_content: Option<bool>,
 
     #[serde(skip_serializing_if = "Option::is_none")]
     pub absolute_bounding_box: Option<Rect>,
     /// `None` when absent or when Figma sent null members (invisible nodes).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub absolute_render_bounds: Option<Rect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub constraints: Option<Constraints>,
     /// Auto-layout fields; out of line because most nodes set none, shared
@@ -181,6 +177,12 @@ pub struct Node {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeExtras {
+    /// Rare on the nodes of real files, so kept out of line (every byte of
+    /// `Node` is paid once per node: a million-node file holds a million).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub absolute_render_bounds: Option<Rect>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub individual_stroke_weights: Option<StrokeWeights>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -229,6 +231,8 @@ pub struct NodeExtras {
 }
 
 static EMPTY_EXTRAS: NodeExtras = NodeExtras {
+    rotation: None,
+    absolute_render_bounds: None,
     individual_stroke_weights: None,
     stroke_dashes: Vec::new(),
     rectangle_corner_radii: None,

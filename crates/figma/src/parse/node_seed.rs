@@ -283,7 +283,7 @@ fn read_field<'de, A: MapAccess<'de>>(
         ),
         NodeKey::Opacity => node.opacity = map.next_value()?,
         NodeKey::BlendMode => node.blend_mode = map.next_value()?,
-        NodeKey::Rotation => node.rotation = map.next_value()?,
+        NodeKey::Rotation => set_extra(node, |extras| &mut extras.rotation, map.next_value()?),
         NodeKey::ClipsContent => node.clips_content = map.next_value()?,
         NodeKey::AbsoluteBoundingBox => {
             node.absolute_bounding_box = map
@@ -291,9 +291,10 @@ fn read_field<'de, A: MapAccess<'de>>(
                 .and_then(NullableRect::complete);
         }
         NodeKey::AbsoluteRenderBounds => {
-            node.absolute_render_bounds = map
+            let bounds = map
                 .next_value::<Option<NullableRect>>()?
                 .and_then(NullableRect::complete);
+            set_extra(node, |extras| &mut extras.absolute_render_bounds, bounds);
         }
         NodeKey::Constraints => node.constraints = map.next_value()?,
         NodeKey::LayoutMode => node.layout.make_mut().layout_mode = map.next_value()?,

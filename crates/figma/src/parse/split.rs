@@ -239,9 +239,9 @@ fn join(
 fn parse_tail(input: FastInput<'_>, ranges: &[TailRange], parsed_to: &AtomicUsize) -> Option<Tail> {
     let capacity = ranges
         .iter()
-        .map(|range| range.end - range.start)
-        .sum::<usize>()
-        / 1_000;
+        .filter_map(|range| input.bytes.get(range.start..range.end))
+        .map(super::node_capacity)
+        .sum::<usize>();
     let mut arena = Arena::new(
         capacity.min(input.max_nodes),
         Progress::new(input.bytes, None),
