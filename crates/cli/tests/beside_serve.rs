@@ -51,7 +51,12 @@ struct Serve {
 
 impl Serve {
     fn start(data: &Path) -> Self {
+        Self::start_with(data, &[])
+    }
+
+    fn start_with(data: &Path, env: &[(&str, &str)]) -> Self {
         let mut child = handoff()
+            .envs(env.iter().copied())
             .args([
                 "serve",
                 "--bind",
@@ -309,6 +314,67 @@ fn mcp_over_stdio_works_while_serve_holds_the_embedded_store() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    server.stop();
+}
+
+#[test]
+fn a_figma_token_is_stored_through_the_running_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path();
+    let secret = (
+        "HANDOFF_SECRET_KEY",
+        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+    );
+    let server = Serve::start_with(data, &[secret]);
+    let (status, body) = server.get("/api/v1/me/figma-token", None);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["configured"],
+        false
+    );
+    let out = handoff()
+        .env(secret.0, secret.1)
+        .args([
+            "users",
+            "set-figma-token",
+            "local",
+            "--token",
+            "figd_through_the_server",
+        ])
+        .arg("--data-dir")
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("for user local in org default"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, body) = server.get("/api/v1/me/figma-token", None);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["configured"],
+        true
+    );
+    // An unknown user is the caller's mistake, as against the store.
+    let unknown = handoff()
+        .env(secret.0, secret.1)
+        .args([
+            "users",
+            "set-figma-token",
+            "u_nobody",
+            "--token",
+            "figd_x",
+            "--data-dir",
+        ])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
     server.stop();
 }
 
