@@ -8,7 +8,7 @@ use handoff_figma_api::{FigmaClient, FigmaClientConfig, ResponseCache};
 use handoff_store::Store;
 use handoff_templates::{Registry, RegistryConfig};
 
-use crate::auth::{Caller, KeyPresence};
+use crate::auth::{Caller, KeyPresence, LocalAdminSecret};
 use crate::config::Config;
 use crate::error::AppError;
 
@@ -18,6 +18,8 @@ pub struct App {
     figma: FigmaClient,
     templates: Arc<Registry>,
     key_presence: KeyPresence,
+    /// Set by `handoff serve` over the embedded store ([`App::enable_local_admin`]).
+    local_admin: Option<LocalAdminSecret>,
     started: Instant,
 }
 
@@ -54,6 +56,7 @@ impl App {
             figma,
             templates: Arc::new(templates),
             key_presence: KeyPresence::default(),
+            local_admin: None,
             started: Instant::now(),
         })
     }
@@ -84,6 +87,42 @@ impl App {
     pub async fn authenticate(&self, authorization: Option<&[u8]>) -> Result<Caller, AppError> {
         crate::auth::authenticate(&self.config, &self.store, &self.key_presence, authorization)
             .await
+    }
+
+    /// Who is calling, when the transport knows whether the peer is on this host: a local admin
+    /// token ([`LocalAdminSecret`]) is decided here, anything else by [`App::authenticate`].
+    pub async fn authenticate_peer(
+        &self,
+        authorization: Option<&[u8]>,
+        same_host: bool,
+    ) -> Result<Caller, AppError> {
+        if crate::auth::presents_local_admin(authorization) {
+            self.check_local_admin(authorization, same_host)?;
+            return crate::auth::local_admin_caller();
+        }
+        self.authenticate(authorization).await
+    }
+
+    /// Makes this process accept a fresh local admin token and returns it (to be written, readable
+    /// by its owner only, where the CLI finds it). Replaces any earlier one.
+    pub fn enable_local_admin(&mut self) -> String {
+        let (secret, token) = LocalAdminSecret::generate();
+        self.local_admin = Some(secret);
+        token
+    }
+
+    /// Whether this process serves the local admin routes ([`App::enable_local_admin`]).
+    pub fn local_admin_enabled(&self) -> bool {
+        self.local_admin.is_some()
+    }
+
+    /// Admits a request to the local admin routes: see [`crate::auth::check_local_admin`].
+    pub fn check_local_admin(
+        &self,
+        authorization: Option<&[u8]>,
+        same_host: bool,
+    ) -> Result<(), AppError> {
+        crate::auth::check_local_admin(self.local_admin.as_ref(), authorization, same_host)
     }
 
     /// Seconds since this process's `App` was built.

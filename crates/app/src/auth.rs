@@ -17,6 +17,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use handoff_store::{Id, Identity, Session, Store};
+use sha2::{Digest, Sha256};
 
 use crate::config::{AuthMode, Config};
 use crate::error::{AppError, ErrorKind};
@@ -28,10 +29,82 @@ pub const LOCAL_ORG: &str = "default";
 
 const API_KEY_PREFIX: &str = "hk_";
 const SESSION_TOKEN_PREFIX: &str = "hs_";
+/// The local admin token of a running `handoff serve` (see [`LocalAdminSecret`]).
+const LOCAL_ADMIN_PREFIX: &str = "hl_";
 /// Not allowed inside ids, so it separates a session token's parts unambiguously.
 const SESSION_TOKEN_SEPARATOR: char = '~';
 /// Longer header values are rejected before any parsing (ids are bounded by the store anyway).
 const MAX_AUTHORIZATION_LEN: usize = 1024;
+
+/// The secret a `handoff serve` over the embedded store shares with the `handoff` commands run by
+/// the same OS user, through a mode-0600 runtime file in the data directory: the embedded store
+/// admits one process at a time, so while the server holds it, `handoff keys|users|mcp` reach the
+/// store through the server instead, presenting this token. Whoever can read the file can open the
+/// store itself when the server is stopped, so the token grants nothing more than that: the admin
+/// routes, and MCP as the local user (what `handoff mcp` over stdio is). It is accepted only from
+/// this host (see [`check_local_admin`]) and lives only as long as the process.
+///
+/// Only the token's SHA-256 is kept, so comparing it takes the same time however much of a guess
+/// is right (as for API keys).
+#[derive(Debug)]
+pub struct LocalAdminSecret {
+    sha256: [u8; 32],
+}
+
+impl LocalAdminSecret {
+    /// A fresh secret and its token (`hl_` + 64 hex digits), to be written to the runtime file.
+    pub fn generate() -> (Self, String) {
+        let token = format!(
+            "{LOCAL_ADMIN_PREFIX}{}",
+            hex::encode(rand::random::<[u8; 32]>())
+        );
+        (
+            Self {
+                sha256: Sha256::digest(token.as_bytes()).into(),
+            },
+            token,
+        )
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        <[u8; 32]>::from(Sha256::digest(token.as_bytes())) == self.sha256
+    }
+}
+
+/// Whether a request carries this server's local admin token and comes from this host. `secret`
+/// is `None` when the server has no local admin (a Redis store: nothing is locked, the commands
+/// open the store themselves). `same_host`: the peer is a loopback address or the address the
+/// connection arrived on.
+pub fn check_local_admin(
+    secret: Option<&LocalAdminSecret>,
+    authorization: Option<&[u8]>,
+    same_host: bool,
+) -> Result<(), AppError> {
+    let refused =
+        || unauthenticated("the local admin token is wrong, or the request is not from this host");
+    let (Some(secret), Some(raw)) = (secret, authorization) else {
+        return Err(refused());
+    };
+    let token = bearer_token(raw)?;
+    if same_host && token.starts_with(LOCAL_ADMIN_PREFIX) && secret.matches(token) {
+        Ok(())
+    } else {
+        Err(refused())
+    }
+}
+
+/// Whether `authorization` presents a local admin token (right or wrong): such a request is
+/// decided by [`check_local_admin`] alone.
+pub fn presents_local_admin(authorization: Option<&[u8]>) -> bool {
+    authorization
+        .and_then(|raw| bearer_token(raw).ok())
+        .is_some_and(|token| token.starts_with(LOCAL_ADMIN_PREFIX))
+}
+
+/// The caller a valid local admin token stands for: the local user, as `handoff mcp` over stdio.
+pub fn local_admin_caller() -> Result<Caller, AppError> {
+    local_caller()
+}
 
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -459,5 +532,44 @@ mod tests {
                 String::from_utf8_lossy(raw)
             );
         }
+    }
+
+    #[test]
+    fn the_local_admin_token_is_accepted_only_as_itself_and_from_this_host() {
+        let (secret, token) = LocalAdminSecret::generate();
+        let header = format!("Bearer {token}");
+        assert!(
+            token.starts_with(LOCAL_ADMIN_PREFIX) && token.len() == 67,
+            "{token}"
+        );
+        assert!(check_local_admin(Some(&secret), Some(header.as_bytes()), true).is_ok());
+        let refused = |secret: Option<&LocalAdminSecret>, raw: Option<&[u8]>, same_host| {
+            check_local_admin(secret, raw, same_host).unwrap_err().kind
+        };
+        // From another host, even with the right token.
+        assert_eq!(
+            refused(Some(&secret), Some(header.as_bytes()), false),
+            ErrorKind::Unauthenticated
+        );
+        // A server without a local admin, a wrong or missing token, another credential.
+        assert_eq!(
+            refused(None, Some(header.as_bytes()), true),
+            ErrorKind::Unauthenticated
+        );
+        let (_, other) = LocalAdminSecret::generate();
+        let other = format!("Bearer {other}");
+        for raw in [
+            Some(other.as_bytes()),
+            None,
+            Some(b"Bearer hk_0000".as_slice()),
+        ] {
+            assert_eq!(
+                refused(Some(&secret), raw, true),
+                ErrorKind::Unauthenticated
+            );
+        }
+        assert!(presents_local_admin(Some(header.as_bytes())));
+        assert!(!presents_local_admin(Some(b"Bearer hk_0000")));
+        assert!(!presents_local_admin(None));
     }
 }

@@ -14,6 +14,7 @@ use handoff_store::{Identity, SealedCredential, Upstream};
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
+use crate::auth::{LOCAL_ORG, LOCAL_USER};
 use crate::config::{Config, Secret};
 use crate::error::{AppError, ErrorKind};
 
@@ -181,6 +182,28 @@ fn check_token(token: &str) -> Result<&str, AppError> {
 }
 
 impl App {
+    /// The identity an administrator's `user` (and optional `org`) names, for storing a token on
+    /// the user's behalf: the user's record decides the org; only the local user, who may have no
+    /// record, takes it from `org` (default [`LOCAL_ORG`]).
+    pub async fn user_identity(&self, user: &str, org: Option<&str>) -> Result<Identity, AppError> {
+        match self.store().user_by_id(user).await? {
+            Some(record) => match org {
+                Some(org) if org != record.org_id.as_str() => Err(AppError::bad_request(format!(
+                    "user {user} is in org {}, not {org}",
+                    record.org_id
+                ))),
+                _ => Ok(Identity {
+                    user_id: record.user_id,
+                    org_id: record.org_id,
+                }),
+            },
+            None if user == LOCAL_USER => Ok(Identity::new(user, org.unwrap_or(LOCAL_ORG))?),
+            None => Err(AppError::not_found(format!(
+                "no user with id {user:?} (see `handoff users list`)"
+            ))),
+        }
+    }
+
     /// Stores the caller's own Figma personal access token, encrypted; replaces any previous one.
     pub async fn set_figma_token(&self, who: &Identity, token: &str) -> Result<(), AppError> {
         let key = SecretKey::from_config(self.config())?;

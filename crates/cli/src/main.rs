@@ -36,7 +36,7 @@ enum Command {
     /// Analyse a saved Figma response or a figma.com link: project, tokens, compliance, health,
     /// effort, relationships.
     Analyze(cmd::analyze::Args),
-    /// Manage users in the store (works on the embedded store while the server is stopped).
+    /// Manage users in the store (with the embedded store held by `handoff serve`, through it).
     Users(cmd::users::Args),
     /// Manage API keys (`hk_…`), shown once at creation.
     Keys(cmd::keys::Args),

@@ -10,6 +10,7 @@ use handoff_app::App;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::http::peer::Peer;
 use crate::http::{AppState, router};
 
 #[derive(Debug, thiserror::Error)]
@@ -68,8 +69,11 @@ impl Server {
             tracing::info!("shutting down: no new connections, finishing in-flight requests");
             let _ = stopping_tx.send(true);
         };
-        let serve = axum::serve(self.listener, self.router.into_make_service())
-            .with_graceful_shutdown(signal);
+        let serve = axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<Peer>(),
+        )
+        .with_graceful_shutdown(signal);
         let grace = self.grace;
         let deadline = async move {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;

@@ -3,7 +3,6 @@
 
 use std::io::Write;
 
-use super::users::input_or_runtime;
 use super::{CliError, ConfigArgs, store_args};
 
 #[derive(clap::Args)]
@@ -39,22 +38,19 @@ pub enum KeysCommand {
 pub fn run(args: Args) -> Result<(), CliError> {
     let config = store_args::store_config(&args.config)?;
     store_args::block_on(async move {
-        let store = store_args::open(&config).await?;
+        let admin = store_args::open_admin(&config).await?;
         let mut out = std::io::stdout().lock();
         match args.command {
             KeysCommand::Create { user, label } => {
-                let created = store
-                    .create_api_key(&user, &label)
-                    .await
-                    .map_err(input_or_runtime)?;
-                writeln!(out, "{}", created.secret).map_err(CliError::output)?;
+                let (secret, record) = admin.create_api_key(&user, &label).await?;
+                writeln!(out, "{secret}").map_err(CliError::output)?;
                 eprintln!(
                     "key id {} for user {user}: store the key now, it cannot be shown again",
-                    created.record.key_id
+                    record.key_id
                 );
             }
             KeysCommand::List { user } => {
-                for key in store.list_api_keys(&user).await.map_err(input_or_runtime)? {
+                for key in admin.list_api_keys(&user).await? {
                     let last_used = key.last_used.map_or_else(|| "-".to_owned(), rfc3339);
                     writeln!(
                         out,
@@ -68,11 +64,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 }
             }
             KeysCommand::Revoke { user, key_id } => {
-                if !store
-                    .revoke_api_key(&user, &key_id)
-                    .await
-                    .map_err(input_or_runtime)?
-                {
+                if !admin.revoke_api_key(&user, &key_id).await? {
                     return Err(CliError::input(format!(
                         "user {user} has no key with id {key_id}"
                     )));

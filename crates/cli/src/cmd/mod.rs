@@ -14,12 +14,17 @@ pub mod generate;
 pub mod keys;
 pub mod local_input;
 pub mod mcp;
+pub mod mcp_bridge;
+pub mod running;
 pub mod serve;
 pub mod simplify;
 pub mod store;
 pub mod store_args;
 pub mod templates;
 pub mod users;
+
+/// The `AppError` code of an embedded store held by another process (`handoff serve`).
+pub const STORE_LOCKED: &str = "store_locked";
 
 /// How a subcommand failed: the message for stderr and the process exit code.
 #[derive(Debug)]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use handoff_app::App;
 use handoff_app::config::{AuthMode, Config, redact_url_password};
 
+use super::running::{RuntimeFile, RuntimeInfo, local_url};
 use super::{CliError, ConfigArgs};
 
 #[derive(clap::Args)]
@@ -28,11 +29,23 @@ pub fn run(args: Args) -> Result<(), CliError> {
     super::init_logging(&config, super::LogTarget::Stderr);
     let runtime = super::runtime()?;
     runtime.block_on(async move {
-        let app = Arc::new(App::open(config).await.map_err(CliError::runtime)?);
+        let mut app = App::open(config).await.map_err(CliError::runtime)?;
+        // The embedded store is this process's alone while it serves: the other commands reach
+        // it through this server, with the token in the runtime file (see `running`).
+        let local_admin_token = app
+            .config()
+            .redis_url
+            .is_none()
+            .then(|| app.enable_local_admin());
+        let app = Arc::new(app);
         let server = handoff_server::Server::bind(app.clone())
             .await
             .map_err(CliError::runtime)?;
         let addr = server.local_addr().map_err(CliError::runtime)?;
+        let _runtime_file = match local_admin_token {
+            Some(token) => Some(write_runtime_file(app.config(), addr, token)?),
+            None => None,
+        };
         tracing::info!(
             %addr,
             version = env!("CARGO_PKG_VERSION"),
@@ -46,6 +59,26 @@ pub fn run(args: Args) -> Result<(), CliError> {
             .map_err(CliError::runtime);
         app.flush().await.map_err(CliError::runtime)?;
         served
+    })
+}
+
+/// Where `handoff keys|users|mcp|store export` find this server while it holds the embedded store.
+fn write_runtime_file(
+    config: &Config,
+    addr: std::net::SocketAddr,
+    token: String,
+) -> Result<RuntimeFile, CliError> {
+    let info = RuntimeInfo {
+        pid: std::process::id(),
+        url: local_url(addr),
+        token,
+    };
+    RuntimeFile::write(&config.data_dir, &info).map_err(|err| {
+        CliError::runtime(format!(
+            "cannot write {} in {}: {err}",
+            super::running::FILE_NAME,
+            config.data_dir.display()
+        ))
     })
 }
 
@@ -84,8 +117,8 @@ async fn startup_checks(app: &App) {
             bind = %config.bind,
             "no API keys exist, and every request here needs one: all requests will be \
              answered 401. Create a user and a key: `handoff users add NAME --org ORG` then \
-             `handoff keys create --user <the id it prints>` (with the embedded store, while the \
-             server is stopped), and send `Authorization: Bearer hk_…`"
+             `handoff keys create --user <the id it prints>` (they work while the server runs), \
+             and send `Authorization: Bearer hk_…`"
         ),
         Err(err) => tracing::warn!(reason = %err, "cannot tell whether any API key exists"),
     }

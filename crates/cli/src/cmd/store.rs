@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use handoff_store::{DumpEntry, Store, StoreConfig};
 
+use super::store_args::Admin;
 use super::{CliError, ConfigArgs, store_args};
 
 #[derive(clap::Args)]
@@ -48,8 +49,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
 }
 
 async fn export(config: &StoreConfig, out: &PathBuf) -> Result<(), CliError> {
-    let store = store_args::open(config).await?;
-    let entries = store.export_entries().await.map_err(CliError::runtime)?;
+    // While a running server holds the embedded store, it exports (the format is the same).
+    let admin = store_args::open_admin(config).await?;
     let sink: Box<dyn Write> = if out.as_os_str() == "-" {
         Box::new(std::io::stdout().lock())
     } else {
@@ -58,12 +59,26 @@ async fn export(config: &StoreConfig, out: &PathBuf) -> Result<(), CliError> {
         Box::new(file)
     };
     let mut sink = BufWriter::new(sink);
-    for entry in &entries {
-        serde_json::to_writer(&mut sink, entry).map_err(CliError::runtime)?;
-        sink.write_all(b"\n").map_err(CliError::runtime)?;
-    }
+    let count = match admin {
+        Admin::Store(store) => {
+            let entries = store.export_entries().await.map_err(CliError::runtime)?;
+            for entry in &entries {
+                serde_json::to_writer(&mut sink, entry).map_err(CliError::runtime)?;
+                sink.write_all(b"\n").map_err(CliError::runtime)?;
+            }
+            entries.len()
+        }
+        Admin::Server(server) => {
+            let lines = server
+                .call_raw(reqwest::Method::GET, "/admin/store/export", None)
+                .await
+                .map_err(CliError::from)?;
+            sink.write_all(&lines).map_err(CliError::runtime)?;
+            lines.iter().filter(|&&byte| byte == b'\n').count()
+        }
+    };
     sink.flush().map_err(CliError::runtime)?;
-    eprintln!("exported {} records", entries.len());
+    eprintln!("exported {count} records");
     Ok(())
 }
 

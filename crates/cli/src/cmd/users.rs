@@ -4,9 +4,10 @@ use std::io::{IsTerminal, Read, Write};
 
 use handoff_app::auth::{LOCAL_ORG, LOCAL_USER};
 use handoff_app::{App, AppError, ErrorKind};
-use handoff_store::{Identity, Store};
+use reqwest::Method;
 
-use super::{CliError, ConfigArgs, store_args};
+use super::running::{RunningServer, segment};
+use super::{CliError, ConfigArgs, STORE_LOCKED, store_args};
 
 /// Bound on what is read from stdin for a token (Figma tokens are ~45 characters).
 const MAX_TOKEN_INPUT: u64 = 4096;
@@ -53,18 +54,15 @@ pub fn run(args: Args) -> Result<(), CliError> {
     }
     let config = store_args::store_config(&args.config)?;
     store_args::block_on(async move {
-        let store = store_args::open(&config).await?;
+        let admin = store_args::open_admin(&config).await?;
         let mut out = std::io::stdout().lock();
         match args.command {
             UsersCommand::Add { name, org } => {
-                let user = store
-                    .create_user(&name, &org)
-                    .await
-                    .map_err(input_or_runtime)?;
+                let user = admin.create_user(&name, &org).await?;
                 writeln!(out, "{}", user.user_id).map_err(CliError::output)?;
             }
             UsersCommand::List => {
-                for user in store.list_users().await.map_err(CliError::runtime)? {
+                for user in admin.list_users().await? {
                     // Kept in the list (it may hold preferences and a stored Figma token, and
                     // `users remove local` works), but nobody ran `users add` for it, so say what
                     // it is rather than leave an unknown user to be puzzled over.
@@ -84,7 +82,7 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 }
             }
             UsersCommand::Remove { id } => {
-                if !store.remove_user(&id).await.map_err(input_or_runtime)? {
+                if !admin.remove_user(&id).await? {
                     return Err(CliError::input(format!("no user with id {id:?}")));
                 }
                 eprintln!("removed user {id}");
@@ -96,7 +94,8 @@ pub fn run(args: Args) -> Result<(), CliError> {
     })
 }
 
-/// Needs the whole configuration (for `secret_key`), so it opens the `App` rather than the store.
+/// Needs the whole configuration (for `secret_key`), so it opens the `App` rather than the store;
+/// when a running server holds the embedded store, that server stores the token.
 fn set_figma_token(
     config: &ConfigArgs,
     user: &str,
@@ -108,10 +107,25 @@ fn set_figma_token(
         Some(token) => token,
         None => read_token_from_stdin()?,
     };
+    let data_dir = config.data_dir.clone();
     store_args::block_on(async move {
-        let app = App::open(config).await.map_err(app_error)?;
-        let who = identity_of(app.store(), user, org).await?;
-        app.set_figma_token(&who, &token).await.map_err(app_error)?;
+        let who = match App::open(config).await {
+            Ok(app) => {
+                let who = app.user_identity(user, org).await.map_err(app_error)?;
+                app.set_figma_token(&who, &token).await.map_err(app_error)?;
+                app.flush().await.map_err(app_error)?;
+                who
+            }
+            Err(err) if err.code() == STORE_LOCKED => {
+                let Some(server) = RunningServer::find(&data_dir).await? else {
+                    return Err(app_error(err));
+                };
+                let path = format!("/admin/users/{}/figma-token", segment(user));
+                let body = serde_json::json!({ "org": org, "token": token });
+                server.call(Method::PUT, &path, Some(body)).await?
+            }
+            Err(err) => return Err(app_error(err)),
+        };
         eprintln!(
             "stored an encrypted Figma token for user {} in org {}",
             who.user_id, who.org_id
@@ -137,33 +151,12 @@ fn read_token_from_stdin() -> Result<String, CliError> {
     Ok(token)
 }
 
-/// The identity a token is stored under: the user's record decides the org; only the local user,
-/// who may have no record, takes it from --org (default `default`).
-async fn identity_of(store: &Store, user: &str, org: Option<&str>) -> Result<Identity, CliError> {
-    match store.user_by_id(user).await.map_err(input_or_runtime)? {
-        Some(record) => match org {
-            Some(org) if org != record.org_id.as_str() => Err(CliError::input(format!(
-                "user {user} is in org {}, not {org}",
-                record.org_id
-            ))),
-            _ => Ok(Identity {
-                user_id: record.user_id,
-                org_id: record.org_id,
-            }),
-        },
-        None if user == LOCAL_USER => {
-            Identity::new(user, org.unwrap_or(LOCAL_ORG)).map_err(input_or_runtime)
-        }
-        None => Err(CliError::input(format!(
-            "no user with id {user:?} (see `handoff users list`)"
-        ))),
-    }
-}
-
 /// The caller's mistakes (bad token, missing or malformed secret_key) exit 2; the rest 1.
 fn app_error(err: AppError) -> CliError {
     match err.kind {
-        ErrorKind::BadRequest | ErrorKind::PayloadTooLarge => CliError::input(err),
+        ErrorKind::BadRequest | ErrorKind::NotFound | ErrorKind::PayloadTooLarge => {
+            CliError::input(err)
+        }
         _ => CliError::runtime(err),
     }
 }

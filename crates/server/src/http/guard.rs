@@ -65,7 +65,12 @@ async fn guard(State(guard): State<Guard>, mut request: Request, next: Next) -> 
         .headers()
         .get(header::AUTHORIZATION)
         .map(|value| value.as_bytes().to_vec());
-    let caller = match guard.app.authenticate(authorization.as_deref()).await {
+    let same_host = crate::http::peer::is_same_host(request.extensions());
+    let caller = match guard
+        .app
+        .authenticate_peer(authorization.as_deref(), same_host)
+        .await
+    {
         Ok(caller) => caller,
         Err(err) => return ApiError(err).into_response(),
     };

@@ -1,10 +1,12 @@
 //! The router and its middleware stack.
 
+mod admin;
 pub mod guard;
 pub mod json;
 mod legacy;
 mod middleware;
 mod ops;
+pub mod peer;
 mod v1;
 
 use std::sync::Arc;
@@ -39,9 +41,16 @@ pub fn router(app: Arc<App>, extra: Router<AppState>) -> Router {
     let mcp = guard::guard_service(handoff_mcp::http_service(app.clone()), &app);
     let cors = cors_layer(&config.cors_allowed_origins);
 
+    // Only a server that shares a local admin token (the embedded store's) answers admin routes.
+    let admin = if app.local_admin_enabled() {
+        admin::routes(&app)
+    } else {
+        Router::new()
+    };
     let routes = ops::routes()
         .merge(legacy::routes(&app))
         .merge(v1::routes(&app))
+        .merge(admin)
         .merge(extra)
         .fallback(middleware::not_found);
     let state = AppState { app };
