@@ -110,18 +110,24 @@ fn figma_link(state: &State, node_id: &str) -> Result<String, Error> {
     Ok(node_link(&file_key, node_id))
 }
 
-/// `{{ "color/primary/500" | token_ref }}` → `var(--color-primary-500)`;
-/// `token_ref(style="scss")` → `$color-primary-500`, `"js"` → `tokens.color.primary[500]`-style path
-/// (`tokens.color.primary.500` becomes `tokens.colorPrimary500`), `"name"` → `color-primary-500`.
+/// `{{ "color/primary/500" | token_ref }}` → `var(--ds-color-primary-500)`;
+/// `token_ref(style="scss")` → `$ds-color-primary-500`, `"js"` → `tokens.color.primary[500]`-style
+/// path (`tokens.color.primary.500` becomes `tokens.colorPrimary500`), `"name"` →
+/// `ds-color-primary-500`. Code names carry the token exports' namespace
+/// ([`handoff_analysis::tokens::CODE_NAME_PREFIX`]), so a ticket names what the export defines.
 fn token_ref(name: &str, kwargs: Kwargs) -> Result<String, Error> {
     let style: Option<&str> = kwargs.get("style")?;
     kwargs.assert_all_used()?;
-    let flat = name.replace(['/', '.', ' '], "-").to_kebab_case();
+    let plain = name.replace(['/', '.', ' '], "-").to_kebab_case();
+    let flat = format!(
+        "{}-{plain}",
+        handoff_analysis::tokens::CODE_NAME_PREFIX
+    );
     Ok(match style.unwrap_or("css") {
         "css" => format!("var(--{flat})"),
         "scss" => format!("${flat}"),
         "less" => format!("@{flat}"),
-        "js" => format!("tokens.{}", flat.to_lower_camel_case()),
+        "js" => format!("tokens.{}", plain.to_lower_camel_case()),
         "name" => flat,
         other => {
             return Err(invalid(format!(
@@ -204,7 +210,7 @@ mod tests {
         );
         assert_eq!(
             render("{{ 'color/primary/500' | token_ref }} {{ 'color/primary/500' | token_ref(style='scss') }} {{ 'color/primary' | token_ref(style='js') }}").unwrap(),
-            "var(--color-primary-500) $color-primary-500 tokens.colorPrimary"
+            "var(--ds-color-primary-500) $ds-color-primary-500 tokens.colorPrimary"
         );
         assert!(render("{{ 'x' | token_ref(style='cobol') }}").is_err());
     }
