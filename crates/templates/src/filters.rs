@@ -119,10 +119,7 @@ fn token_ref(name: &str, kwargs: Kwargs) -> Result<String, Error> {
     let style: Option<&str> = kwargs.get("style")?;
     kwargs.assert_all_used()?;
     let plain = name.replace(['/', '.', ' '], "-").to_kebab_case();
-    let flat = format!(
-        "{}-{plain}",
-        handoff_analysis::tokens::CODE_NAME_PREFIX
-    );
+    let flat = format!("{}-{plain}", handoff_analysis::tokens::CODE_NAME_PREFIX);
     Ok(match style.unwrap_or("css") {
         "css" => format!("var(--{flat})"),
         "scss" => format!("${flat}"),

@@ -473,7 +473,10 @@ mod tests {
         assert_eq!(extend["colors"]["ds-brand-primary"], "#3366CC");
         assert_eq!(extend["borderRadius"]["ds-8"], "8px");
         assert_eq!(extend["fontSize"]["ds-body-medium"][0], "16px");
-        assert_eq!(extend["fontSize"]["ds-body-medium"][1]["lineHeight"], "24px");
+        assert_eq!(
+            extend["fontSize"]["ds-body-medium"][1]["lineHeight"],
+            "24px"
+        );
         assert_eq!(extend["fontFamily"]["ds-inter"][0], "Inter");
         assert_eq!(extend["boxShadow"]["ds-1"], "0px 4px 8px 0px #00000040");
     }
@@ -546,10 +549,12 @@ mod tests {
         let v4 = export_tokens(&tokens, TokenFormat::Tailwind);
         for line in v4.lines().filter(|l| l.trim_start().starts_with("--")) {
             let name = line.trim_start().split(':').next().unwrap();
-            let namespace = ["color", "spacing", "radius", "shadow", "blur", "font", "text"]
-                .into_iter()
-                .find(|ns| name.starts_with(&format!("--{ns}-")))
-                .unwrap_or_else(|| panic!("{name}: not a Tailwind theme namespace"));
+            let namespace = [
+                "color", "spacing", "radius", "shadow", "blur", "font", "text",
+            ]
+            .into_iter()
+            .find(|ns| name.starts_with(&format!("--{ns}-")))
+            .unwrap_or_else(|| panic!("{name}: not a Tailwind theme namespace"));
             assert!(
                 name.starts_with(&format!("--{namespace}-{CODE_NAME_PREFIX}-")),
                 "{name} replaces a Tailwind default"
