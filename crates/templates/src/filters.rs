@@ -24,7 +24,7 @@ pub(crate) fn register(env: &mut Environment<'static>) {
     env.add_filter("uppercase", |s: &str| s.to_uppercase());
     env.add_filter("date", date);
     env.add_filter("percent", percent);
-    env.add_filter("pluralize", pluralize);
+    env.add_filter("pluralize", pluralize_filter);
     env.add_filter("figma_link", figma_link);
     env.add_filter("token_ref", token_ref);
     env.add_filter("md_escape", md_escape);
@@ -85,19 +85,37 @@ fn percent(value: f64, decimals: Option<u8>) -> Result<String, Error> {
 
 /// `{{ 3 | pluralize("variant") }}` → `3 variants`; a list counts its items;
 /// an irregular plural is the second argument.
-fn pluralize(value: &Value, singular: &str, plural: Option<&str>) -> Result<String, Error> {
+fn pluralize_filter(value: &Value, singular: &str, plural: Option<&str>) -> Result<String, Error> {
     let count = match value.len() {
         Some(len) if value.as_str().is_none() => len as i64,
         _ => value
             .as_i64()
             .ok_or_else(|| invalid("pluralize expects a number or a list"))?,
     };
-    let word = if count == 1 {
-        singular.to_owned()
-    } else {
-        plural.map_or_else(|| format!("{singular}s"), str::to_owned)
-    };
-    Ok(format!("{count} {word}"))
+    Ok(format!(
+        "{count} {}",
+        word_for(count == 1, singular, plural)
+    ))
+}
+
+/// `count` and the word in the number it takes: `1 story point`, `2 story points`, `0 items`;
+/// `plural` for irregular words (`pluralize(2, "property", Some("properties"))`). Every count a
+/// person reads goes through here or the templates' `pluralize` filter (the same rule).
+pub fn pluralize(count: u64, singular: &str, plural: Option<&str>) -> String {
+    format!("{count} {}", word_for(count == 1, singular, plural))
+}
+
+/// The singular for one, else the plural (given, or the singular plus `s`).
+fn word_for<'a>(
+    one: bool,
+    singular: &'a str,
+    plural: Option<&'a str>,
+) -> std::borrow::Cow<'a, str> {
+    match (one, plural) {
+        (true, _) => singular.into(),
+        (false, Some(plural)) => plural.into(),
+        (false, None) => format!("{singular}s").into(),
+    }
 }
 
 /// `{{ node.id | figma_link }}`: the design link for a node of the current file.
@@ -190,6 +208,12 @@ mod tests {
                 .unwrap(),
             "3 variants 1 child"
         );
+        assert_eq!(
+            render("{{ 1 | pluralize('story point') }}, {{ 0 | pluralize('item') }}").unwrap(),
+            "1 story point, 0 items"
+        );
+        assert_eq!(pluralize(1, "record", None), "1 record");
+        assert_eq!(pluralize(2, "property", Some("properties")), "2 properties");
         assert_eq!(
             render("{{ '2026-11-05' | date('[day]/[month]/[year]') }}").unwrap(),
             "05/11/2026"

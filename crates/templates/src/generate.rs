@@ -94,19 +94,13 @@ fn subtasks(context: &TemplateContext) -> Vec<Subtask> {
     if !context.figma.variants.is_empty() || !context.figma.properties.is_empty() {
         out.push(Subtask {
             title: format!(
-                "Implement {} propert{} and {} variant{}",
-                context.figma.properties.len(),
-                if context.figma.properties.len() == 1 {
-                    "y"
-                } else {
-                    "ies"
-                },
-                context.figma.variants.len(),
-                if context.figma.variants.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                }
+                "Implement {} and {}",
+                count(
+                    context.figma.properties.len(),
+                    "property",
+                    Some("properties")
+                ),
+                count(context.figma.variants.len(), "variant", None),
             ),
             description: String::new(),
         });
@@ -114,8 +108,8 @@ fn subtasks(context: &TemplateContext) -> Vec<Subtask> {
     if !context.figma.interactions.is_empty() {
         out.push(Subtask {
             title: format!(
-                "Wire up {} interaction(s)",
-                context.figma.interactions.len()
+                "Wire up {}",
+                count(context.figma.interactions.len(), "interaction", None)
             ),
             description: String::new(),
         });
@@ -129,6 +123,11 @@ fn subtasks(context: &TemplateContext) -> Vec<Subtask> {
         description: "One test per acceptance criterion".into(),
     });
     out
+}
+
+/// `len` things, in the number the word takes.
+fn count(len: usize, singular: &str, plural: Option<&str>) -> String {
+    crate::filters::pluralize(len as u64, singular, plural)
 }
 
 /// What a generation request carries besides the design.

@@ -95,6 +95,7 @@ fn every_listed_epic_generates_with_its_children_for_every_fixture() {
                 !markdown.contains("{%") && !markdown.contains("{{"),
                 "{file} {key}: stray template syntax\n{markdown}"
             );
+            assert_eq!(common::count_word_mismatch(&markdown), None, "{file} {key}");
             for format in OutputFormat::ALL {
                 assert!(!render_ticket(&epic.epic, *format).is_empty());
             }
@@ -158,6 +159,7 @@ fn every_pair_renders_for_every_fixture() {
                 !markdown.contains("{%") && !markdown.contains("{{"),
                 "{file} {key}: stray template syntax\n{markdown}"
             );
+            assert_eq!(common::count_word_mismatch(&markdown), None, "{file} {key}");
             assert!(
                 markdown.ends_with('\n') && !markdown.ends_with("\n\n"),
                 "{file} {key}: the document does not end with exactly one newline\n{markdown:?}"

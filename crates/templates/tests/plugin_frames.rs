@@ -3,6 +3,8 @@
 //! marker (`from **:`, Jira `from \*\*:`) or a section with nothing under its heading.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use handoff_figma::{Design, parse_plugin_payload};
 use handoff_templates::{
     Children, DocumentType, OutputFormat, Overrides, Registry, Request, Settings, TemplateKey,
@@ -135,6 +137,12 @@ fn tickets_over_plugin_frames_say_what_is_known_and_nothing_empty() {
         if let Some(heading) = empty_section(&markdown) {
             panic!("{key}: section {heading:?} has nothing in it\n{markdown}");
         }
+        if let Some(text) = common::count_word_mismatch(&markdown) {
+            panic!("{key}: {text:?}\n{markdown}");
+        }
+        for subtask in &ticket.subtasks {
+            assert_eq!(common::count_word_mismatch(&subtask.title), None, "{key}");
+        }
         let jira = render_ticket(&ticket, OutputFormat::Jira);
         if let Some(line) = escaped_empty_emphasis(&jira) {
             panic!("{key}: Jira text {line:?}\n{jira}");
@@ -193,7 +201,49 @@ fn an_epic_over_plugin_frames_is_named_after_them() {
 }
 
 #[test]
+fn an_epic_of_one_small_frame_counts_in_the_singular() {
+    let registry = Registry::builtin().unwrap();
+    let design = design();
+    let settings = Settings::default();
+    let overrides = Overrides::default();
+    let divider = *design.roots.last().unwrap();
+    for platform in [
+        handoff_templates::Platform::Jira,
+        handoff_templates::Platform::Github,
+    ] {
+        let key = TemplateKey::new(platform, DocumentType::Epic);
+        let epic = generate_epic(
+            &registry,
+            &design,
+            &[divider],
+            Children {
+                document_type: registry.epic_child_type(key.platform),
+                overrides: &overrides,
+            },
+            Request {
+                key,
+                settings: &settings,
+                overrides: &overrides,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            epic.summary.story_points, 1,
+            "a one-layer frame is one point"
+        );
+        let markdown = render_ticket(&epic.epic, OutputFormat::Markdown);
+        assert!(markdown.contains("1 deliverable"), "{markdown}");
+        assert!(markdown.contains("1 story point in total"), "{markdown}");
+        assert_eq!(common::count_word_mismatch(&markdown), None, "{markdown}");
+    }
+}
+
+#[test]
 fn the_checks_catch_what_they_are_for() {
+    assert!(common::count_word_mismatch("1 story points … over 1 items").is_some());
+    assert!(common::count_word_mismatch("Wire up 2 interaction(s)").is_some());
+    assert!(common::count_word_mismatch("(1 layers)").is_some());
+    assert!(common::count_word_mismatch("1 story point, 2 layers, 1 variant").is_none());
     assert!(empty_emphasis("Frame **X** from **: 1 layer").is_some());
     assert!(empty_emphasis("**File**:  (whole file) ( **)").is_some());
     assert!(empty_emphasis("**Priority**: High | *Shop*, page *A*").is_none());

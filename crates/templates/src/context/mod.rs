@@ -542,8 +542,12 @@ impl<'a> Prepared<'a> {
         }
         if !subject.interactions.is_empty() {
             risk_factors.push(format!(
-                "{} prototype interaction(s) to wire up",
-                subject.interactions.len()
+                "{} to wire up",
+                crate::filters::pluralize(
+                    subject.interactions.len() as u64,
+                    "prototype interaction",
+                    None
+                )
             ));
         }
         if subject.dependencies.len() > 8 {
