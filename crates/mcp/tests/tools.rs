@@ -448,6 +448,70 @@ async fn every_tool_and_alias_returns_what_its_output_schema_says() {
     assert_eq!(structured["isFallback"], false);
 }
 
+/// The `"key":"value"` string in `text` (the docs' abridged JSON is not JSON as a whole).
+fn quoted_after<'a>(text: &'a str, key: &str) -> &'a str {
+    let start = text
+        .find(&format!("\"{key}\":\""))
+        .unwrap_or_else(|| panic!("no {key} in {text}"))
+        + key.len()
+        + 4;
+    let end = text[start..].find('"').unwrap() + start;
+    &text[start..end]
+}
+
+#[tokio::test]
+async fn ticket_formats_per_interface_are_what_docs_mcp_md_says() {
+    let harness = Harness::start(|c| c.mcp.list_legacy_tools = true).await;
+    let client = harness.client(Some("alice@acme")).await;
+    let tools = all_tools(&client).await;
+    let docs = std::fs::read_to_string(format!("{}/../../docs/mcp.md", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
+    let example = docs
+        .lines()
+        .find(|l| l.starts_with("| `generate_tickets {\"frames\""))
+        .expect("docs/mcp.md has a generate_tickets example");
+    let (_, result) = example.split_once("` | `").unwrap();
+
+    // generate_tickets answers in the platform's own format, as the example says.
+    let generated = call_ok(
+        &client,
+        &tools,
+        "generate_tickets",
+        json!({"frames": [frame("1:2", "Primary Button")], "platform": "jira"}),
+    )
+    .await;
+    let structured = generated.structured_content.unwrap();
+    assert_eq!(structured["format"], quoted_after(result, "format"));
+    let ticket = &structured["tickets"][0];
+    assert_eq!(ticket["ticket"]["title"], quoted_after(result, "title"));
+    let rendered = quoted_after(result, "rendered");
+    let rendered = rendered.trim_end_matches(" …");
+    assert!(
+        ticket["rendered"].as_str().unwrap().starts_with(rendered),
+        "{} does not start with {rendered}",
+        ticket["rendered"]
+    );
+    // The legacy names answer in Markdown, the plugin's format, for the same platform and type.
+    let legacy = call_ok(
+        &client,
+        &tools,
+        "generate_template_tickets",
+        json!({"frameData": [frame("1:2", "Primary Button")], "platform": "jira",
+               "documentType": "component"}),
+    )
+    .await;
+    let title = ticket["ticket"]["title"].as_str().unwrap();
+    assert!(
+        text_of(&legacy).starts_with(&format!("# {title}")),
+        "{}",
+        text_of(&legacy)
+    );
+    assert!(
+        result.contains("legacy names") && result.contains("Markdown"),
+        "the example says the legacy names answer in Markdown: {result}"
+    );
+}
+
 /// The fixture's top-level frame with the most descendants, as a caller copies it out of a REST
 /// response, and its node count (itself included).
 fn rest_frame_from_fixture() -> (Value, u64) {
