@@ -92,7 +92,7 @@ fn empty_section(markdown: &str) -> Option<String> {
         let next = lines[at + 1..]
             .iter()
             .map(|l| l.trim())
-            .find(|l| !l.is_empty() && !(l.starts_with("<!-- START") || l.starts_with("<!--  ")));
+            .find(|l| !(l.is_empty() || l.starts_with("<!-- START")));
         let empty = match next {
             None => true,
             Some(next) => {
