@@ -133,3 +133,34 @@ fn an_unreachable_redis_fails_fast() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unavailable"));
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[test]
+fn record_counts_take_the_number_of_their_noun() {
+    let tmp = tempfile::tempdir().unwrap();
+    let said = |args: &[&str]| {
+        let out = handoff(args);
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let noun = |count: usize| if count == 1 { "record" } else { "records" };
+    let data = dir_arg(&tmp.path().join("a"));
+    ok(&["users", "add", "Ann", "--org", "acme", "--data-dir", &data]);
+    let full = dir_arg(&tmp.path().join("full.jsonl"));
+    let stderr = said(&["store", "export", "--out", &full, "--data-dir", &data]);
+    let all = std::fs::read_to_string(&full).unwrap();
+    let count = all.lines().count();
+    assert!(
+        stderr.contains(&format!("exported {count} {}\n", noun(count))),
+        "{stderr}"
+    );
+
+    // One record in, one record out: the singular.
+    let single = tmp.path().join("single.jsonl");
+    std::fs::write(&single, format!("{}\n", all.lines().next().unwrap())).unwrap();
+    let one = dir_arg(&tmp.path().join("one"));
+    let stderr = said(&["store", "import", &dir_arg(&single), "--data-dir", &one]);
+    assert!(stderr.contains("imported 1 record\n"), "{stderr}");
+    let again = dir_arg(&tmp.path().join("again.jsonl"));
+    let stderr = said(&["store", "export", "--out", &again, "--data-dir", &one]);
+    assert!(stderr.contains("exported 1 record\n"), "{stderr}");
+}

@@ -43,4 +43,6 @@ pub use parse::{
     ParseError, Response, parse_design, parse_design_limited, parse_design_with_progress,
     parse_file_meta, parse_image_fills, parse_image_renders, parse_response, parse_variables,
 };
-pub use plugin::{PluginFrame, design_from_plugin_frames, parse_plugin_payload};
+pub use plugin::{
+    PluginFrame, design_from_plugin_frames, parse_inline_frames, parse_plugin_payload,
+};

@@ -289,6 +289,139 @@ pub fn parse_plugin_payload(input: &[u8]) -> Result<Design, ParseError> {
     }
 }
 
+/// Parses frames given inline (an MCP tool's or REST request's `frames`): the plugin's payloads
+/// (`frameData`, `enhancedFrameData`, a bare list of them), and also Figma REST nodes, which
+/// callers copy from a REST response: a node, a list of nodes (bare or as `frameData`), or a
+/// whole file or `/nodes` response. REST nodes are read by the REST parser, so their nested
+/// `children` are part of the design; the plugin's frames never carry `children` or
+/// `absoluteBoundingBox` (their layers come flattened in `hierarchy.layers`, their box as `x`,
+/// `y`, `width`, `height`), which is how the two are told apart: a list with one REST node in
+/// it is read as REST nodes. Either way the design may have at most `max_nodes` nodes
+/// ([`ParseError::TooManyNodes`]), the limit a REST response is held to.
+pub fn parse_inline_frames(input: &[u8], max_nodes: usize) -> Result<Design, ParseError> {
+    let design = match rest_shape(input) {
+        Some(RestShape::Response) => return crate::parse::parse_design_limited(input, max_nodes),
+        Some(RestShape::Nodes { nodes, file_name }) => {
+            let mut design = crate::parse::parse_design_limited(
+                as_nodes_response(&nodes).as_bytes(),
+                max_nodes,
+            )?;
+            if let Some(name) = file_name {
+                design.file.name = name;
+            }
+            design
+        }
+        None => parse_plugin_payload(input)?,
+    };
+    if design.nodes.len() > max_nodes {
+        return Err(ParseError::TooManyNodes { limit: max_nodes });
+    }
+    Ok(design)
+}
+
+/// Inline frames the REST parser reads.
+enum RestShape {
+    /// A file or `/nodes` response.
+    Response,
+    /// REST nodes, each the root of its subtree.
+    Nodes {
+        nodes: Vec<Box<serde_json::value::RawValue>>,
+        file_name: Option<String>,
+    },
+}
+
+/// What [`parse_inline_frames`] needs to know of the input's top level; everything else is
+/// skipped unread (the input is parsed for real afterwards, once).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TopProbe {
+    #[serde(default)]
+    document: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    nodes: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    children: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    absolute_bounding_box: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    frame_data: Option<Vec<Box<serde_json::value::RawValue>>>,
+    #[serde(default)]
+    enhanced_frame_data: Option<Vec<Box<serde_json::value::RawValue>>>,
+    #[serde(default)]
+    file_context: Option<FileContextProbe>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FileContextProbe {
+    #[serde(default)]
+    file_name: Option<String>,
+}
+
+/// The fields only a REST node has: `children` (the plugin flattens layers into
+/// `hierarchy.layers`) and `absoluteBoundingBox` (the plugin sends `x`, `y`, `width`, `height`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RestNodeProbe {
+    #[serde(default)]
+    children: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    absolute_bounding_box: Option<serde::de::IgnoredAny>,
+}
+
+/// Whether `input` is REST-shaped (see [`parse_inline_frames`]); `None` for the plugin's shapes
+/// and for anything unreadable, which the plugin parser then reports.
+fn rest_shape(input: &[u8]) -> Option<RestShape> {
+    let is_rest_node = |node: &serde_json::value::RawValue| {
+        serde_json::from_str::<RestNodeProbe>(node.get())
+            .is_ok_and(|probe| probe.children.is_some() || probe.absolute_bounding_box.is_some())
+    };
+    let rest_nodes = |nodes: Vec<Box<serde_json::value::RawValue>>, file_name| {
+        nodes
+            .iter()
+            .any(|node| is_rest_node(node))
+            .then_some(RestShape::Nodes { nodes, file_name })
+    };
+    match input.iter().find(|byte| !byte.is_ascii_whitespace()) {
+        Some(b'[') => rest_nodes(serde_json::from_slice(input).ok()?, None),
+        Some(b'{') => {
+            let probe: TopProbe = serde_json::from_slice(input).ok()?;
+            if probe.document.is_some() || probe.nodes.is_some() {
+                return Some(RestShape::Response);
+            }
+            if probe.children.is_some() || probe.absolute_bounding_box.is_some() {
+                let node = serde_json::from_slice(input).ok()?;
+                return Some(RestShape::Nodes {
+                    nodes: vec![node],
+                    file_name: None,
+                });
+            }
+            let file_name = probe.file_context.and_then(|context| context.file_name);
+            rest_nodes(probe.enhanced_frame_data.or(probe.frame_data)?, file_name)
+        }
+        _ => None,
+    }
+}
+
+/// REST nodes as the `/nodes` response that holds them, for the REST parser.
+fn as_nodes_response(nodes: &[Box<serde_json::value::RawValue>]) -> String {
+    let length = nodes
+        .iter()
+        .map(|node| node.get().len() + 32)
+        .sum::<usize>();
+    let mut out = String::with_capacity(length + 16);
+    out.push_str("{\"nodes\":{");
+    for (at, node) in nodes.iter().enumerate() {
+        if at > 0 {
+            out.push(',');
+        }
+        // The key only names a missing node in messages; each node carries its own id.
+        out.push_str(&format!("\"{at}\":{{\"document\":{}}}", node.get()));
+    }
+    out.push_str("}}");
+    out
+}
+
 fn push_node(
     design: &mut Design,
     parent: Option<NodeIndex>,
@@ -489,6 +622,79 @@ mod tests {
                 .map(|property| &property.property_type),
             Some(&ComponentPropertyType::Variant)
         );
+    }
+
+    /// A REST node as a caller copies it out of a `/nodes` or file response.
+    const REST_CARD: &str = r#"{"id":"5:1","name":"Card","type":"FRAME",
+      "absoluteBoundingBox":{"x":0,"y":0,"width":320,"height":200},
+      "children":[{"id":"5:2","name":"Title","type":"TEXT","characters":"Hello",
+                   "style":{"fontFamily":"Inter","fontSize":20}},
+                  {"id":"5:3","name":"Body","type":"FRAME","children":[
+                    {"id":"5:4","name":"Line","type":"RECTANGLE"}]}]}"#;
+
+    #[test]
+    fn rest_nodes_given_as_frames_keep_their_children() {
+        let names = |design: &Design| {
+            design
+                .nodes
+                .iter()
+                .map(|n| (n.name.to_string(), n.depth))
+                .collect::<Vec<_>>()
+        };
+        let expected = [
+            ("Card".to_owned(), 0),
+            ("Title".to_owned(), 1),
+            ("Body".to_owned(), 1),
+            ("Line".to_owned(), 2),
+        ];
+        // One node, a list of nodes, and the plugin's wrapper around a list.
+        let one = parse_inline_frames(REST_CARD.as_bytes(), 100).unwrap();
+        assert_eq!(names(&one), expected);
+        assert_eq!(one.nodes[1].characters(), Some("Hello"));
+        let list = parse_inline_frames(format!("[{REST_CARD}]").as_bytes(), 100).unwrap();
+        assert_eq!(names(&list), expected);
+        let wrapped =
+            format!(r#"{{"frameData":[{REST_CARD}],"fileContext":{{"fileName":"Shop"}}}}"#);
+        let wrapped = parse_inline_frames(wrapped.as_bytes(), 100).unwrap();
+        assert_eq!(names(&wrapped), expected);
+        assert_eq!(wrapped.file.name, "Shop");
+        // Two REST roots, and a whole nodes response.
+        let two = format!("[{REST_CARD},{}]", REST_CARD.replace("5:", "6:"));
+        let two = parse_inline_frames(two.as_bytes(), 100).unwrap();
+        assert_eq!((two.roots.len(), two.nodes.len()), (2, 8));
+        let response = format!(r#"{{"name":"F","nodes":{{"5:1":{{"document":{REST_CARD}}}}}}}"#);
+        assert_eq!(
+            parse_inline_frames(response.as_bytes(), 100)
+                .unwrap()
+                .nodes
+                .len(),
+            4
+        );
+    }
+
+    #[test]
+    fn inline_frames_are_held_to_the_node_limit() {
+        for input in [
+            REST_CARD.to_owned(),
+            format!("[{REST_CARD}]"),
+            LEGACY_A.to_owned(),
+        ] {
+            assert_eq!(
+                parse_inline_frames(input.as_bytes(), 3).unwrap_err(),
+                ParseError::TooManyNodes { limit: 3 },
+                "{input}"
+            );
+            assert!(parse_inline_frames(input.as_bytes(), 4).is_ok(), "{input}");
+        }
+    }
+
+    #[test]
+    fn plugin_frames_read_as_before() {
+        let inline = parse_inline_frames(LEGACY_A.as_bytes(), usize::MAX).unwrap();
+        let plugin = parse_plugin_payload(LEGACY_A.as_bytes()).unwrap();
+        assert_eq!(format!("{inline:?}"), format!("{plugin:?}"));
+        assert!(parse_inline_frames(b"{\"other\":1}", usize::MAX).is_err());
+        assert!(parse_inline_frames(b"[", usize::MAX).is_err());
     }
 
     #[test]

@@ -152,7 +152,9 @@ fn a_deep_chain_parses_with_little_stack_per_level() {
     let (design, heap_peak) = peak_during(|| parse_design(&input).unwrap());
     assert_eq!(design.nodes.len(), LEVELS + 2);
     let resident_peak = proc_status_bytes("VmHWM:").unwrap();
-    let stack = resident_peak.saturating_sub(before).saturating_sub(heap_peak);
+    let stack = resident_peak
+        .saturating_sub(before)
+        .saturating_sub(heap_peak);
     let per_level = stack / LEVELS;
     eprintln!(
         "resident +{} MB, heap peak {} MB, stack ~{per_level} bytes a level",

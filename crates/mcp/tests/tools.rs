@@ -448,6 +448,146 @@ async fn every_tool_and_alias_returns_what_its_output_schema_says() {
     assert_eq!(structured["isFallback"], false);
 }
 
+/// The `"key":"value"` string in `text` (the docs' abridged JSON is not JSON as a whole).
+fn quoted_after<'a>(text: &'a str, key: &str) -> &'a str {
+    let start = text
+        .find(&format!("\"{key}\":\""))
+        .unwrap_or_else(|| panic!("no {key} in {text}"))
+        + key.len()
+        + 4;
+    let end = text[start..].find('"').unwrap() + start;
+    &text[start..end]
+}
+
+#[tokio::test]
+async fn ticket_formats_per_interface_are_what_docs_mcp_md_says() {
+    let harness = Harness::start(|c| c.mcp.list_legacy_tools = true).await;
+    let client = harness.client(Some("alice@acme")).await;
+    let tools = all_tools(&client).await;
+    let docs = std::fs::read_to_string(format!("{}/../../docs/mcp.md", env!("CARGO_MANIFEST_DIR")))
+        .unwrap();
+    let example = docs
+        .lines()
+        .find(|l| l.starts_with("| `generate_tickets {\"frames\""))
+        .expect("docs/mcp.md has a generate_tickets example");
+    let (_, result) = example.split_once("` | `").unwrap();
+
+    // generate_tickets answers in the platform's own format, as the example says.
+    let generated = call_ok(
+        &client,
+        &tools,
+        "generate_tickets",
+        json!({"frames": [frame("1:2", "Primary Button")], "platform": "jira"}),
+    )
+    .await;
+    let structured = generated.structured_content.unwrap();
+    assert_eq!(structured["format"], quoted_after(result, "format"));
+    let ticket = &structured["tickets"][0];
+    assert_eq!(ticket["ticket"]["title"], quoted_after(result, "title"));
+    let rendered = quoted_after(result, "rendered");
+    let rendered = rendered.trim_end_matches(" …");
+    assert!(
+        ticket["rendered"].as_str().unwrap().starts_with(rendered),
+        "{} does not start with {rendered}",
+        ticket["rendered"]
+    );
+    // The legacy names answer in Markdown, the plugin's format, for the same platform and type.
+    let legacy = call_ok(
+        &client,
+        &tools,
+        "generate_template_tickets",
+        json!({"frameData": [frame("1:2", "Primary Button")], "platform": "jira",
+               "documentType": "component"}),
+    )
+    .await;
+    let title = ticket["ticket"]["title"].as_str().unwrap();
+    assert!(
+        text_of(&legacy).starts_with(&format!("# {title}")),
+        "{}",
+        text_of(&legacy)
+    );
+    assert!(
+        result.contains("legacy names") && result.contains("Markdown"),
+        "the example says the legacy names answer in Markdown: {result}"
+    );
+}
+
+/// The fixture's top-level frame with the most descendants, as a caller copies it out of a REST
+/// response, and its node count (itself included).
+fn rest_frame_from_fixture() -> (Value, u64) {
+    fn count(node: &Value) -> u64 {
+        1 + node["children"]
+            .as_array()
+            .map_or(0, |children| children.iter().map(count).sum())
+    }
+    // A 2018-era design system whose largest frame holds a page of text and shapes.
+    const LARGE: &str = "../../../shared/fixtures/figma/figmagic-design-system.file.json";
+    let file: Value = serde_json::from_slice(
+        &std::fs::read(format!("{}/{LARGE}", env!("CARGO_MANIFEST_DIR"))).unwrap(),
+    )
+    .unwrap();
+    let frame = file["document"]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|page| page["children"].as_array().cloned().unwrap_or_default())
+        .max_by_key(count)
+        .unwrap();
+    let nodes = count(&frame);
+    (frame, nodes)
+}
+
+#[tokio::test]
+async fn a_rest_shaped_frame_is_analysed_with_its_children_within_the_node_limit() {
+    let (frame, nodes) = rest_frame_from_fixture();
+    assert!(nodes > 10, "the fixture's largest frame has {nodes} nodes");
+    let harness = Harness::start(|c| c.max_design_nodes = nodes + 5).await;
+    let client = harness.client(Some("alice@acme")).await;
+    let tools = all_tools(&client).await;
+    for frames in [json!([frame.clone()]), frame.clone()] {
+        let project = call_ok(
+            &client,
+            &tools,
+            "analyze_project",
+            json!({"frames": frames}),
+        )
+        .await;
+        let report = &project.structured_content.unwrap()["report"];
+        assert_eq!(report["nodes"], nodes, "{report}");
+    }
+    // The health score is the frame's, not a single bare node's.
+    let health = call_ok(
+        &client,
+        &tools,
+        "analyze_design_health",
+        json!({"frames": [frame.clone()]}),
+    )
+    .await;
+    let bare = json!({"id": frame["id"], "name": frame["name"], "type": frame["type"]});
+    let bare_health = call_ok(
+        &client,
+        &tools,
+        "analyze_design_health",
+        json!({"frames": [bare]}),
+    )
+    .await;
+    assert_ne!(
+        health.structured_content.unwrap()["report"],
+        bare_health.structured_content.unwrap()["report"]
+    );
+
+    // Inline frames are held to max_design_nodes like a fetched design.
+    let small = Harness::start(|c| c.max_design_nodes = nodes - 1).await;
+    let client = small.client(Some("alice@acme")).await;
+    let refused = client
+        .call_tool(call("analyze_project", json!({"frames": [frame]})))
+        .await
+        .unwrap();
+    assert_eq!(refused.is_error, Some(true));
+    let text = text_of(&refused);
+    assert!(text.contains("max_design_nodes"), "{text}");
+}
+
 #[tokio::test]
 async fn legacy_aliases_are_hidden_by_default_but_callable() {
     let harness = Harness::start(|_| {}).await;

@@ -24,7 +24,7 @@ pub(crate) fn register(env: &mut Environment<'static>) {
     env.add_filter("uppercase", |s: &str| s.to_uppercase());
     env.add_filter("date", date);
     env.add_filter("percent", percent);
-    env.add_filter("pluralize", pluralize);
+    env.add_filter("pluralize", pluralize_filter);
     env.add_filter("figma_link", figma_link);
     env.add_filter("token_ref", token_ref);
     env.add_filter("md_escape", md_escape);
@@ -85,19 +85,37 @@ fn percent(value: f64, decimals: Option<u8>) -> Result<String, Error> {
 
 /// `{{ 3 | pluralize("variant") }}` → `3 variants`; a list counts its items;
 /// an irregular plural is the second argument.
-fn pluralize(value: &Value, singular: &str, plural: Option<&str>) -> Result<String, Error> {
+fn pluralize_filter(value: &Value, singular: &str, plural: Option<&str>) -> Result<String, Error> {
     let count = match value.len() {
         Some(len) if value.as_str().is_none() => len as i64,
         _ => value
             .as_i64()
             .ok_or_else(|| invalid("pluralize expects a number or a list"))?,
     };
-    let word = if count == 1 {
-        singular.to_owned()
-    } else {
-        plural.map_or_else(|| format!("{singular}s"), str::to_owned)
-    };
-    Ok(format!("{count} {word}"))
+    Ok(format!(
+        "{count} {}",
+        word_for(count == 1, singular, plural)
+    ))
+}
+
+/// `count` and the word in the number it takes: `1 story point`, `2 story points`, `0 items`;
+/// `plural` for irregular words (`pluralize(2, "property", Some("properties"))`). Every count a
+/// person reads goes through here or the templates' `pluralize` filter (the same rule).
+pub fn pluralize(count: u64, singular: &str, plural: Option<&str>) -> String {
+    format!("{count} {}", word_for(count == 1, singular, plural))
+}
+
+/// The singular for one, else the plural (given, or the singular plus `s`).
+fn word_for<'a>(
+    one: bool,
+    singular: &'a str,
+    plural: Option<&'a str>,
+) -> std::borrow::Cow<'a, str> {
+    match (one, plural) {
+        (true, _) => singular.into(),
+        (false, Some(plural)) => plural.into(),
+        (false, None) => format!("{singular}s").into(),
+    }
 }
 
 /// `{{ node.id | figma_link }}`: the design link for a node of the current file.
@@ -110,18 +128,21 @@ fn figma_link(state: &State, node_id: &str) -> Result<String, Error> {
     Ok(node_link(&file_key, node_id))
 }
 
-/// `{{ "color/primary/500" | token_ref }}` → `var(--color-primary-500)`;
-/// `token_ref(style="scss")` → `$color-primary-500`, `"js"` → `tokens.color.primary[500]`-style path
-/// (`tokens.color.primary.500` becomes `tokens.colorPrimary500`), `"name"` → `color-primary-500`.
+/// `{{ "color/primary/500" | token_ref }}` → `var(--ds-color-primary-500)`;
+/// `token_ref(style="scss")` → `$ds-color-primary-500`, `"js"` → `tokens.color.primary[500]`-style
+/// path (`tokens.color.primary.500` becomes `tokens.colorPrimary500`), `"name"` →
+/// `ds-color-primary-500`. Code names carry the token exports' namespace
+/// ([`handoff_analysis::tokens::CODE_NAME_PREFIX`]), so a ticket names what the export defines.
 fn token_ref(name: &str, kwargs: Kwargs) -> Result<String, Error> {
     let style: Option<&str> = kwargs.get("style")?;
     kwargs.assert_all_used()?;
-    let flat = name.replace(['/', '.', ' '], "-").to_kebab_case();
+    let plain = name.replace(['/', '.', ' '], "-").to_kebab_case();
+    let flat = format!("{}-{plain}", handoff_analysis::tokens::CODE_NAME_PREFIX);
     Ok(match style.unwrap_or("css") {
         "css" => format!("var(--{flat})"),
         "scss" => format!("${flat}"),
         "less" => format!("@{flat}"),
-        "js" => format!("tokens.{}", flat.to_lower_camel_case()),
+        "js" => format!("tokens.{}", plain.to_lower_camel_case()),
         "name" => flat,
         other => {
             return Err(invalid(format!(
@@ -188,6 +209,12 @@ mod tests {
             "3 variants 1 child"
         );
         assert_eq!(
+            render("{{ 1 | pluralize('story point') }}, {{ 0 | pluralize('item') }}").unwrap(),
+            "1 story point, 0 items"
+        );
+        assert_eq!(pluralize(1, "record", None), "1 record");
+        assert_eq!(pluralize(2, "property", Some("properties")), "2 properties");
+        assert_eq!(
             render("{{ '2026-11-05' | date('[day]/[month]/[year]') }}").unwrap(),
             "05/11/2026"
         );
@@ -204,7 +231,7 @@ mod tests {
         );
         assert_eq!(
             render("{{ 'color/primary/500' | token_ref }} {{ 'color/primary/500' | token_ref(style='scss') }} {{ 'color/primary' | token_ref(style='js') }}").unwrap(),
-            "var(--color-primary-500) $color-primary-500 tokens.colorPrimary"
+            "var(--ds-color-primary-500) $ds-color-primary-500 tokens.colorPrimary"
         );
         assert!(render("{{ 'x' | token_ref(style='cobol') }}").is_err());
     }

@@ -94,19 +94,13 @@ fn subtasks(context: &TemplateContext) -> Vec<Subtask> {
     if !context.figma.variants.is_empty() || !context.figma.properties.is_empty() {
         out.push(Subtask {
             title: format!(
-                "Implement {} propert{} and {} variant{}",
-                context.figma.properties.len(),
-                if context.figma.properties.len() == 1 {
-                    "y"
-                } else {
-                    "ies"
-                },
-                context.figma.variants.len(),
-                if context.figma.variants.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                }
+                "Implement {} and {}",
+                count(
+                    context.figma.properties.len(),
+                    "property",
+                    Some("properties")
+                ),
+                count(context.figma.variants.len(), "variant", None),
             ),
             description: String::new(),
         });
@@ -114,8 +108,8 @@ fn subtasks(context: &TemplateContext) -> Vec<Subtask> {
     if !context.figma.interactions.is_empty() {
         out.push(Subtask {
             title: format!(
-                "Wire up {} interaction(s)",
-                context.figma.interactions.len()
+                "Wire up {}",
+                count(context.figma.interactions.len(), "interaction", None)
             ),
             description: String::new(),
         });
@@ -129,6 +123,11 @@ fn subtasks(context: &TemplateContext) -> Vec<Subtask> {
         description: "One test per acceptance criterion".into(),
     });
     out
+}
+
+/// `len` things, in the number the word takes.
+fn count(len: usize, singular: &str, plural: Option<&str>) -> String {
+    crate::filters::pluralize(len as u64, singular, plural)
 }
 
 /// What a generation request carries besides the design.
@@ -209,6 +208,26 @@ pub fn generate_ticket(
     render_ticket(&template, &context)
 }
 
+/// "A, B, C and 2 more": what names a set of nodes when nothing else does.
+fn names_of(children: &[ChildSummary]) -> String {
+    const SHOWN: usize = 3;
+    let names: Vec<&str> = children
+        .iter()
+        .map(|c| c.name.trim())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
+}
+
 /// The tickets under an epic: their document type and the stored templates for that type (the
 /// request's own overrides are for the epic template).
 #[derive(Debug, Clone, Copy)]
@@ -269,14 +288,16 @@ pub fn generate_epic(
         request.settings,
         Some(&epic_template.spec),
     )?;
-    // The epic is about the file (or page), not its first child.
+    // The epic is about the file (or page), not its first child; frames from the plugin have no
+    // file name, so the epic is named after them.
     epic_context.figma.component_name = request
         .settings
         .project
         .name
         .clone()
         .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| epic_context.figma.file_name.clone());
+        .or_else(|| Some(epic_context.figma.file_name.clone()).filter(|n| !n.is_empty()))
+        .unwrap_or_else(|| names_of(&summaries));
     let story_points: u32 = children.iter().map(|c| c.estimate.story_points).sum();
     let hours: f64 = children.iter().map(|c| c.estimate.hours).sum();
     epic_context.calculated.story_points = story_points;

@@ -199,6 +199,15 @@ impl Platform {
 }
 
 impl DocumentType {
+    /// What an epic's children are when the caller names no type, most wanted first: the first
+    /// one the platform has a template for ([`crate::Registry::epic_child_type`]).
+    pub const EPIC_CHILDREN: &'static [DocumentType] = &[
+        DocumentType::Story,
+        DocumentType::Component,
+        DocumentType::Feature,
+        DocumentType::Documentation,
+    ];
+
     /// Parses a canonical or legacy document-type name (case-insensitive).
     pub fn parse(input: &str) -> Result<Self, TemplateError> {
         let key = normalise(input);

@@ -30,6 +30,7 @@ pub use context::{
 };
 pub use engine::Limits;
 pub use error::{LimitKind, SourcePosition, TemplateError};
+pub use filters::pluralize;
 pub use generate::{Children, Request, Resolved, generate_epic, generate_ticket, render_ticket};
 pub use key::{DocumentType, Platform, TemplateKey};
 pub use registry::{

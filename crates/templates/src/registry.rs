@@ -17,7 +17,7 @@ use crate::compiled::{CompiledTemplate, TemplateOrigin, source_hash};
 use crate::directory::TemplateDir;
 use crate::engine::{Limits, Partials};
 use crate::error::{SourcePosition, TemplateError};
-use crate::key::TemplateKey;
+use crate::key::{DocumentType, Platform, TemplateKey};
 use crate::tech_stack::TechStack;
 
 pub(crate) type VariantKey = (TemplateKey, Option<TechStack>);
@@ -242,6 +242,26 @@ impl Registry {
         }
         rows.extend(self.builtins.values().map(|t| info(t)));
         rows
+    }
+
+    /// The document type of an epic's children on `platform` when the caller names none: the
+    /// first of [`DocumentType::EPIC_CHILDREN`] the platform has a template for (a story where
+    /// there is one; Confluence has none, so its epic lists component pages). Only types with a
+    /// template are offered, so an epic of any listed platform can be generated.
+    pub fn epic_child_type(&self, platform: Platform) -> DocumentType {
+        let available = |document_type| {
+            let key = TemplateKey::new(platform, document_type);
+            self.dirs
+                .iter()
+                .any(|dir| dir.current().templates.keys().any(|(k, _)| *k == key))
+                || self.builtins.keys().any(|(k, _)| *k == key)
+        };
+        DocumentType::EPIC_CHILDREN
+            .iter()
+            .copied()
+            .find(|&document_type| available(document_type))
+            // Nothing to offer: the resolution of a story then names what the platform has.
+            .unwrap_or(DocumentType::Story)
     }
 
     /// Keys with a built-in template.

@@ -1,6 +1,7 @@
 //! Token exporters: W3C Design Tokens (DTCG 2025.10) JSON, CSS custom properties, Tailwind v4
 //! `@theme` CSS, Tailwind v3 config JSON and SCSS variables. All read the same sorted token
-//! list and the same unique names, so the formats agree with each other.
+//! list and the same unique names, so the formats agree with each other. Every code name carries
+//! [`CODE_NAME_PREFIX`] (DTCG groups are data, not code names, and stay as they are).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -8,7 +9,7 @@ use std::str::FromStr;
 
 use serde_json::{Map, Value, json};
 
-use super::names::kebab;
+use super::names::{CODE_NAME_PREFIX, kebab};
 use super::{Token, TokenCategory, TokenValue, css_font_family, num, token_slugs};
 use crate::colour::Rgba;
 
@@ -55,6 +56,11 @@ pub fn export_tokens(tokens: &[Token], format: TokenFormat) -> String {
         TokenFormat::TailwindV3 => pretty(&tailwind_v3(tokens, &slugs)),
         TokenFormat::Scss => scss(tokens, &slugs),
     }
+}
+
+/// `slug` in the design tokens' namespace: `ds-brand-primary`.
+fn namespaced(slug: &str) -> String {
+    format!("{CODE_NAME_PREFIX}-{slug}")
 }
 
 fn pretty(value: &Value) -> String {
@@ -171,11 +177,12 @@ fn css_prefix(category: TokenCategory) -> &'static str {
     }
 }
 
-/// `name: value` pairs shared by the CSS and SCSS exports.
+/// `name: value` pairs shared by the CSS and SCSS exports; names start with the namespace
+/// (`ds-color-brand-primary`), as plain `--color-*` / `$font-*` are Tailwind v4's and Bootstrap's.
 fn css_declarations(tokens: &[Token], slugs: &[String]) -> Vec<(String, String)> {
     let mut out = Vec::with_capacity(tokens.len());
     for (token, slug) in tokens.iter().zip(slugs) {
-        let name = format!("{}-{slug}", css_prefix(token.category));
+        let name = namespaced(&format!("{}-{slug}", css_prefix(token.category)));
         match &token.value {
             TokenValue::Typography {
                 font_family,
@@ -220,11 +227,13 @@ fn scss(tokens: &[Token], slugs: &[String]) -> String {
 
 /// Tailwind v4 theme variables use fixed namespaces: `--color-*`, `--spacing-*`, `--radius-*`,
 /// `--shadow-*`, `--blur-*`, `--font-*` (families) and `--text-*` (sizes with line height,
-/// letter spacing and weight as `--text-*--…` modifiers).
+/// letter spacing and weight as `--text-*--…` modifiers). The token's own name follows the
+/// namespace's `ds-`, so `--spacing-ds-10` adds `p-ds-10` and leaves `p-10` Tailwind's.
 fn tailwind_v4(tokens: &[Token], slugs: &[String]) -> String {
     let mut out = String::from("@theme {\n");
     let mut families = BTreeSet::new();
     for (token, slug) in tokens.iter().zip(slugs) {
+        let slug = &namespaced(slug);
         match &token.value {
             TokenValue::Typography {
                 font_family,
@@ -261,7 +270,12 @@ fn tailwind_v4(tokens: &[Token], slugs: &[String]) -> String {
             slug = format!("{}-{n}", kebab(family));
             n += 1;
         }
-        let _ = writeln!(out, "  --font-{slug}: {};", css_font_family(family));
+        let _ = writeln!(
+            out,
+            "  --font-{}: {};",
+            namespaced(&slug),
+            css_font_family(family)
+        );
     }
     out.push_str("}\n");
     out
@@ -278,6 +292,8 @@ fn tailwind_v3(tokens: &[Token], slugs: &[String]) -> Value {
         }
     };
     for (token, slug) in tokens.iter().zip(slugs) {
+        // `theme.extend` merges by key: an unprefixed `spacing.10` would replace Tailwind's own.
+        let slug = &namespaced(slug);
         match &token.value {
             TokenValue::Typography {
                 font_family,
@@ -302,7 +318,7 @@ fn tailwind_v3(tokens: &[Token], slugs: &[String]) -> Value {
                 if !font_family.is_empty() {
                     put(
                         "fontFamily",
-                        &kebab(font_family),
+                        &namespaced(&kebab(font_family)),
                         json!([font_family, "sans-serif"]),
                     );
                 }
@@ -400,13 +416,13 @@ mod tests {
     fn css_uses_unique_sanitised_names() {
         let out = export_tokens(&sample(), TokenFormat::Css);
         assert!(out.starts_with(":root {\n"));
-        assert!(out.contains("  --color-brand-primary: #3366CC;\n"));
-        assert!(out.contains("  --color-brand-primary-2: #3366CC80;\n"));
-        assert!(out.contains("  --font-body-medium: 500 16px/24px \"Inter\", sans-serif;\n"));
-        assert!(out.contains("  --spacing-16: 16px;\n"));
-        assert!(out.contains("  --radius-8: 8px;\n"));
+        assert!(out.contains("  --ds-color-brand-primary: #3366CC;\n"));
+        assert!(out.contains("  --ds-color-brand-primary-2: #3366CC80;\n"));
+        assert!(out.contains("  --ds-font-body-medium: 500 16px/24px \"Inter\", sans-serif;\n"));
+        assert!(out.contains("  --ds-spacing-16: 16px;\n"));
+        assert!(out.contains("  --ds-radius-8: 8px;\n"));
         assert!(
-            out.contains("  --shadow-1: 0px 4px 8px 0px #00000040;\n"),
+            out.contains("  --ds-shadow-1: 0px 4px 8px 0px #00000040;\n"),
             "{out}"
         );
     }
@@ -437,13 +453,13 @@ mod tests {
         let out = export_tokens(&sample(), TokenFormat::Tailwind);
         assert!(out.starts_with("@theme {\n"));
         for line in [
-            "--color-brand-primary: #3366CC;",
-            "--text-body-medium: 16px;",
-            "--text-body-medium--line-height: 24px;",
-            "--text-body-medium--font-weight: 500;",
-            "--font-inter: \"Inter\", sans-serif;",
-            "--radius-8: 8px;",
-            "--spacing-16: 16px;",
+            "--color-ds-brand-primary: #3366CC;",
+            "--text-ds-body-medium: 16px;",
+            "--text-ds-body-medium--line-height: 24px;",
+            "--text-ds-body-medium--font-weight: 500;",
+            "--font-ds-inter: \"Inter\", sans-serif;",
+            "--radius-ds-8: 8px;",
+            "--spacing-ds-16: 16px;",
         ] {
             assert!(out.contains(line), "{line} missing from\n{out}");
         }
@@ -454,19 +470,120 @@ mod tests {
         let out: Value =
             serde_json::from_str(&export_tokens(&sample(), TokenFormat::TailwindV3)).unwrap();
         let extend = &out["theme"]["extend"];
-        assert_eq!(extend["colors"]["brand-primary"], "#3366CC");
-        assert_eq!(extend["borderRadius"]["8"], "8px");
-        assert_eq!(extend["fontSize"]["body-medium"][0], "16px");
-        assert_eq!(extend["fontSize"]["body-medium"][1]["lineHeight"], "24px");
-        assert_eq!(extend["fontFamily"]["inter"][0], "Inter");
-        assert_eq!(extend["boxShadow"]["1"], "0px 4px 8px 0px #00000040");
+        assert_eq!(extend["colors"]["ds-brand-primary"], "#3366CC");
+        assert_eq!(extend["borderRadius"]["ds-8"], "8px");
+        assert_eq!(extend["fontSize"]["ds-body-medium"][0], "16px");
+        assert_eq!(
+            extend["fontSize"]["ds-body-medium"][1]["lineHeight"],
+            "24px"
+        );
+        assert_eq!(extend["fontFamily"]["ds-inter"][0], "Inter");
+        assert_eq!(extend["boxShadow"]["ds-1"], "0px 4px 8px 0px #00000040");
     }
 
     #[test]
     fn scss_variables_match_the_css_names() {
         let out = export_tokens(&sample(), TokenFormat::Scss);
-        assert!(out.contains("$color-brand-primary: #3366CC;\n"));
-        assert!(out.contains("$font-body-medium-size: 16px;\n"));
+        assert!(out.contains("$ds-color-brand-primary: #3366CC;\n"));
+        assert!(out.contains("$ds-font-body-medium-size: 16px;\n"));
+    }
+
+    /// Design tokens named like a framework's own scale steps (`10`, `sm`, `lg`, `full`,
+    /// `primary`, `base`).
+    fn scale_like() -> Vec<Token> {
+        let mut tokens = sample();
+        for step in ["10", "4", "px"] {
+            tokens.push(token(
+                step,
+                TokenCategory::Spacing,
+                TokenValue::Dimension { px: 10.0 },
+            ));
+        }
+        for step in ["sm", "lg", "full"] {
+            tokens.push(token(
+                step,
+                TokenCategory::Radius,
+                TokenValue::Dimension { px: 3.0 },
+            ));
+        }
+        tokens.push(token(
+            "primary",
+            TokenCategory::Color,
+            TokenValue::Color {
+                hex: "#FF0000".into(),
+            },
+        ));
+        tokens.push(token(
+            "base",
+            TokenCategory::Typography,
+            TokenValue::Typography {
+                font_family: "Inter".into(),
+                font_weight: 400.0,
+                font_size: 13.0,
+                line_height_px: None,
+                letter_spacing_px: None,
+            },
+        ));
+        tokens
+    }
+
+    #[test]
+    fn tailwind_exports_extend_the_default_scale_never_replace_it() {
+        let tokens = scale_like();
+        // v3: `theme.extend` merges by key, so every key must be one Tailwind does not define.
+        let v3: Value =
+            serde_json::from_str(&export_tokens(&tokens, TokenFormat::TailwindV3)).unwrap();
+        let extend = v3["theme"]["extend"].as_object().unwrap();
+        assert!(!extend.is_empty());
+        for (group, entries) in extend {
+            for key in entries.as_object().unwrap().keys() {
+                assert!(
+                    key.starts_with(&format!("{CODE_NAME_PREFIX}-")),
+                    "theme.extend.{group}.{key} would replace or shadow Tailwind's own `{key}`"
+                );
+            }
+        }
+        assert_eq!(extend["spacing"]["ds-10"], "10px");
+        assert!(extend["spacing"].get("10").is_none());
+        // v4: a theme variable `--spacing-10` (or `--radius-sm`, `--text-base`) replaces the step.
+        let v4 = export_tokens(&tokens, TokenFormat::Tailwind);
+        for line in v4.lines().filter(|l| l.trim_start().starts_with("--")) {
+            let name = line.trim_start().split(':').next().unwrap();
+            let namespace = [
+                "color", "spacing", "radius", "shadow", "blur", "font", "text",
+            ]
+            .into_iter()
+            .find(|ns| name.starts_with(&format!("--{ns}-")))
+            .unwrap_or_else(|| panic!("{name}: not a Tailwind theme namespace"));
+            assert!(
+                name.starts_with(&format!("--{namespace}-{CODE_NAME_PREFIX}-")),
+                "{name} replaces a Tailwind default"
+            );
+        }
+        assert!(v4.contains("  --spacing-ds-10: 10px;\n"), "{v4}");
+    }
+
+    #[test]
+    fn css_and_scss_names_stay_out_of_framework_namespaces() {
+        let tokens = scale_like();
+        let css = export_tokens(&tokens, TokenFormat::Css);
+        let scss = export_tokens(&tokens, TokenFormat::Scss);
+        // Tailwind v4 emits `--color-*`, `--spacing-*`, `--text-*`, `--font-*`, `--radius-*`;
+        // Open Props `--size-*`, `--font-*`, `--radius-*`, `--shadow-*`; Bootstrap's SCSS
+        // `$font-size-base`, `$spacer`, `$border-radius-*`, `$primary`. Ours all start `ds-`.
+        let names: Vec<&str> = css
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("--"))
+            .chain(scss.lines().filter_map(|l| l.strip_prefix('$')))
+            .map(|l| l.split(':').next().unwrap())
+            .collect();
+        assert!(names.len() > 10, "{names:?}");
+        for name in names {
+            assert!(
+                name.starts_with(&format!("{CODE_NAME_PREFIX}-")),
+                "{name} may collide with a framework's own name"
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use dtcg_import::{ImportedTokens, parse_dtcg};
 pub use export::{TokenFormat, export_tokens};
 pub(crate) use extract::{build_report, shadow_css, system_tokens_of};
 pub use extract::{tokens_of, tokens_report};
-pub use names::token_slugs;
+pub use names::{CODE_NAME_PREFIX, token_slugs};
 
 use crate::markdown::cell;
 

@@ -1,8 +1,15 @@
-//! Token names for code: sanitised, unique and stable.
+//! Token names for code: sanitised, unique, stable and namespaced.
 
 use std::collections::HashSet;
 
 use super::{Token, TokenCategory};
+
+/// The namespace every exported code name carries, so a design token extends a framework's scale
+/// and never silently replaces it: a file's spacing token `10` (10px) exported as Tailwind's
+/// `spacing.10` would turn `p-10` (2.5rem) into 10px, and `--color-primary` or `$font-size-base`
+/// would shadow Tailwind v4's, Open Props' or Bootstrap's own names. With it the token is
+/// `p-ds-10`, `--ds-color-primary`, `$ds-font-…`.
+pub const CODE_NAME_PREFIX: &str = "ds";
 
 /// Lower-case kebab case of ASCII letters and digits; anything else separates words.
 /// `Brand/Primary 500` → `brand-primary-500`. Empty results become `token`.

@@ -189,9 +189,12 @@ impl App {
                 self.fetch_design(who, &link.file_key, ids).await
             }
             DesignSource::Inline { frames } => {
+                // Inline frames are held to the node limit a fetched design is held to.
+                let max_nodes =
+                    usize::try_from(self.config().max_design_nodes).unwrap_or(usize::MAX);
                 let design = match frames {
-                    InlineFrames::Raw(raw) => parse_raw_frames(raw.get()).await?,
-                    InlineFrames::Value(value) => parse_frames_value(value).await?,
+                    InlineFrames::Raw(raw) => parse_raw_frames(raw.get(), max_nodes).await?,
+                    InlineFrames::Value(value) => parse_frames_value(value, max_nodes).await?,
                 };
                 Ok(LoadedDesign {
                     design: Arc::new(design),
@@ -362,26 +365,35 @@ where
 /// again the way a [`InlineFrames::Value`] is (text → value → text → parser), so a refused payload
 /// gets the same answer as before the text was kept raw, and so do payloads only the value tree
 /// tolerated (a key given twice: the value keeps the last, the typed parser refuses it).
-async fn parse_raw_frames(text: &str) -> Result<Design, AppError> {
+async fn parse_raw_frames(text: &str, max_nodes: usize) -> Result<Design, AppError> {
+    let parse = move |bytes: &[u8]| handoff_figma::parse_inline_frames(bytes, max_nodes);
     let parsed = if text.len() <= PARSE_INLINE_MAX_BYTES {
-        parse_design_bytes(text.as_bytes(), handoff_figma::parse_plugin_payload)
+        parse_design_bytes(text.as_bytes(), parse)
     } else {
-        parse_bytes(text.to_owned(), handoff_figma::parse_plugin_payload).await
+        parse_bytes(text.to_owned(), parse).await
     };
     match parsed {
         Ok(design) => Ok(design),
+        // Over the limit is the answer; a second read would only say it again.
+        Err(err) if err.code == Some("design_too_large") => Err(err),
         Err(_) => {
             let value: serde_json::Value = serde_json::from_str(text).map_err(|err| {
                 AppError::bad_request(format!("frames: {err}")).with_code("invalid_figma_data")
             })?;
-            parse_frames_value(&value).await
+            parse_frames_value(&value, max_nodes).await
         }
     }
 }
 
-async fn parse_frames_value(frames: &serde_json::Value) -> Result<Design, AppError> {
+async fn parse_frames_value(
+    frames: &serde_json::Value,
+    max_nodes: usize,
+) -> Result<Design, AppError> {
     let bytes = serde_json::to_vec(frames).map_err(|err| AppError::internal(err.to_string()))?;
-    parse_bytes(bytes, handoff_figma::parse_plugin_payload).await
+    parse_bytes(bytes, move |bytes| {
+        handoff_figma::parse_inline_frames(bytes, max_nodes)
+    })
+    .await
 }
 
 fn parse_design_bytes(
@@ -494,21 +506,21 @@ mod tests {
         let text =
             r#"[ {"name" : "Button", "id":"1:2", "type":"COMPONENT", "width":10, "height":5} ]"#;
         let value: serde_json::Value = serde_json::from_str(text).unwrap();
-        let raw = parse_raw_frames(text).await.unwrap();
-        let via_value = parse_frames_value(&value).await.unwrap();
+        let raw = parse_raw_frames(text, usize::MAX).await.unwrap();
+        let via_value = parse_frames_value(&value, usize::MAX).await.unwrap();
         assert_eq!(format!("{raw:?}"), format!("{via_value:?}"));
         assert_eq!(raw.nodes.len(), 1);
         // A key given twice: the typed parser refuses it, the value kept the last, and so does
         // the fallback.
-        let twice = parse_raw_frames(r#"[{"id":"1:2","name":"A","name":"B"}]"#)
+        let twice = parse_raw_frames(r#"[{"id":"1:2","name":"A","name":"B"}]"#, usize::MAX)
             .await
             .unwrap();
         assert_eq!(&*twice.nodes[0].name, "B");
         // A refused payload: the message the value path gave (positions in its compact text).
         let broken = r#"[ {"id":"1:2", "width":"wide", "height":5} ]"#;
         let value: serde_json::Value = serde_json::from_str(broken).unwrap();
-        let raw_err = parse_raw_frames(broken).await.unwrap_err();
-        let value_err = parse_frames_value(&value).await.unwrap_err();
+        let raw_err = parse_raw_frames(broken, usize::MAX).await.unwrap_err();
+        let value_err = parse_frames_value(&value, usize::MAX).await.unwrap_err();
         assert_eq!(raw_err.to_string(), value_err.to_string());
     }
 

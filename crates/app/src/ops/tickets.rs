@@ -48,7 +48,8 @@ sourced_request! {
         #[serde(default, alias = "teamStandards")]
         #[schemars(with = "Option<serde_json::Value>")]
         pub team_standards: Option<TeamStandards>,
-        /// Child document type of an epic (default story).
+        /// Child document type of an epic (default: story, or the first of component, feature,
+        /// documentation the platform has a template for).
         #[serde(default, alias = "childType")]
         pub child_type: Option<String>,
     }
@@ -108,7 +109,7 @@ impl App {
             .map_err(template_error)?;
         let child_type = match &request.child_type {
             Some(name) => DocumentType::parse(name).map_err(template_error)?,
-            None => DocumentType::parse("story").map_err(template_error)?,
+            None => self.templates().epic_child_type(key.platform),
         };
         // The caller's template overrides are read while the design is parsed: polled first, their
         // store reads are on their way before the parse starts, so the round trip overlaps it.

@@ -41,9 +41,10 @@ pub struct Args {
     /// Project name (default: the file name).
     #[arg(long)]
     project: Option<String>,
-    /// For `--type epic`: the document type of each child (default story).
-    #[arg(long, default_value = "story")]
-    child_type: String,
+    /// For `--type epic`: the document type of each child (default: story, or the first of
+    /// component, feature, documentation the platform has a template for).
+    #[arg(long)]
+    child_type: Option<String>,
     /// Write here instead of stdout.
     #[arg(long, short)]
     out: Option<PathBuf>,
@@ -96,7 +97,10 @@ pub fn run(args: Args) -> Result<(), CliError> {
         if nodes.is_empty() {
             nodes = top_level_frames(design);
         }
-        let child_type = DocumentType::parse(&args.child_type).map_err(CliError::input)?;
+        let child_type = match &args.child_type {
+            Some(name) => DocumentType::parse(name).map_err(CliError::input)?,
+            None => registry.epic_child_type(key.platform),
+        };
         let children = Children {
             document_type: child_type,
             overrides: &overrides,

@@ -78,7 +78,7 @@ async fn export(config: &StoreConfig, out: &PathBuf) -> Result<(), CliError> {
         }
     };
     sink.flush().map_err(CliError::runtime)?;
-    eprintln!("exported {count} records");
+    eprintln!("exported {}", records(count));
     Ok(())
 }
 
@@ -104,7 +104,7 @@ async fn import(config: &StoreConfig, file: &PathBuf) -> Result<(), CliError> {
     }
     let store = store_args::open(config).await?;
     let count = copy_into(&store, entries).await?;
-    eprintln!("imported {count} records");
+    eprintln!("imported {}", records(count));
     Ok(())
 }
 
@@ -118,8 +118,13 @@ async fn migrate(base: &StoreConfig, from: &str, to: &str) -> Result<(), CliErro
     let target = store_args::open(&target_config).await?;
     let entries = source.export_entries().await.map_err(CliError::runtime)?;
     let count = copy_into(&target, entries).await?;
-    eprintln!("migrated {count} records from {from} to {to}");
+    eprintln!("migrated {} from {from} to {to}", records(count));
     Ok(())
+}
+
+/// "1 record", "3 records".
+fn records(count: usize) -> String {
+    handoff_templates::pluralize(count as u64, "record", None)
 }
 
 async fn copy_into(store: &Store, entries: Vec<DumpEntry>) -> Result<usize, CliError> {

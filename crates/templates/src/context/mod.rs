@@ -71,6 +71,9 @@ pub struct FigmaContext {
     pub file_key: String,
     pub file_name: String,
     pub file_url: String,
+    /// The design came from the legacy Figma plugin's inline frames, which carry no file name or
+    /// key: templates say "selected in the Figma plugin" where they would name the file.
+    pub selected_in_plugin: bool,
     pub page_name: String,
     pub node_id: String,
     /// Same as `node_id` (legacy name).
@@ -530,8 +533,12 @@ impl<'a> Prepared<'a> {
         }
         if !subject.interactions.is_empty() {
             risk_factors.push(format!(
-                "{} prototype interaction(s) to wire up",
-                subject.interactions.len()
+                "{} to wire up",
+                crate::filters::pluralize(
+                    subject.interactions.len() as u64,
+                    "prototype interaction",
+                    None
+                )
             ));
         }
         if subject.dependencies.len() > 8 {
@@ -683,6 +690,7 @@ impl<'a> Prepared<'a> {
                 file_key: file_key.clone(),
                 file_name: self.file_name.clone(),
                 file_url: self.file_url.clone(),
+                selected_in_plugin: design.source == Some(handoff_figma::DesignSource::Plugin),
                 frame_id: subject.node_id.clone(),
                 node_id: subject.node_id,
                 page_name: subject.page_name,

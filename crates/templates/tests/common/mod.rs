@@ -46,3 +46,43 @@ pub fn settings() -> Settings {
         ..Settings::default()
     }
 }
+
+/// A count that disagrees with its noun: `1 story points`, `over 1 items`, `1 layers`, or a
+/// hedged `interaction(s)`. Returns the offending text.
+pub fn count_word_mismatch(text: &str) -> Option<String> {
+    const PLURALS: &[&str] = &[
+        "story points",
+        "points",
+        "items",
+        "layers",
+        "variants",
+        "properties",
+        "interactions",
+        "criteria",
+        "deliverables",
+        "components",
+        "frames",
+        "nodes",
+        "hours",
+        "tests",
+        "children",
+    ];
+    if let Some(at) = text.find("(s)") {
+        return Some(text[at.saturating_sub(30)..at + 3].to_owned());
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (at, word) in words.iter().enumerate() {
+        let number = word.trim_start_matches(['(', '*', '|']);
+        if number != "1" {
+            continue;
+        }
+        let rest = words[at + 1..words.len().min(at + 3)].join(" ");
+        let rest = rest.trim_end_matches(|c: char| !c.is_alphanumeric());
+        for plural in PLURALS {
+            if rest == *plural || rest.starts_with(&format!("{plural} ")) {
+                return Some(format!("1 {rest}"));
+            }
+        }
+    }
+    None
+}

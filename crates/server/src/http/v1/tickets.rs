@@ -63,7 +63,8 @@ async fn generate_batch(
 /// Generate an epic
 ///
 /// An epic over the requested nodes (default: every top-level frame) with one child ticket of
-/// `child_type` (default story) per node, and totals in `epic_summary`. `document_type` is `epic`
+/// `child_type` per node (default story, or the first of component, feature, documentation the
+/// platform has a template for), and totals in `epic_summary`. `document_type` is `epic`
 /// whatever the body says.
 #[utoipa::path(post, path = "/tickets/epic", tag = "tickets",
     request_body(content = ref("#/components/schemas/GenerateRequest")),
