@@ -135,7 +135,9 @@ impl<'de> DeserializeSeed<'de> for NodeSeed<'_, '_> {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_option(self)
+        // `deserialize_any` reaches `visit_map` (or `visit_unit` for null) in one
+        // step, where `deserialize_option` takes two: frames a nesting level pays.
+        deserializer.deserialize_any(self)
     }
 }
 
@@ -154,18 +156,68 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         Ok(Parsed::Null)
     }
 
-    fn visit_some<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-
     // Deep trees recurse through here once per level (serde_stacker grows the
-    // stack on the heap), so this frame is what a level costs: the node being
-    // read lives in its arena slot, not in a local, and each field is read by
-    // `read_field`, whose large frame exists only while that field is read.
+    // stack on the heap), so this frame and serde's around it are what a level
+    // costs: the node being read lives in its arena slot, not in a local, and
+    // everything but the recursion into `children` happens in functions that
+    // are never inlined (`read_entry`, `finish`), whose frames exist only
+    // while they run.
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        let index = self.start_node()?;
+        let mut seen = Seen::default();
+        loop {
+            match self.read_entry(&mut map, index, &mut seen)? {
+                Entry::Field => {}
+                Entry::Children => {
+                    let seed = ChildrenSeed {
+                        arena: &mut *self.arena,
+                        parent: index,
+                        depth: self.depth + 1,
+                    };
+                    let children = map.next_value_seed(seed)?;
+                    slot(&mut self.arena.nodes, index)?.children = children;
+                }
+                Entry::Deferred => return Ok(Parsed::Deferred),
+                Entry::End => return finish(self.arena, index, &seen),
+            }
+            seen.first_key = false;
+        }
+    }
+}
+
+/// What [`NodeSeed::read_entry`] found.
+enum Entry {
+    /// A field, read.
+    Field,
+    /// The `children` key: its value is for the caller to read.
+    Children,
+    /// The node is the tail thread's, and was skipped.
+    Deferred,
+    /// The end of the node's object.
+    End,
+}
+
+/// Which keys a node object has shown so far.
+struct Seen {
+    id: bool,
+    node_type: bool,
+    first_key: bool,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Self {
+            id: false,
+            node_type: false,
+            first_key: true,
+        }
+    }
+}
+
+impl NodeSeed<'_, '_> {
+    /// Pushes the node's placeholder; its index.
+    #[inline(never)]
+    fn start_node<E: de::Error>(&mut self) -> Result<NodeIndex, E> {
         let index = NodeIndex::try_from(self.arena.nodes.len())
             .map_err(|_| de::Error::custom("more than 4 billion nodes"))?;
         if self.arena.nodes.len() >= self.arena.max_nodes {
@@ -178,64 +230,70 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
             visible: true,
             ..Node::default()
         });
-        let (mut has_id, mut has_type) = (false, false);
-        let mut first_key = true;
-
-        while let Some(key) = map.next_key::<NodeKey>()? {
-            match key {
-                NodeKey::Id => {
-                    let NodeId(id) = map.next_value()?;
-                    if let Some(offset) = self.arena.progress.offset_of(&id) {
-                        // Both threads read the tail's input: reports there go
-                        // only as far as both have passed, so that no caller
-                        // releases bytes the tail thread has yet to parse.
-                        let reached = match &self.arena.tail {
-                            Some(tail) if tail.covers(offset) => offset.min(tail.parsed_to()),
-                            _ => offset,
-                        };
-                        self.arena.progress.reached(reached);
-                        if first_key && self.claimed_by_tail(offset) {
-                            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                            return Ok(Parsed::Deferred);
-                        }
-                    }
-                    slot(&mut self.arena.nodes, index)?.id = id.into_owned();
-                    has_id = true;
-                }
-                NodeKey::Children => {
-                    let seed = ChildrenSeed {
-                        arena: &mut *self.arena,
-                        parent: index,
-                        depth: self.depth + 1,
-                    };
-                    let children = map.next_value_seed(seed)?;
-                    slot(&mut self.arena.nodes, index)?.children = children;
-                }
-                key => {
-                    has_type |= matches!(key, NodeKey::Type);
-                    let Arena { nodes, intern, .. } = &mut *self.arena;
-                    read_field(key, slot(nodes, index)?, intern, &mut map)?;
-                }
-            }
-            first_key = false;
-        }
-        if !has_id {
-            return Err(de::Error::missing_field("id"));
-        }
-        if !has_type {
-            return Err(de::Error::missing_field("type"));
-        }
-        let Arena { nodes, intern, .. } = &mut *self.arena;
-        let node = slot(nodes, index)?;
-        if node.text.is_some() && node.node_type != NodeType::Text {
-            // `style`/`characters` only mean text on TEXT nodes; elsewhere
-            // (e.g. a plugin's custom data) they would mislead consumers.
-            node.text = None;
-        }
-        drop_copied_background(node);
-        node.layout = intern.layout(std::mem::take(&mut node.layout));
-        Ok(Parsed::Node(index))
+        Ok(index)
     }
+
+    /// Reads the next key and, unless it is `children`, its value.
+    #[inline(never)]
+    fn read_entry<'de, A: MapAccess<'de>>(
+        &mut self,
+        map: &mut A,
+        index: NodeIndex,
+        seen: &mut Seen,
+    ) -> Result<Entry, A::Error> {
+        let Some(key) = map.next_key::<NodeKey>()? else {
+            return Ok(Entry::End);
+        };
+        match key {
+            NodeKey::Id => {
+                let NodeId(id) = map.next_value()?;
+                if let Some(offset) = self.arena.progress.offset_of(&id) {
+                    // Both threads read the tail's input: reports there go
+                    // only as far as both have passed, so that no caller
+                    // releases bytes the tail thread has yet to parse.
+                    let reached = match &self.arena.tail {
+                        Some(tail) if tail.covers(offset) => offset.min(tail.parsed_to()),
+                        _ => offset,
+                    };
+                    self.arena.progress.reached(reached);
+                    if seen.first_key && self.claimed_by_tail(offset) {
+                        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                        return Ok(Entry::Deferred);
+                    }
+                }
+                slot(&mut self.arena.nodes, index)?.id = id.into_owned();
+                seen.id = true;
+            }
+            NodeKey::Children => return Ok(Entry::Children),
+            key => {
+                seen.node_type |= matches!(key, NodeKey::Type);
+                let Arena { nodes, intern, .. } = &mut *self.arena;
+                read_field(key, slot(nodes, index)?, intern, map)?;
+            }
+        }
+        Ok(Entry::Field)
+    }
+}
+
+/// Checks and completes a node once its object has ended.
+#[inline(never)]
+fn finish<E: de::Error>(arena: &mut Arena<'_>, index: NodeIndex, seen: &Seen) -> Result<Parsed, E> {
+    if !seen.id {
+        return Err(de::Error::missing_field("id"));
+    }
+    if !seen.node_type {
+        return Err(de::Error::missing_field("type"));
+    }
+    let Arena { nodes, intern, .. } = arena;
+    let node = slot(nodes, index)?;
+    if node.text.is_some() && node.node_type != NodeType::Text {
+        // `style`/`characters` only mean text on TEXT nodes; elsewhere
+        // (e.g. a plugin's custom data) they would mislead consumers.
+        node.text = None;
+    }
+    drop_copied_background(node);
+    node.layout = intern.layout(std::mem::take(&mut node.layout));
+    Ok(Parsed::Node(index))
 }
 
 /// The arena slot of the node being read.
@@ -463,7 +521,8 @@ impl<'de> DeserializeSeed<'de> for ChildrenSeed<'_, '_> {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_option(self)
+        // See `NodeSeed::deserialize`.
+        deserializer.deserialize_any(self)
     }
 }
 
@@ -480,13 +539,6 @@ impl<'de> Visitor<'de> for ChildrenSeed<'_, '_> {
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Vec::new())
-    }
-
-    fn visit_some<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_seq(self)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
