@@ -231,7 +231,10 @@ fn an_epic_of_one_small_frame_counts_in_the_singular() {
         assert!(markdown.contains("1 deliverable"), "{markdown}");
         let points = epic.summary.story_points;
         let total = handoff_templates::pluralize(u64::from(points), "story point", None);
-        assert!(markdown.contains(&format!("{total} in total")), "{markdown}");
+        assert!(
+            markdown.contains(&format!("{total} in total")),
+            "{markdown}"
+        );
         assert_eq!(common::count_word_mismatch(&markdown), None, "{markdown}");
     }
 }
