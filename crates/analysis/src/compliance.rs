@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::analyzer::Analyzer;
 use crate::colour::{Lab, Rgba, delta_e2000_lab};
 use crate::finding::{DEFAULT_MAX_FINDINGS_PER_CATEGORY, Finding, Tally};
-use crate::markdown::cell;
+use crate::markdown::{cell, source_line};
 use crate::model::solid_colour;
 use crate::scope::Scope;
 use crate::score::{CategoryFilter, CategoryScore, Grade, round2, score_tallies, status_light};
@@ -526,7 +526,7 @@ pub(crate) fn build(
     let scored = score_tallies(tallies, &options.categories);
     ComplianceReport {
         file_name: design.file.name.clone(),
-        scope: scope.describe(),
+        scope: scope.describe(design),
         design_system: describe(system),
         system_tokens: tokens.len() as u64,
         overall_score: scored.overall_score,
@@ -544,9 +544,8 @@ impl ComplianceReport {
         let _ = writeln!(md, "# Design System Compliance Report\n");
         let _ = writeln!(
             md,
-            "**File**: {} ({})  \n**Design system**: {}\n",
-            cell(&self.file_name),
-            self.scope,
+            "{}  \n**Design system**: {}\n",
+            source_line(&self.file_name, &self.scope),
             cell(&self.design_system)
         );
         let _ = writeln!(

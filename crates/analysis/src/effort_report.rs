@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analyzer::Analyzer;
 use crate::effort::{Complexity, Estimate, estimate, story_points_text};
-use crate::markdown::cell;
+use crate::markdown::{cell, source_line};
 use crate::model::{contains_ignore_ascii_case, is_top_level_frame};
 use crate::scope::Scope;
 
@@ -175,7 +175,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> EffortReport {
     let sum = |f: fn(&Estimate) -> u32| items.iter().map(|i| u64::from(f(&i.estimate))).sum();
     EffortReport {
         file_name: design.file.name.clone(),
-        scope: scope.describe(),
+        scope: scope.describe(design),
         total_story_points: sum(|e| e.story_points),
         total_hours_min: sum(|e| e.hours_min),
         total_hours_max: sum(|e| e.hours_max),
@@ -188,9 +188,8 @@ impl EffortReport {
         let mut md = String::new();
         let _ = writeln!(
             md,
-            "# Effort Estimate\n\n**File**: {} ({})\n",
-            cell(&self.file_name),
-            self.scope
+            "# Effort Estimate\n\n{}\n",
+            source_line(&self.file_name, &self.scope)
         );
         let _ = writeln!(
             md,

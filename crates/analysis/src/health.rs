@@ -15,7 +15,7 @@ use crate::colour::{
     Lab, Rgba, contrast_ratio, delta_e2000_lab, is_large_text, required_text_contrast,
 };
 use crate::finding::{DEFAULT_MAX_FINDINGS_PER_CATEGORY, Finding, Severity, Tally, worst};
-use crate::markdown::cell;
+use crate::markdown::{cell, source_line};
 use crate::model::{contains_ignore_ascii_case, solid_colour};
 use crate::scope::Scope;
 use crate::score::{CategoryFilter, CategoryScore, Grade, round2, score_tallies, status_light};
@@ -735,7 +735,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>, options: &HealthOptions) -> HealthR
     let scored = score_tallies(tallies, &options.categories);
     HealthReport {
         file_name: design.file.name.clone(),
-        scope: scope.describe(),
+        scope: scope.describe(design),
         overall_score: scored.overall_score,
         grade: Grade::of(scored.overall_score),
         status: status_light(scored.overall_score).to_owned(),
@@ -751,7 +751,7 @@ impl HealthReport {
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
         let _ = writeln!(md, "# 📊 Design System Health Report\n");
-        let _ = writeln!(md, "**File**: {} ({})\n", cell(&self.file_name), self.scope);
+        let _ = writeln!(md, "{}\n", source_line(&self.file_name, &self.scope));
         let _ = writeln!(
             md,
             "**Overall Score**: {}/100 ({}) {}\n",

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::analyzer::Analyzer;
 use crate::colour::Rgba;
 use crate::fonts;
-use crate::markdown::{cell, percent};
+use crate::markdown::{cell, percent, source_line};
 use crate::model::{self, is_top_level_frame};
 use crate::scope::Scope;
 
@@ -102,7 +102,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>) -> ProjectReport {
     let (design, scope) = (analyzer.design, analyzer.scope);
     let mut report = ProjectReport {
         file_name: design.file.name.clone(),
-        scope: scope.describe(),
+        scope: scope.describe(design),
         nodes: 0,
         max_depth: 0,
         pages: 0,
@@ -270,7 +270,7 @@ impl ProjectReport {
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
         let _ = writeln!(md, "# Project Analysis Results\n");
-        let _ = writeln!(md, "**File**: {} ({})\n", cell(&self.file_name), self.scope);
+        let _ = writeln!(md, "{}\n", source_line(&self.file_name, &self.scope));
         let _ = writeln!(md, "## Overview\n\n| Metric | Value |\n|---|---:|");
         for (label, value) in [
             ("Nodes", self.nodes.to_string()),

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::analyzer::Analyzer;
-use crate::markdown::cell;
+use crate::markdown::{cell, source_line};
 use crate::model::is_top_level_frame;
 use crate::scope::Scope;
 
@@ -245,7 +245,7 @@ pub(crate) fn build(analyzer: &Analyzer<'_>, options: &RelationshipOptions) -> R
     let mermaid = mermaid(&components, &frames);
     RelationshipsReport {
         file_name: design.file.name.clone(),
-        scope: scope.describe(),
+        scope: scope.describe(design),
         graph_depth,
         components,
         components_beyond_depth,
@@ -380,9 +380,8 @@ impl RelationshipsReport {
         let mut md = String::new();
         let _ = writeln!(
             md,
-            "# Component Relationships\n\n**File**: {} ({})\n",
-            cell(&self.file_name),
-            self.scope
+            "# Component Relationships\n\n{}\n",
+            source_line(&self.file_name, &self.scope)
         );
         let _ = writeln!(
             md,

@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 
+use handoff_figma::model::DesignSource;
 use handoff_figma::{Design, Node, NodeIndex};
 
 use crate::error::AnalysisError;
@@ -147,9 +148,12 @@ impl Scope {
             .map_or(0, |root| root.depth)
     }
 
-    /// Human description for report headers.
-    pub fn describe(&self) -> String {
-        if self.node_ids.is_empty() {
+    /// Human description for report headers. The whole of a design the Figma plugin sent is
+    /// the frames selected there, not a file.
+    pub fn describe(&self, design: &Design) -> String {
+        if self.node_ids.is_empty() && design.source == Some(DesignSource::Plugin) {
+            "the frames selected in the Figma plugin".to_owned()
+        } else if self.node_ids.is_empty() {
             "whole file".to_owned()
         } else {
             format!("nodes {}", self.node_ids.join(", "))

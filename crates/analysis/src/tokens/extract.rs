@@ -446,7 +446,7 @@ pub(crate) fn build_report(analyzer: &Analyzer<'_>) -> TokensReport {
     }
     TokensReport {
         file_name: analyzer.design.file.name.clone(),
-        scope: analyzer.scope.describe(),
+        scope: analyzer.scope.describe(analyzer.design),
         counts,
         tokens,
     }

@@ -17,7 +17,7 @@ pub(crate) use extract::{build_report, shadow_css, system_tokens_of};
 pub use extract::{tokens_of, tokens_report};
 pub use names::{CODE_NAME_PREFIX, token_slugs};
 
-use crate::markdown::cell;
+use crate::markdown::{cell, source_line};
 
 /// What a token describes.
 #[derive(
@@ -208,9 +208,8 @@ impl TokensReport {
         let mut md = String::new();
         let _ = writeln!(
             md,
-            "# Design Tokens\n\n**File**: {} ({})\n",
-            cell(&self.file_name),
-            self.scope
+            "# Design Tokens\n\n{}\n",
+            source_line(&self.file_name, &self.scope)
         );
         if self.tokens.is_empty() {
             md.push_str("No tokens found: no styles, variables or styled nodes in scope.\n");
