@@ -120,8 +120,21 @@ for version in 2025-11-25 2026-07-28; do
 done
 
 echo "== MCP Inspector CLI smoke"
-inspect() { npx_ -y "$INSPECTOR" --cli "$URL" --transport http --format json "$@"; }
-tools=$(inspect --method tools/list)
+# One CI run saw the Inspector's first call exit non-zero with nothing on stderr but an npm warning
+# (it passed on every rerun): each call gets three tries, and a failure says what it printed.
+inspect() {
+  local attempt out
+  for attempt in 1 2 3; do
+    if out=$(npx_ -y "$INSPECTOR" --cli "$URL" --transport http --format json "$@" 2>"$WORK/inspect.err"); then
+      printf '%s\n' "$out"
+      return 0
+    fi
+    echo "inspector $* (try $attempt of 3) failed: $(tail -c 2000 "$WORK/inspect.err") $out" >&2
+    sleep 2
+  done
+  return 1
+}
+tools=$(inspect --method tools/list) || status=1
 for tool in get_design_context generate_tickets get_user_preferences; do
   if ! grep -q "\"$tool\"" <<<"$tools"; then
     echo "inspector: tools/list lacks $tool" >&2
@@ -129,12 +142,12 @@ for tool in get_design_context generate_tickets get_user_preferences; do
   fi
 done
 set_prefs=$(inspect --method tools/call --tool-name set_user_preferences \
-  --tool-args-json '{"preferences":{"conformance":"smoke"}}')
+  --tool-args-json '{"preferences":{"conformance":"smoke"}}') || status=1
 if ! grep -q 'smoke' <<<"$set_prefs"; then
   echo "inspector: set_user_preferences did not echo the preference: $set_prefs" >&2
   status=1
 fi
-modern=$(inspect --protocol-era modern --method tools/call --tool-name get_user_preferences)
+modern=$(inspect --protocol-era modern --method tools/call --tool-name get_user_preferences) || status=1
 if ! grep -q 'smoke' <<<"$modern"; then
   echo "inspector (2026-07-28): get_user_preferences lost the preference: $modern" >&2
   status=1
