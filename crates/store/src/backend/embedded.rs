@@ -338,20 +338,7 @@ impl EmbeddedBackend {
     }
 
     pub async fn set_nx(&self, key: &str, value: Vec<u8>, ttl: Duration) -> StoreResult<bool> {
-        let key = key.to_owned();
-        self.write(move |t| {
-            if t.load(&key)?.is_some() {
-                return Ok(false);
-            }
-            let stored = Stored {
-                kind: Kind::Bytes,
-                expires_at_ms: t.expires_at(Some(ttl)),
-                payload: value,
-            };
-            t.put(&key, &stored)?;
-            Ok(true)
-        })
-        .await
+        self.insert_new(key, value, Some(ttl)).await
     }
 
     pub async fn insert_new(

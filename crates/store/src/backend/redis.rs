@@ -230,17 +230,7 @@ impl RedisBackend {
     }
 
     pub async fn set_nx(&self, key: &str, value: Vec<u8>, ttl: Duration) -> StoreResult<bool> {
-        let reply: Option<String> = self
-            .run(
-                redis::cmd("SET")
-                    .arg(self.key(key))
-                    .arg(value)
-                    .arg("NX")
-                    .arg("PX")
-                    .arg(ttl_ms(ttl)),
-            )
-            .await?;
-        Ok(reply.is_some())
+        self.insert_new(key, value, Some(ttl)).await
     }
 
     pub async fn insert_new(
