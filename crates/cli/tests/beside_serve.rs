@@ -3,28 +3,19 @@
 //! of failing on the lock (issue 25). Real processes: the built binary, a temp data dir.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
 const RUNTIME_FILE: &str = "handoff-serve.json";
 
-fn handoff() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_handoff"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HANDOFF_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
-}
-
 /// `handoff ARGS --data-dir DATA`, finished.
 fn run(data: &Path, args: &[&str]) -> Output {
-    handoff()
+    common::command()
         .args(args)
         .arg("--data-dir")
         .arg(data)
@@ -55,35 +46,8 @@ impl Serve {
     }
 
     fn start_with(data: &Path, env: &[(&str, &str)]) -> Self {
-        let mut child = handoff()
-            .envs(env.iter().copied())
-            .args([
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                "--log-format",
-                "json",
-                "--data-dir",
-            ])
-            .arg(data)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            let Some(Ok(line)) = lines.next() else { break };
-            if line.contains("handoff is serving") {
-                let log: Value = serde_json::from_str(&line).unwrap();
-                let addr = log["fields"]["addr"].as_str().unwrap().to_owned();
-                std::thread::spawn(move || for _ in lines {});
-                return Self { child, addr };
-            }
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("handoff serve did not report its address");
+        let (child, addr) = common::spawn_serve(data, env);
+        Self { child, addr }
     }
 
     /// SIGTERM, and the exit must be clean.
@@ -258,7 +222,7 @@ fn mcp_over_stdio_works_while_serve_holds_the_embedded_store() {
     let id = ok(data, &["users", "add", "Bo"]).trim().to_owned();
     ok(data, &["keys", "create", "--user", &id]);
 
-    let mut mcp = handoff()
+    let mut mcp = common::command()
         .arg("mcp")
         .arg("--data-dir")
         .arg(data)
@@ -332,7 +296,7 @@ fn a_figma_token_is_stored_through_the_running_server() {
         serde_json::from_str::<Value>(&body).unwrap()["configured"],
         false
     );
-    let out = handoff()
+    let out = common::command()
         .env(secret.0, secret.1)
         .args([
             "users",
@@ -361,7 +325,7 @@ fn a_figma_token_is_stored_through_the_running_server() {
         true
     );
     // An unknown user is the caller's mistake, as against the store.
-    let unknown = handoff()
+    let unknown = common::command()
         .env(secret.0, secret.1)
         .args([
             "users",

@@ -2,56 +2,15 @@
 //! a bad configuration value with a message naming the key.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use base64::Engine as _;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-fn handoff() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_handoff"));
-    // A clean environment: the developer's HANDOFF_* settings must not leak into the test.
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HANDOFF_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
-}
-
-/// Starts `handoff serve` on a free port and returns the child and its address, read from the
-/// "handoff is serving" log line.
-#[allow(clippy::zombie_processes)] // the caller owns the child and waits for it
+/// Starts `handoff serve` on a free port: the child and its address.
 fn serve(data_dir: &std::path::Path) -> (Child, String) {
-    let mut child = handoff()
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-            "--data-dir",
-        ])
-        .arg(data_dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        if line.contains("handoff is serving") {
-            let log: serde_json::Value = serde_json::from_str(&line).unwrap();
-            let addr = log["fields"]["addr"].as_str().unwrap().to_owned();
-            // Keep draining stderr so the child never blocks on a full pipe.
-            std::thread::spawn(move || for _ in lines {});
-            return (child, addr);
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("handoff serve did not report its address");
+    common::spawn_serve(data_dir, &[])
 }
 
 fn get(addr: &str, path: &str) -> String {
@@ -138,7 +97,7 @@ fn history_written_just_before_sigterm_survives_the_restart() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     stop(&mut child);
 
-    let export = handoff()
+    let export = common::command()
         .args(["store", "export", "--out", "-", "--data-dir"])
         .arg(data.path())
         .output()
@@ -162,7 +121,7 @@ fn history_written_just_before_sigterm_survives_the_restart() {
 #[test]
 fn a_bad_configuration_value_stops_start_up_naming_the_key() {
     let data = tempfile::tempdir().unwrap();
-    let output = handoff()
+    let output = common::command()
         .args(["serve", "--data-dir"])
         .arg(data.path())
         .env("HANDOFF_MAX_BODY_BYTES", "plenty")
@@ -175,7 +134,7 @@ fn a_bad_configuration_value_stops_start_up_naming_the_key() {
         "{stderr}"
     );
 
-    let output = handoff()
+    let output = common::command()
         .args(["serve", "--bind", "nowhere"])
         .output()
         .unwrap();
@@ -202,7 +161,7 @@ fn values_refused_later_by_the_store_or_cors_stop_start_up() {
         ),
     ] {
         std::fs::write(&file, toml).unwrap();
-        let output = handoff()
+        let output = common::command()
             .args(["serve", "--bind", "127.0.0.1:0", "--config"])
             .arg(&file)
             .arg("--data-dir")
@@ -218,7 +177,7 @@ fn values_refused_later_by_the_store_or_cors_stop_start_up() {
 #[test]
 fn auth_off_on_a_public_address_needs_insecure() {
     let data = tempfile::tempdir().unwrap();
-    let output = handoff()
+    let output = common::command()
         .args(["serve", "--bind", "0.0.0.0:0", "--data-dir"])
         .arg(data.path())
         .env("HANDOFF_AUTH", "off")
@@ -231,7 +190,7 @@ fn auth_off_on_a_public_address_needs_insecure() {
 
 #[test]
 fn config_prints_the_effective_configuration_without_secrets() {
-    let output = handoff()
+    let output = common::command()
         .args(["config", "--redis-url", "redis://u:sekrit@127.0.0.1:6379"])
         .env("HANDOFF_FIGMA_TOKEN", "figd_private")
         .output()
@@ -255,7 +214,7 @@ fn a_busy_port_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
     let data = tempfile::tempdir().unwrap();
-    let output = handoff()
+    let output = common::command()
         .args(["serve", "--bind", &addr, "--data-dir"])
         .arg(data.path())
         .output()
